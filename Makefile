@@ -1,0 +1,38 @@
+# Two entry points that bootstrap everything they need in .venv (Python 3.11+ and the
+# package registries are all that is required): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_OUT ?= demo-out
+
+.PHONY: demo test lint interop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mbo-vc demo --out $(DEMO_OUT)
+
+# The JS reference stack (Digital Bazaar) is installed when Node.js is present; the interop
+# tests skip with a clear reason when it is not.
+interop:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix interop/js --no-audit --no-fund --loglevel=error; \
+	else echo "node/npm not found: interop tests will be skipped"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src
+
+test: $(STAMP) interop lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) interop
+	$(BIN)/python bench/bench_sign_verify.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) interop/js/node_modules

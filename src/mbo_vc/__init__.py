@@ -1,0 +1,33 @@
+"""mbo_vc: Dutch mbo waardepapieren as W3C Verifiable Credentials, offline-verifiable.
+
+The few names a user needs::
+
+    from mbo_vc import Ed25519Key, sign, verify
+    key = Ed25519Key.generate()
+    signed = sign(credential, key)
+    result = verify(signed)          # result.verified, result.problems
+"""
+
+from mbo_vc.did import DidResolver
+from mbo_vc.errors import MboVcError
+from mbo_vc.jsonld import DocumentLoader
+from mbo_vc.keys import Ed25519Key
+from mbo_vc.limits import Limits
+from mbo_vc.result import Problem, ProofResult, VerificationResult
+from mbo_vc.signing import sign
+from mbo_vc.verify import verify
+
+__all__ = [
+    "DidResolver",
+    "DocumentLoader",
+    "Ed25519Key",
+    "Limits",
+    "MboVcError",
+    "Problem",
+    "ProofResult",
+    "VerificationResult",
+    "sign",
+    "verify",
+]
+
+__version__ = "0.1.0"

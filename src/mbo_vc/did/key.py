@@ -1,0 +1,50 @@
+"""The did:key method for Ed25519 keys (W3C CCG did:key v0.9), Multikey verification method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mbo_vc.errors import DidError, KeyFormatError
+from mbo_vc.keys import Ed25519Key
+
+__all__ = ["did_key_document", "resolve_did_key"]
+
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+
+def did_key_document(key: Ed25519Key, *, legacy: bool = False) -> dict[str, Any]:
+    """The DID document of ``key``'s did:key.
+
+    The default uses a ``Multikey`` verification method; ``legacy=True`` gives the older
+    ``Ed25519VerificationKey2020`` form with the same key bytes.
+    """
+    did = key.did
+    vm_id = f"{did}#{key.public_key_multibase}"
+    vm = {
+        "id": vm_id,
+        "type": "Ed25519VerificationKey2020" if legacy else "Multikey",
+        "controller": did,
+        "publicKeyMultibase": key.public_key_multibase,
+    }
+    return {
+        "@context": [DID_CONTEXT, ED25519_2020_CONTEXT if legacy else MULTIKEY_CONTEXT],
+        "id": did,
+        "verificationMethod": [vm],
+        "authentication": [vm_id],
+        "assertionMethod": [vm_id],
+        "capabilityDelegation": [vm_id],
+        "capabilityInvocation": [vm_id],
+    }
+
+
+def resolve_did_key(did: str) -> dict[str, Any]:
+    """Resolve an Ed25519 ``did:key`` to its DID document (offline, pure computation)."""
+    if not did.startswith("did:key:z") or "#" in did or "/" in did or "?" in did:
+        raise DidError(f"malformed did:key: {did[:100]!r}")
+    try:
+        key = Ed25519Key.from_did_key(did)
+    except KeyFormatError as exc:
+        raise DidError(f"{did[:100]}: {exc.message}") from None
+    return did_key_document(key)

@@ -1,0 +1,26 @@
+"""Safety limits for untrusted input, with defaults a caller can change.
+
+Every limit breach is reported as :class:`~mbo_vc.errors.LimitExceededError` (or its
+canonicalisation subclass) in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds applied to documents before and during processing."""
+
+    max_document_bytes: int = 2 * 1024 * 1024
+    max_json_depth: int = 64
+    max_proofs: int = 16
+    max_contexts: int = 16
+    max_quads: int = 20_000
+    max_canonicalization_calls: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
