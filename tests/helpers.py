@@ -14,3 +14,34 @@ SHARED = ROOT.parent / "shared"
 def load_vector(relative: str) -> dict[str, Any]:
     """Read one fixture file from test_vectors/."""
     return json.loads((VECTORS / relative).read_text(encoding="utf-8"))
+
+
+INTEROP_JS = ROOT / "interop" / "js"
+
+
+def js_stack_missing() -> str | None:
+    """Why the JS reference stack cannot run here (None when it can)."""
+    import shutil
+
+    if shutil.which("node") is None:
+        return "Node.js is not installed"
+    if not (INTEROP_JS / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+        return "interop/js/node_modules missing: run `npm ci --prefix interop/js` (make test does)"
+    return None
+
+
+def run_js(script: str, *args: str, payload: Any = None) -> tuple[int, Any]:
+    """Run an interop/js script with JSON on stdin; return (exit code, parsed JSON stdout)."""
+    import subprocess
+
+    proc = subprocess.run(
+        ["node", str(INTEROP_JS / script), *args],
+        input=json.dumps(payload).encode() if payload is not None else b"",
+        capture_output=True,
+        timeout=120,
+    )
+    try:
+        out = json.loads(proc.stdout) if proc.stdout.strip() else None
+    except ValueError:
+        out = proc.stdout.decode(errors="replace")
+    return proc.returncode, out

@@ -119,6 +119,29 @@ def _load_pinned(folder: Path, pin: PinnedContext) -> dict[str, Any]:
     return doc
 
 
+EDUCREDENTIAL_CONTEXT = (
+    "https://raw.githubusercontent.com/educredentials/obv3-examples/refs/heads/main/"
+    "contexts/educredential.json"
+)
+
+
+def _repair_published(url: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """Fix, in memory only, a known slip in a published context (the file stays as published).
+
+    educredential.json spells ``"context"`` for ``"@context"`` in its ``supervisionType`` term,
+    which JSON-LD 1.1 rejects as an invalid term definition; jsonld.js rejects it too. The
+    file's sha256 is checked before this runs. See docs/mbo-model.md.
+    """
+    if url == EDUCREDENTIAL_CONTEXT:
+        try:
+            term = doc["@context"]["EducredentialAchievement"]["@context"]["supervisionType"]
+        except (KeyError, TypeError):
+            return doc
+        if isinstance(term, dict) and "context" in term and "@context" not in term:
+            term["@context"] = term.pop("context")
+    return doc
+
+
 class DocumentLoader:
     """Offline JSON-LD document loader: serves only pinned contexts, never the network.
 
@@ -174,13 +197,14 @@ class DocumentLoader:
             with self._lock:
                 doc = self._docs.get(url)
                 if doc is None:
-                    doc = _load_pinned(self._folder, pin)
+                    doc = _repair_published(url, _load_pinned(self._folder, pin))
                     self._docs[url] = doc
         return copy.deepcopy(doc)
 
     def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
         """pyld's document-loader protocol."""
-        return {"contextUrl": None, "documentUrl": url, "document": self.load(url)}
+        # tag "static": pyld keeps the processed context in this loader's shared cache.
+        return {"contextUrl": None, "documentUrl": url, "document": self.load(url), "tag": "static"}
 
     def __repr__(self) -> str:
         return f"DocumentLoader({len(self._pins)} bundled, {len(self._extra_urls)} registered)"
@@ -285,6 +309,8 @@ def expand(
 ) -> list[dict[str, Any]]:
     """Expand ``document`` with the offline loader; in safe mode refuse anything JSON-LD drops."""
     loader = loader or default_loader()
+    if safe:
+        _check_input(document)
     proc = _SafeProcessor()
     try:
         expanded = proc.expand(copy.deepcopy(dict(document)), _options(loader))
@@ -302,6 +328,22 @@ def expand(
             )
         _check_expanded(expanded, top_level=True)
     return expanded
+
+
+def _check_input(document: Any) -> None:
+    """Refuse, before expansion, the value objects that pyld drops without telling."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            if "@value" in item and item["@value"] is None:
+                raise _fail("invalid_value", "a null @value is dropped by JSON-LD")
+            keys = set(item) - {"@context"}
+            if keys and keys <= {"@language", "@direction"}:
+                raise _fail("invalid_value", "an object with only @language is dropped by JSON-LD")
+            stack.extend(v for k, v in item.items() if k != "@context")
 
 
 def _fail(code: str, message: str) -> SafeModeError:

@@ -316,14 +316,14 @@ def _verify_credential(
             issuer is not None
             and result.proofs
             and not any(
-                pr.verified and pr.controller == issuer and pr.proof_purpose == purpose
+                pr.controller == issuer and pr.proof_purpose == purpose
                 for pr in result.proofs
             )
         ):
             controllers = sorted({pr.controller for pr in result.proofs if pr.controller})
             result.add(
                 "vm_not_authorized",
-                f"no valid {purpose} proof is made by a key that the issuer {issuer} controls "
+                f"no {purpose} proof is made by a key that the issuer {issuer} controls "
                 f"(proof keys are controlled by {', '.join(controllers) or 'nobody known'})",
             )
         result.checks.append("issuer_authorization")

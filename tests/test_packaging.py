@@ -1,0 +1,62 @@
+"""The wheel ships the pinned contexts, and an installed copy finds them from anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"building the wheel failed: {proc.stderr[-2000:]}")
+    (path,) = out.glob("mbo_vc-*.whl")
+    return path
+
+
+def test_wheel_contains_every_pinned_context(wheel: Path) -> None:
+    manifest = json.loads((ROOT / "contexts" / "MANIFEST.json").read_text())
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert "mbo_vc/py.typed" in names
+        assert "mbo_vc/_contexts/MANIFEST.json" in names
+        for entry in manifest["contexts"]:
+            name = f"mbo_vc/_contexts/{entry['file']}"
+            assert name in names
+            assert zf.read(name) == (ROOT / "contexts" / entry["file"]).read_bytes()
+
+
+def test_installed_wheel_finds_contexts_from_anywhere(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+         str(target), str(wheel)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    code = (
+        "import mbo_vc, mbo_vc.jsonld as j;"
+        "print(mbo_vc.__file__);print(j.bundled_contexts_dir());"
+        "print(len(j.DocumentLoader().load('https://www.w3.org/ns/credentials/v2')))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    module_file, contexts_dir, _ = proc.stdout.splitlines()
+    assert module_file.startswith(str(target))
+    assert contexts_dir.startswith(str(target))
