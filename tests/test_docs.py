@@ -21,7 +21,7 @@ def _python_blocks(text: str) -> list[str]:
 def test_doc_examples_run(path) -> None:
     namespace: dict[str, object] = {}
     for block in _python_blocks(path.read_text()):
-        exec(compile(block, str(path), "exec"), namespace)  # noqa: S102
+        exec(compile(block, str(path), "exec"), namespace)
 
 
 def test_every_problem_code_is_documented() -> None:

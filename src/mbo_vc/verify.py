@@ -182,8 +182,11 @@ def _verify_one(
         problem("proof_expired", f"the proof expired at {proof['expires']}")
     if created is not None and created > clock + timedelta(minutes=5):
         res.warnings.append(
-            Problem("proof_not_yet_valid", f"proof created after the verifier's clock "
-                    f"({proof['created']})", where)
+            Problem(
+                "proof_not_yet_valid",
+                f"proof created after the verifier's clock ({proof['created']})",
+                where,
+            )
         )
 
     # Proof @context (eddsa-jcs-2022 repeats it): the document's must start with it.
@@ -316,8 +319,7 @@ def _verify_credential(
             issuer is not None
             and result.proofs
             and not any(
-                pr.controller == issuer and pr.proof_purpose == purpose
-                for pr in result.proofs
+                pr.controller == issuer and pr.proof_purpose == purpose for pr in result.proofs
             )
         ):
             controllers = sorted({pr.controller for pr in result.proofs if pr.controller})
