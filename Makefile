@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint interop bench clean
+.PHONY: demo test lint interop bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,18 @@ interop:
 	else echo "node/npm not found: interop tests will be skipped"; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests scripts
 
 test: $(STAMP) interop lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) interop
 	$(BIN)/python bench/bench_sign_verify.py
+
+# The long fuzz run (about 110,000 inputs; not part of `make test`).
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run_fuzz.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) interop/js/node_modules

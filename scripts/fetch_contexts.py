@@ -21,6 +21,7 @@ Exit status 1 on any mismatch or failure. Needs network access to the npm regist
 PyPI (plus `npm`, `node` and `pip` on PATH), so it is NOT part of the test suite.
 Python standard library only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,15 +35,16 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFESTS = [ROOT / "contexts" / "MANIFEST.json", ROOT / "test_vectors" / "contexts" / "MANIFEST.json"]
+MANIFESTS = [
+    ROOT / "contexts" / "MANIFEST.json",
+    ROOT / "test_vectors" / "contexts" / "MANIFEST.json",
+]
 
 # Wheels are pure Python (py3-none-any); pin a target so a package whose metadata asks for
 # a newer Python than the one running this script can still be downloaded.
 PIP_PYTHON_VERSION = "3.12"
 
-NODE_SERIALISE = (
-    "process.stdout.write(JSON.stringify(require(process.argv[1]), null, 2) + '\\n')"
-)
+NODE_SERIALISE = "process.stdout.write(JSON.stringify(require(process.argv[1]), null, 2) + '\\n')"
 
 
 def parse_source(source: str) -> tuple[str, str, str]:
@@ -61,10 +63,16 @@ class Fetcher:
         if spec not in self._npm:
             dest = self.workdir / f"npm{len(self._npm)}"
             dest.mkdir()
-            out = subprocess.run(
-                ["npm", "pack", spec, "--pack-destination", str(dest), "--silent"],
-                check=True, capture_output=True, text=True,
-            ).stdout.strip().splitlines()
+            out = (
+                subprocess.run(
+                    ["npm", "pack", spec, "--pack-destination", str(dest), "--silent"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()
+            )
             tgz = dest / out[-1]
             with tarfile.open(tgz) as tf:
                 try:
@@ -79,9 +87,23 @@ class Fetcher:
             dest = self.workdir / f"pypi{len(self._pypi)}"
             dest.mkdir()
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--python-version", PIP_PYTHON_VERSION, "-q", "-d", str(dest), spec],
-                check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--python-version",
+                    PIP_PYTHON_VERSION,
+                    "-q",
+                    "-d",
+                    str(dest),
+                    spec,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             )
             wheels = sorted(dest.glob("*.whl"))
             if len(wheels) != 1:
@@ -101,8 +123,8 @@ class Fetcher:
         if scheme == "pypi":
             with zipfile.ZipFile(self.wheel(spec)) as zf:
                 return zf.read(path)
-        if scheme == "github":
-            return None  # no registry holds it; verify the local copy only
+        if scheme in ("github", "local"):
+            return None  # no registry holds it (local: authored here); verify the local copy only
         raise ValueError(f"unknown source scheme: {source}")
 
 
@@ -121,7 +143,7 @@ def main() -> int:
                 label = f"{manifest_path.parent.relative_to(ROOT)}/{entry['file']}"
                 try:
                     data = fetcher.fetch(entry["source"])
-                except Exception as exc:  # noqa: BLE001 - report and go on
+                except Exception as exc:  # report and go on
                     print(f"FAIL   {label}: cannot fetch {entry['source']}: {exc}")
                     failures += 1
                     continue
@@ -135,8 +157,10 @@ def main() -> int:
                     note = " (github source: local copy verified, not re-fetched)"
                 digest = hashlib.sha256(data).hexdigest()
                 if digest != entry["sha256"] or len(data) != entry["bytes"]:
-                    print(f"FAIL   {label}: got sha256 {digest} ({len(data)} bytes), "
-                          f"manifest says {entry['sha256']} ({entry['bytes']} bytes)")
+                    print(
+                        f"FAIL   {label}: got sha256 {digest} ({len(data)} bytes), "
+                        f"manifest says {entry['sha256']} ({entry['bytes']} bytes)"
+                    )
                     failures += 1
                     continue
                 if args.check:

@@ -96,6 +96,11 @@ DIFFERENTIAL = {
     "language and direction": _base(
         name={"@value": "Diploma", "@language": "nl", "@direction": "ltr"}
     ),
+    "protected term redefinition": {**_base(), "@context": [
+        VC2, {"VerifiableCredential": {"@id": "https://evil.example/#VC"}}]},
+    "scoped term shadowed by type-scoped context": {**_base(), "@context": [
+        VC2, {"issuer": {"@id": "https://evil.example/#issuer", "@type": "@id"}}]},
+    "term nulled inline": {**_base(cijfer=1), "@context": [VC2, {"cijfer": None}]},
     "full IRI member": _base(**{"https://example.org/v#x": "y"}),
     "empty subject object": _base(credentialSubject={}),
     "undefined-terms context": {**_base(cijfer=8), "@context": [

@@ -100,3 +100,12 @@ def test_private_material_never_in_repr_str_logs_or_errors(tmp_path, caplog) -> 
 def test_from_seed_wrong_length() -> None:
     with pytest.raises(KeyFormatError):
         Ed25519Key.from_seed(b"short")
+
+
+@pytest.mark.parametrize("bad", ["z11 ", "z11\n", "z 11", "z0OIl"])
+def test_base58_is_strict(bad: str) -> None:
+    """The base58 package strips whitespace; a signature must not be malleable that way."""
+    from mbo_vc.keys import decode_multibase
+
+    with pytest.raises(KeyFormatError):
+        decode_multibase(bad)

@@ -13,6 +13,8 @@ from mbo_vc.errors import MboVcError
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import Limits
+from mbo_vc.policy import VerifierPolicy
+from mbo_vc.presentation import present, verify_presentation
 from mbo_vc.result import Problem, ProofResult, VerificationResult
 from mbo_vc.signing import sign
 from mbo_vc.verify import verify
@@ -26,8 +28,11 @@ __all__ = [
     "Problem",
     "ProofResult",
     "VerificationResult",
+    "VerifierPolicy",
+    "present",
     "sign",
     "verify",
+    "verify_presentation",
 ]
 
 __version__ = "0.1.0"

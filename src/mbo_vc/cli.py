@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mbo_vc.document import parse_json
-from mbo_vc.errors import MboVcError, UsageError
+from mbo_vc.document import parse_json, read_bounded
+from mbo_vc.errors import LimitExceededError, MboVcError, UsageError
 from mbo_vc.jsonld import DocumentLoader, default_loader
 from mbo_vc.keys import Ed25519Key
+from mbo_vc.result import VerificationResult
 from mbo_vc.signing import SIGNING_SUITES, sign
 from mbo_vc.verify import verify
 
@@ -32,10 +33,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_input(path: str) -> bytes:
+    """Read a file (or stdin for ``-``) without ever holding more than the size limit."""
     try:
         if path == "-":
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
+            return read_bounded(sys.stdin.buffer)
+        with open(path, "rb") as fh:
+            return read_bounded(fh)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -85,9 +88,37 @@ def _cmd_sign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _status_checker(args: argparse.Namespace) -> Any:
+    if not getattr(args, "status_dir", None):
+        return None
+    from mbo_vc.status import DirectoryFetcher, StatusChecker
+
+    return StatusChecker(DirectoryFetcher(args.status_dir), loader=_loader(args.context))
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
-    data = _read_input(args.input)
-    result = verify(data, now=args.now, loader=_loader(args.context))
+    try:
+        data = _read_input(args.input)
+    except LimitExceededError as exc:  # too large to read: not verified, memory stays bounded
+        result = VerificationResult()
+        result.add(exc.code, exc.message)
+    else:
+        from mbo_vc.wallet_cli import verify_wallet_input  # presentations and JWTs
+
+        handled = verify_wallet_input(
+            args, data, loader=_loader(args.context), status=_status_checker(args)
+        )
+        if handled is not None:
+            return handled
+        from mbo_vc.did.cli import resolver_from_args
+
+        result = verify(
+            data,
+            now=args.now,
+            loader=_loader(args.context),
+            resolver=resolver_from_args(args),
+            status=_status_checker(args),
+        )
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
     elif result.verified:
@@ -137,11 +168,22 @@ def build_parser() -> argparse.ArgumentParser:
     vf.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
     vf.add_argument("--context", action="append", metavar="URL=FILE",
                     help="register an extra JSON-LD context for this run")  # fmt: skip
+    vf.add_argument("--status-dir", metavar="DIR",
+                    help="check credentialStatus against the status lists in DIR")  # fmt: skip
     vf.set_defaults(func=_cmd_verify)
 
-    dm = sub.add_parser("demo", help="issue, verify and tamper with example waardepapieren")
+    dm = sub.add_parser("demo", help="issue, verify, present and revoke example waardepapieren")
     dm.add_argument("--out", required=True, help="folder for the documents the demo makes")
     dm.set_defaults(func=_cmd_demo)
+    # Each spec area adds its own commands (and wallet_cli adds --challenge/--domain to verify).
+    from mbo_vc import wallet_cli
+    from mbo_vc.did import cli as did_cli
+    from mbo_vc.mbo import cli as mbo_cli
+    from mbo_vc.status import cli as status_cli
+
+    did_cli.add_resolver_arguments(vf)
+    for module in (did_cli, status_cli, wallet_cli, mbo_cli):
+        module.add_parser(sub)
     return parser
 
 

@@ -1,6 +1,6 @@
-"""The demo behind ``mbo-vc demo --out DIR``: issue, verify and tamper, using only embedded
-defaults (a fresh local key, bundled contexts, no network). Every signed document it makes is
-left in DIR as a ``.json`` file.
+"""The demo behind ``mbo-vc demo --out DIR`` (``make demo``): issue, verify, present and revoke the
+four waardepapieren using only embedded defaults — fresh local keys, SQLite for the status
+registry, the bundled contexts, no network. Every document it makes is left in DIR.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = ["example_diploma", "run_demo"]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+STATUS_BASE_URL = "https://roc-voorbeeld.example/status"
 
 
 def example_diploma(issuer_did: str, *, valid_from: str = "2026-07-01T00:00:00Z") -> dict[str, Any]:
@@ -57,34 +58,129 @@ def example_diploma(issuer_did: str, *, valid_from: str = "2026-07-01T00:00:00Z"
     }
 
 
-def _write(out: Path, name: str, doc: Any) -> Path:
-    path = out / name
+def _write(path: Path, doc: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
+def _step(title: str) -> None:
+    print(f"\n== {title}")
+
+
 def run_demo(out: Path) -> int:
     """Run the demo; returns 0 when every step behaved as expected, 1 otherwise."""
+    from mbo_vc.did.demo import run_did_web_demo
+    from mbo_vc.mbo.demo import example_waardepapieren
+    from mbo_vc.mbo.signers import issue, verify_waardepapier
+    from mbo_vc.presentation import present, verify_presentation, wallet_demo
+    from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
+    from mbo_vc.status.registry import StatusRegistry
+
     out.mkdir(parents=True, exist_ok=True)
-    issuer = Ed25519Key.generate()
-    issuer.save(out / "issuer-key.secret.json", overwrite=True)
-    _write(out, "issuer-did-document.json", did_key_document(issuer))
-    print(f"issuer key: {issuer.did}  (saved 0600 in {out / 'issuer-key.secret.json'})")
-
     ok = True
-    unsigned = example_diploma(issuer.did)
-    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
-        signed = sign(unsigned, issuer, cryptosuite=suite)
-        path = _write(out, f"mbo-diploma.{suite}.json", signed)
-        result = verify(signed)
-        print(f"signed with {suite}: {path.name}: verified={result.verified}")
-        ok &= result.verified
 
+    _step("1. keys (Ed25519, did:key; key files are written 0600)")
+    keys = {
+        "bevoegd-gezag": Ed25519Key.generate(),
+        "examencommissie": Ed25519Key.generate(),
+        "student": Ed25519Key.generate(),
+    }
+    for name, key in keys.items():
+        key.save(out / "keys" / f"{name}.secret.json", overwrite=True)
+        _write(out / "keys" / f"{name}.did.json", did_key_document(key))
+        print(f"{name:<16} {key.did}")
+    bg, ec, student = keys["bevoegd-gezag"], keys["examencommissie"], keys["student"]
+
+    _step("2. sign, verify, tamper (eddsa-rdfc-2022 and eddsa-jcs-2022)")
+    unsigned = example_diploma(bg.did)
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        signed = sign(unsigned, bg, cryptosuite=suite)
+        path = _write(out / f"mbo-diploma.{suite}.json", signed)
+        result = verify(signed)
+        print(f"{path.name}: verified={result.verified}")
+        ok &= result.verified
         tampered = copy.deepcopy(signed)
         tampered["credentialSubject"]["achievement"]["name"] = "Verpleegkundige (crebo 25655)"
-        tpath = _write(out, f"mbo-diploma.{suite}.tampered.json", tampered)
+        tpath = _write(out / f"mbo-diploma.{suite}.tampered.json", tampered)
         bad = verify(tampered)
-        print(f"  tampered copy {tpath.name}: verified={bad.verified} {bad.codes}")
+        print(f"{tpath.name}: verified={bad.verified} {bad.codes}")
         ok &= not bad.verified and "invalid_signature" in bad.codes
-    print("demo: all steps behaved as expected" if ok else "demo: UNEXPECTED RESULT")
+
+    _step("3. the four waardepapieren (OBv3), with revocation and suspension entries")
+    lists_dir = out / "status" / "lists"
+    lists_dir.mkdir(parents=True, exist_ok=True)
+    with StatusRegistry(out / "status" / "registry.db") as registry:
+        known = {info.list_id for info in registry.lists()}
+        for purpose in ("revocation", "suspension"):
+            if f"{purpose}-1" not in known:
+                registry.create_list(
+                    f"{STATUS_BASE_URL}/{purpose}-1", purpose=purpose, list_id=f"{purpose}-1"
+                )
+        papers: dict[str, dict[str, Any]] = {}
+        for kind, paper in example_waardepapieren(bg.did).items():
+            doc = paper.to_json()
+            doc["credentialSubject"]["id"] = student.did  # the learner's wallet DID
+            doc = registry.attach(doc, ["revocation-1", "suspension-1"])
+            papers[kind] = issue(doc, bg, examencommissie=ec if kind == "mbo-diploma" else None)
+            _write(out / "waardepapieren" / f"{kind}.json", papers[kind])
+        registry.publish_all(bg, lists_dir)
+    _write(out / "waardepapieren" / "signers.json",
+           {"bevoegd_gezag": bg.did, "examencommissie": ec.did})  # fmt: skip
+
+    def check(kind: str, doc: dict[str, Any]) -> Any:
+        status = StatusChecker(DirectoryFetcher(lists_dir))
+        if kind == "mbo-diploma":
+            return verify_waardepapier(doc, examencommissie=ec.did, status=status)
+        return verify(doc, status=status)
+
+    for kind, doc in papers.items():
+        result = check(kind, doc)
+        signers = "examencommissie + bevoegd gezag" if kind == "mbo-diploma" else "bevoegd gezag"
+        print(f"{kind:<16} verified={result.verified} (signed by {signers}; status checked)")
+        ok &= result.verified
+
+    _step("4. the learner presents all four to an employer (challenge + domain)")
+    challenge, domain = str(uuid.uuid4()), "werkgever.example"
+    vp = present(list(papers.values()), student, challenge=challenge, domain=domain)
+    vp_path = _write(out / "presentation.json", vp)
+    _write(out / "presentation.challenge.json", {"challenge": challenge, "domain": domain})
+
+    def check_vp() -> Any:
+        status = StatusChecker(DirectoryFetcher(lists_dir))
+        return verify_presentation(vp, challenge=challenge, domain=domain,
+                                   credential_options={"status": status})  # fmt: skip
+
+    pres = check_vp()
+    good = sum(c.verified for c in pres.credentials)
+    print(f"{vp_path.name}: verified={pres.verified} ({good}/{len(pres.credentials)} credentials)")
+    ok &= pres.verified
+    replay = verify_presentation(vp, challenge="another-challenge", domain=domain)
+    print(f"replayed with another challenge: verified={replay.verified} {replay.codes[:1]}")
+    ok &= not replay.verified and "challenge_mismatch" in replay.codes
+
+    _step("5. the examencommissie withdraws the microcredential: revoke and republish")
+    with StatusRegistry(out / "status" / "registry.db") as registry:
+        for info, entry in registry.entries_of(papers["microcredential"]):
+            if info.purpose == "revocation":
+                registry.revoke(info.list_id, entry.index, reason="demo: withdrawn")
+        registry.publish_all(bg, lists_dir)
+    revoked = check("microcredential", papers["microcredential"])
+    print(f"microcredential  verified={revoked.verified} {revoked.codes}")
+    ok &= revoked.codes == ["revoked"]
+    pres = check_vp()
+    for report in pres.credentials:
+        print(f"  in the presentation, credential {report.index}: verified={report.verified} "
+              f"{[p.code for p in report.problems]}")  # fmt: skip
+    ok &= [r.verified for r in pres.credentials] == [True, True, True, False]
+    print(f"  try: mbo-vc verify {out / 'waardepapieren' / 'microcredential.json'} "
+          f"--status-dir {lists_dir}")  # fmt: skip
+
+    _step("6. wallet: a JWT-secured credential (vc+jwt) and a mixed presentation")
+    ok &= wallet_demo(out / "wallet", bg)
+
+    _step("7. the school's own did:web and key rotation")
+    ok &= run_did_web_demo(out)
+
+    print("\ndemo: all steps behaved as expected" if ok else "\ndemo: UNEXPECTED RESULT")
     return 0 if ok else 1

@@ -14,7 +14,7 @@ from typing import Any
 from mbo_vc.errors import InputError, LimitExceededError
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["check_structure", "parse_json"]
+__all__ = ["check_structure", "parse_json", "read_bounded"]
 
 _MAX_SAFE_INT = 2**53 - 1
 
@@ -108,24 +108,35 @@ def parse_json(data: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> dict[st
         raise
     except (ValueError, RecursionError) as exc:
         raise InputError(f"document is not valid JSON: {exc}") from None
-    _check_strings(value)
+    _check_strings(value, limits)
     if not isinstance(value, dict):
         raise InputError("document must be a JSON object")
     return value
 
 
-def _check_strings(value: Any) -> None:
+def _too_many_nodes(limits: Limits) -> LimitExceededError:
+    return LimitExceededError(
+        f"document has more than {limits.max_json_nodes} JSON objects and arrays"
+    )
+
+
+def _check_strings(value: Any, limits: Limits) -> None:
     stack = [value]
+    nodes = 0
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             _check_text(item)
         elif isinstance(item, dict):
+            nodes += 1
             for k, v in item.items():
                 _check_text(k)
                 stack.append(v)
         elif isinstance(item, list):
+            nodes += 1
             stack.extend(item)
+        if nodes > limits.max_json_nodes:
+            raise _too_many_nodes(limits)
 
 
 def _check_text(s: str) -> None:
@@ -138,8 +149,13 @@ def _check_text(s: str) -> None:
 def check_structure(document: Mapping[str, Any], *, limits: Limits = DEFAULT_LIMITS) -> None:
     """Apply the depth limit and string checks to an already-parsed document."""
     stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, Mapping | list | tuple):
+            nodes += 1
+            if nodes > limits.max_json_nodes:
+                raise _too_many_nodes(limits)
         if depth > limits.max_json_depth:
             raise LimitExceededError(
                 f"JSON nesting is deeper than the limit of {limits.max_json_depth}"
@@ -161,3 +177,16 @@ def check_structure(document: Mapping[str, Any], *, limits: Limits = DEFAULT_LIM
             continue
         else:
             raise InputError(f"value of type {type(item).__name__} is not JSON")
+
+
+def read_bounded(stream: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read at most ``max_document_bytes`` (+1 to detect more) from a binary stream.
+
+    A larger input is refused without reading it all, so memory stays bounded.
+    """
+    data = stream.read(limits.max_document_bytes + 1)
+    if len(data) > limits.max_document_bytes:
+        raise LimitExceededError(
+            f"document is larger than the limit of {limits.max_document_bytes} bytes"
+        )
+    return bytes(data)

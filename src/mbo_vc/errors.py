@@ -30,6 +30,26 @@ class InputError(MboVcError):
     code = "malformed_document"
 
 
+class ModelValidationError(InputError):
+    """A value does not fit the OBv3 or mbo model; the message says which field, in the user's
+    terms (``crebo must be 5 digits``). ``field`` names the field, ``line`` the input line if any.
+    """
+
+    code = "invalid_field"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.field = field
+        self.line = line
+
+
 class LimitExceededError(InputError):
     """The input exceeds a configured safety limit (size, depth, count, work)."""
 
@@ -95,6 +115,78 @@ class UnsupportedDidMethodError(DidError):
     code = "unsupported_did_method"
 
 
+class InvalidDidError(DidError):
+    """The DID is malformed for its method (e.g. a did:web that maps to no valid URL)."""
+
+    code = "invalid_did"
+
+
+class InvalidDidDocumentError(DidError):
+    """A DID document (fetched or pinned) is not a usable JSON object."""
+
+    code = "invalid_did_document"
+
+
+class DidDocumentIdMismatchError(DidError):
+    """The DID document's ``id`` is not the DID that was resolved."""
+
+    code = "did_document_id_mismatch"
+
+
+class VerificationMethodNotFoundError(DidError):
+    """The DID document does not contain the requested verification method."""
+
+    code = "vm_not_found"
+
+
+class DidWebError(DidError):
+    """did:web retrieval failed; subclasses say how (the DID is always in the message)."""
+
+    code = "did_web_error"
+
+
+class DidWebTimeoutError(DidWebError):
+    """Connecting to or reading from the did:web host took longer than allowed."""
+
+    code = "did_web_timeout"
+
+
+class DidWebTooLargeError(DidWebError, LimitExceededError):
+    """The did:web response is larger than the size cap (it was not read further)."""
+
+    code = "did_web_too_large"
+
+
+class DidWebRedirectError(DidWebError):
+    """A redirect was refused (another host, not HTTPS, or too many)."""
+
+    code = "did_web_redirect_refused"
+
+
+class DidWebAddressRefusedError(DidWebError):
+    """The host resolves only to private/loopback/link-local addresses the caller did not allow."""
+
+    code = "did_web_address_refused"
+
+
+class DidWebHttpError(DidWebError):
+    """The did:web host answered with an HTTP error status or a malformed HTTP response."""
+
+    code = "did_web_http_error"
+
+
+class DidWebTlsError(DidWebError):
+    """The TLS handshake failed (e.g. the certificate does not verify)."""
+
+    code = "did_web_tls_error"
+
+
+class DidWebUnreachableError(DidWebError):
+    """The did:web host could not be reached (DNS failure, connection refused …)."""
+
+    code = "did_web_unreachable"
+
+
 class ProofError(MboVcError):
     """A proof could not be created, or its configuration is invalid."""
 
@@ -111,3 +203,57 @@ class UsageError(MboVcError):
     """The caller passed arguments that do not fit together."""
 
     code = "bad_usage"
+
+
+class StatusListError(MboVcError):
+    """A Bitstring Status List (or its entry, list credential or registry) is unusable."""
+
+    code = "status_list_invalid"
+
+
+class StatusEncodingError(StatusListError):
+    """``encodedList`` is not multibase base64url (``u…``, no padding)."""
+
+    code = "status_list_encoding"
+
+
+class StatusCompressionError(StatusListError):
+    """``encodedList`` does not hold one well-formed GZIP stream."""
+
+    code = "status_list_compression"
+
+
+class StatusListTooShortError(StatusListError):
+    """The list has fewer than 131,072 entries (the spec's herd-privacy minimum)."""
+
+    code = "status_list_too_short"
+
+
+class StatusListTooLargeError(StatusListError, LimitExceededError):
+    """The decompressed list exceeds the size limit (e.g. a gzip bomb)."""
+
+    code = "status_list_too_large"
+
+
+class StatusIndexError(StatusListError):
+    """A ``statusListIndex`` (times ``statusSize``) lies outside the list."""
+
+    code = "status_index_out_of_range"
+
+
+class StatusEntryError(StatusListError):
+    """A ``credentialStatus`` entry lacks a required member or has a malformed one."""
+
+    code = "malformed_status_entry"
+
+
+class StatusFetchError(StatusListError):
+    """The status list credential could not be obtained."""
+
+    code = "status_unavailable"
+
+
+class StatusRegistryError(StatusListError):
+    """The issuer's status registry refused an operation (unknown list, full list, …)."""
+
+    code = "status_registry"

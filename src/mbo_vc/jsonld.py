@@ -45,6 +45,7 @@ __all__ = [
     "PinnedContext",
     "bundled_contexts_dir",
     "canonicalize_rdfc",
+    "check_compact_form",
     "default_loader",
     "expand",
 ]
@@ -414,6 +415,43 @@ def _check_value_object(item: dict[str, Any]) -> None:
     lang = item.get("@language")
     if lang is not None and not (isinstance(lang, str) and _LANGUAGE_TAG.match(lang)):
         raise _fail("invalid_value", f"invalid language tag {lang!r}")
+
+
+# --- compacted form -----------------------------------------------------------------------
+
+_VALUE_KEYWORDS = frozenset({"@value", "@language", "@direction"})
+
+
+def check_compact_form(document: Any) -> None:
+    """Refuse JSON that is not in the compacted form policy checks read.
+
+    A proof covers the RDF, but verifiers (and their users) read the JSON: ``validUntil`` spelled
+    as its full IRI, ``@id`` instead of ``id``, or data tucked into ``@included`` gives the same
+    RDF, so the signature still verifies, while a JSON reader no longer sees the member. VC DM 2.0
+    requires the compacted form; members must be context terms, and only the value-object
+    keywords (``@value``, ``@language``, ``@direction``) may appear outside ``@context``.
+    """
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, list):
+            stack.extend((x, path) for x in item)
+            continue
+        if not isinstance(item, Mapping):
+            continue
+        for key, value in item.items():
+            if key == "@context":
+                continue
+            where = f"{path}/{key}"
+            if key == "@included":
+                raise _fail("included_block", f"{where}: @included blocks are not accepted")
+            if ":" in key or (key.startswith("@") and key not in _VALUE_KEYWORDS):
+                raise _fail(
+                    "non_compact_form",
+                    f"{_short(where)}: members must be spelled as context terms "
+                    "(not full IRIs, compact IRIs or keyword aliases)",
+                )
+            stack.append((value, where))
 
 
 # --- RDF canonicalisation -------------------------------------------------------------------

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -38,6 +40,7 @@ ED25519_PRIV_HEADER = b"\x80\x26"
 """Multicodec varint of ``ed25519-priv`` (0x1300)."""
 
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+_BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]+")
 
 
 def decode_multibase(value: Any, *, expect: str | None = "z") -> bytes:
@@ -49,6 +52,10 @@ def decode_multibase(value: Any, *, expect: str | None = "z") -> bytes:
     if expect is not None and value[0] != expect:
         raise KeyFormatError(f"multibase value must start with {expect!r} (base58btc)")
     try:
+        if value[0] == "z":  # base58btc: the base58 package is ~100x faster than the generic codec
+            if not _BASE58.fullmatch(value[1:]):  # (the base58 package strips whitespace)
+                raise ValueError("not base58btc")
+            return bytes(base58.b58decode(value[1:].encode("ascii")))
         return bytes(multibase.decode(value))
     except Exception:
         raise KeyFormatError("multibase value is not validly encoded") from None
@@ -56,7 +63,7 @@ def decode_multibase(value: Any, *, expect: str | None = "z") -> bytes:
 
 def encode_multibase_base58btc(data: bytes) -> str:
     """Encode bytes as multibase base58btc (``z…``)."""
-    return str(multibase.encode(data, "base58btc"))
+    return "z" + base58.b58encode(data).decode("ascii")
 
 
 def _b64url(data: bytes) -> str:

@@ -17,10 +17,13 @@ class Limits:
 
     max_document_bytes: int = 2 * 1024 * 1024
     max_json_depth: int = 64
+    max_json_nodes: int = 20_000
+    """JSON objects and arrays in one document (bounds blank nodes before JSON-LD runs)."""
     max_proofs: int = 16
     max_contexts: int = 16
     max_quads: int = 20_000
-    max_canonicalization_calls: int = 10_000
+    max_canonicalization_calls: int = 1_000
+    """RDFC-1.0 N-degree hash calls (legitimate credentials need 0-20; poison graphs explode)."""
 
 
 DEFAULT_LIMITS = Limits()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mbo_vc.document import check_structure
-from mbo_vc.jsonld import DocumentLoader, default_loader
+from mbo_vc.jsonld import DocumentLoader, check_compact_form, default_loader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs.core import add_proof, suite_for
@@ -49,6 +49,7 @@ def sign(
             f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SIGNING_SUITES)}"
         )
     check_structure(document, limits=limits)
+    check_compact_form(document)
     suite = suite_for(*SIGNING_SUITES[cryptosuite])
     return add_proof(
         document,

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mbo_vc.did import DidResolver, ResolvedMethod, default_resolver
 from mbo_vc.document import check_structure, parse_json
 from mbo_vc.errors import DidError, KeyFormatError, MboVcError
-from mbo_vc.jsonld import DocumentLoader, default_loader
+from mbo_vc.jsonld import DocumentLoader, check_compact_form, default_loader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
+from mbo_vc.policy import VerifierPolicy, apply_policy
 from mbo_vc.proofs.core import (
     PROOF_PURPOSES,
     as_proof_list,
@@ -26,6 +27,9 @@ from mbo_vc.proofs.core import (
 )
 from mbo_vc.result import Problem, ProofResult, VerificationResult
 from mbo_vc.timestamps import parse_timestamp
+
+if TYPE_CHECKING:
+    from mbo_vc.status.checker import StatusChecker
 
 __all__ = ["Problem", "ProofResult", "VerificationResult", "verify", "verify_proofs"]
 
@@ -104,6 +108,7 @@ def verify_proofs(
     clock = _now(now)
     proofs = as_proof_list(document.get("proof"))
     results: list[ProofResult] = []
+    seen_values: set[str] = set()
     canon_cache: dict[tuple[int, str], Any] = {}
     for index, proof in enumerate(proofs):
         where = f"proof[{index}]"
@@ -120,6 +125,12 @@ def verify_proofs(
             _str(proof.get("proofPurpose")),
         )
         results.append(res)
+        value = proof.get("proofValue")
+        if isinstance(value, str) and value in seen_values:
+            res.problems.append(Problem("malformed_proof", "the same proof appears twice", where))
+            continue
+        if isinstance(value, str):
+            seen_values.add(value)
         try:
             _verify_one(
                 document, proof, proofs, res, where, loader, resolver, expected_proof_purpose,
@@ -153,6 +164,13 @@ def _verify_one(
     def problem(code: str, message: str) -> None:
         res.problems.append(Problem(code, message, where))
 
+    if isinstance(proof.get("verificationMethod"), Mapping):
+        problem(
+            "embedded_verification_method",
+            "the proof embeds its own verification method; keys must come from the "
+            "controller's DID document, not from the document they sign",
+        )
+        return
     for member in ("type", "verificationMethod", "proofPurpose", "proofValue"):
         if not isinstance(proof.get(member), str):
             problem("malformed_proof", f"proof member {member} is missing or not a string")
@@ -197,7 +215,9 @@ def _verify_one(
         pctx_list = pctx if isinstance(pctx, list) else [pctx]
         dctx = unsecured.get("@context")
         dctx_list = dctx if isinstance(dctx, list) else [dctx]
-        if dctx_list[: len(pctx_list)] != pctx_list:
+        # The spec lets the document's @context merely start with the proof's; we require it to
+        # be equal, so that no context can be slipped in after signing (docs/verification.md).
+        if dctx_list != pctx_list:
             problem("context_mismatch", "the proof's @context does not match the document's")
             return
         unsecured["@context"] = pctx
@@ -207,7 +227,7 @@ def _verify_one(
     try:
         resolved: ResolvedMethod = resolver.dereference(proof["verificationMethod"])
     except DidError as exc:
-        problem("vm_unresolvable", exc.message)
+        problem("vm_unresolvable", f"{exc.message} ({exc.code})")
         return
     key = _key_of(resolved.method)
     res.controller = resolved.controller
@@ -242,15 +262,23 @@ def verify(
     domain: str | None = None,
     accepted_cryptosuites: Collection[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    policy: VerifierPolicy | None = None,
+    status: StatusChecker | None = None,
 ) -> VerificationResult:
     """Verify a credential: every proof, the issuer's authorization of the key, validity dates.
 
     ``document`` is a dict or JSON text. ``now`` sets the verifier's clock (default: the current
-    time). Never raises for a bad credential: see ``result.verified`` and ``result.problems``.
+    time). ``policy`` (:class:`~mbo_vc.policy.VerifierPolicy`) adds trusted issuers, required
+    types, clock skew and accepted cryptosuites. ``status``
+    (:class:`~mbo_vc.status.StatusChecker`) checks every ``credentialStatus`` entry (revoked,
+    suspended …); without it such a credential gets the warning ``status_not_checked``.
+    Never raises for a bad credential: see ``result.verified`` and ``result.problems``.
     """
     result = VerificationResult()
+    if policy is not None and accepted_cryptosuites is None:
+        accepted_cryptosuites = policy.accepted_cryptosuites
     try:
-        clock = _now(now)
+        clock = policy.clock(now) if policy is not None else _now(now)
     except MboVcError as exc:
         result.add(exc.code, exc.message)
         return result
@@ -263,10 +291,18 @@ def verify(
             doc, result, clock, loader, resolver, expected_proof_purpose, challenge, domain,
             accepted_cryptosuites, limits,
         )  # fmt: skip
+        if policy is not None:
+            apply_policy(doc, result, clock, policy)
+        if doc.get("credentialStatus") is not None:
+            from mbo_vc.status.checker import check_status_into
+
+            check_status_into(doc, result, clock, status)
     except MboVcError as exc:
         result.add(exc.code, exc.message)
     except RecursionError:
         result.add("limit_exceeded", "the document is nested too deeply to process")
+    except Exception as exc:  # defence in depth: a bug must not crash a verifier (fuzzed)
+        result.add("internal_error", f"unexpected {type(exc).__name__} while verifying")
     return result
 
 
@@ -297,6 +333,10 @@ def _verify_credential(
     issuer = _issuer_id(doc)
     if issuer is None:
         result.add("missing_issuer", "the credential has no issuer (a URL or an object with id)")
+    try:
+        check_compact_form(doc)
+    except MboVcError as exc:
+        result.add(exc.code, exc.message)
     result.checks.append("structure")
 
     proofs = as_proof_list(doc.get("proof"))

@@ -11,10 +11,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mbo_vc.did.jwk import resolve_did_jwk
 from mbo_vc.did.key import resolve_did_key
-from mbo_vc.errors import DidError, UnsupportedDidMethodError
+from mbo_vc.errors import (
+    DidDocumentIdMismatchError,
+    DidError,
+    UnsupportedDidMethodError,
+    VerificationMethodNotFoundError,
+)
 
-__all__ = ["DidResolver", "ResolvedMethod", "default_resolver", "resolve_did_key"]
+__all__ = [
+    "DidResolution",
+    "DidResolver",
+    "ResolvedMethod",
+    "default_resolver",
+    "resolve_did_key",
+]
 
 MethodDriver = Callable[[str], dict[str, Any]]
 
@@ -86,9 +98,26 @@ class DidResolver:
         *,
         documents: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        self._methods: dict[str, MethodDriver] = {"key": resolve_did_key}
+        self._methods: dict[str, MethodDriver] = {"key": resolve_did_key, "jwk": resolve_did_jwk}
         self._methods.update(methods or {})
         self._pinned = {k: dict(v) for k, v in (documents or {}).items()}
+
+    @classmethod
+    def with_web(
+        cls,
+        *,
+        documents: Mapping[str, Mapping[str, Any]] | None = None,
+        **options: Any,
+    ) -> DidResolver:
+        """A resolver that may fetch did:web documents (network opt-in).
+
+        ``options`` go to :class:`mbo_vc.did.web.WebDidDriver` (``ssl_context``, ``ca_bundle``,
+        timeouts, ``max_bytes``, ``allow_private``, ``allow_networks``, ``cache_ttl`` …).
+        Pinned ``documents`` still win over the network.
+        """
+        from mbo_vc.did.web import WebDidDriver
+
+        return cls({"web": WebDidDriver(**options)}, documents=documents)
 
     def register(self, method: str, driver: MethodDriver) -> None:
         """Add a method driver (``method`` without the ``did:`` prefix)."""
@@ -121,8 +150,24 @@ class DidResolver:
                 raise UnsupportedDidMethodError(f"DID method '{parts[1]}' is not supported: {did}")
             doc = driver(did)
         if doc.get("id") != did:
-            raise DidError(f"DID document id {doc.get('id')!r} does not equal {did}")
+            raise DidDocumentIdMismatchError(
+                f"{did}: DID document id {str(doc.get('id'))[:100]!r} does not equal the DID"
+            )
         return doc
+
+    def resolve_with_metadata(self, did: str) -> DidResolution:
+        """Resolve ``did`` and say where its document came from (and, for did:web, when)."""
+        method = did.split(":", 2)[1] if isinstance(did, str) and did.count(":") >= 2 else ""
+        driver = None if did in self._pinned else self._methods.get(method)
+        detailed = getattr(driver, "resolve_with_metadata", None)
+        if detailed is None or not did.startswith("did:"):
+            source = "computed" if method in ("key", "jwk") else "driver"
+            source = "pinned" if did in self._pinned else source
+            return DidResolution(self.resolve(did), {"source": source, "method": method})
+        found = detailed(did)
+        if found.document.get("id") != did:
+            raise DidDocumentIdMismatchError(f"{did}: DID document id does not equal the DID")
+        return DidResolution(found.document, {**found.metadata(), "method": method})
 
     def dereference(self, did_url: str) -> ResolvedMethod:
         """Find the verification method ``did_url`` (``did:…#fragment``) in its DID document."""
@@ -133,6 +178,7 @@ class DidResolver:
         candidates: list[Any] = list(doc.get("verificationMethod") or [])
         for rel in _RELATIONSHIPS:
             candidates.extend(e for e in doc.get(rel) or [] if isinstance(e, dict))
+        found: dict[str, Any] | None = None
         for vm in candidates:
             if isinstance(vm, dict) and isinstance(vm.get("id"), str):
                 if _absolute(vm["id"], did) == did_url:
@@ -140,8 +186,22 @@ class DidResolver:
                     method["id"] = did_url
                     if isinstance(method.get("controller"), str):
                         method["controller"] = _absolute(method["controller"], did)
-                    return ResolvedMethod(method, doc)
-        raise DidError(f"{did_url} is not a verification method in the DID document of {did}")
+                    if found is not None and found != method:
+                        raise DidError(f"{did}: {did_url} is defined twice, differently")
+                    found = method
+        if found is not None:
+            return ResolvedMethod(found, doc)
+        raise VerificationMethodNotFoundError(
+            f"{did_url} is not a verification method in the DID document of {did}"
+        )
+
+
+@dataclass(frozen=True)
+class DidResolution:
+    """A DID document with resolution metadata (``source``: pinned, computed or network …)."""
+
+    document: dict[str, Any]
+    metadata: dict[str, Any]
 
 
 _default: DidResolver | None = None

@@ -39,12 +39,16 @@ def did_key_document(key: Ed25519Key, *, legacy: bool = False) -> dict[str, Any]
     }
 
 
-def resolve_did_key(did: str) -> dict[str, Any]:
-    """Resolve an Ed25519 ``did:key`` to its DID document (offline, pure computation)."""
+def resolve_did_key(did: str, *, legacy: bool = False) -> dict[str, Any]:
+    """Resolve an Ed25519 ``did:key`` to its DID document (offline, pure computation).
+
+    ``legacy=True`` gives the ``Ed25519VerificationKey2020`` form (register it with
+    ``DidResolver(methods={"key": functools.partial(resolve_did_key, legacy=True)})``).
+    """
     if not did.startswith("did:key:z") or "#" in did or "/" in did or "?" in did:
         raise DidError(f"malformed did:key: {did[:100]!r}")
     try:
         key = Ed25519Key.from_did_key(did)
     except KeyFormatError as exc:
         raise DidError(f"{did[:100]}: {exc.message}") from None
-    return did_key_document(key)
+    return did_key_document(key, legacy=legacy)

@@ -77,10 +77,26 @@ def register_suite(suite: Cryptosuite, *aliases: str) -> Cryptosuite:
 
 def suite_for(proof_type: Any, cryptosuite: Any, *, allow_alias: bool = False) -> Cryptosuite:
     """Find the suite for a proof ``type`` and ``cryptosuite`` (None for legacy suites)."""
+    if not isinstance(proof_type, str) or not isinstance(cryptosuite, str | None):
+        raise UnsupportedCryptosuiteError(
+            "proof type and cryptosuite must be strings", code="malformed_proof"
+        )
     key = (proof_type, cryptosuite)
     if allow_alias and key in _ALIASES:
         key = _ALIASES[key]
     suite = _SUITES.get(key) if isinstance(proof_type, str) else None
+    if (
+        suite is None
+        and cryptosuite is not None
+        and any(
+            name == cryptosuite or alias[1] == cryptosuite
+            for (_, name), alias in [*((k, k) for k in _SUITES), *_ALIASES.items()]
+        )
+    ):
+        raise UnsupportedCryptosuiteError(
+            f"proof type {str(proof_type)[:60]!r} does not go with cryptosuite {cryptosuite!r}",
+            code="proof_type_mismatch",
+        )
     if suite is None:
         name = proof_type if cryptosuite is None else f"{proof_type}/{cryptosuite}"
         raise UnsupportedCryptosuiteError(f"unsupported proof type or cryptosuite: {name!s:.100}")

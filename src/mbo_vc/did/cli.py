@@ -1,0 +1,131 @@
+"""``mbo-vc did …``: a school's did.json, binding keys to it, and resolving DIDs.
+
+``mbo-vc did web --domain school.nl --key k1.json [--key k2.json] > did.json``
+``mbo-vc did bind --did did:web:school.nl --key k1.json --out school-k1.json``
+``mbo-vc did resolve DID [--web] [--pinned-dir DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mbo_vc.did import DidResolver
+from mbo_vc.did.documents import bind_key, did_web_document, did_web_for, load_pinned_dir
+from mbo_vc.did.web import parse_did_web
+from mbo_vc.errors import UnsupportedDidMethodError, UsageError
+from mbo_vc.keys import Ed25519Key
+
+__all__ = ["add_parser", "add_resolver_arguments", "resolver_from_args"]
+
+
+def _write(doc: Any, out: str | None) -> None:
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def add_resolver_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--web``, ``--pinned-dir``, ``--ca-bundle``, ``--timeout`` and ``--allow-private``."""
+    parser.add_argument("--web", action="store_true", help="allow fetching did:web over HTTPS")
+    parser.add_argument("--pinned-dir", metavar="DIR", help="folder of pinned DID documents")
+    parser.add_argument("--ca-bundle", metavar="PEM", help="trust these CAs for did:web")
+    parser.add_argument("--timeout", type=float, default=5.0, help="did:web timeout (seconds)")
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let did:web contact private/loopback addresses (testing only)",
+    )
+
+
+def resolver_from_args(args: argparse.Namespace) -> DidResolver:
+    """The resolver the ``add_resolver_arguments`` options ask for (offline unless ``--web``)."""
+    documents = load_pinned_dir(args.pinned_dir) if args.pinned_dir else None
+    if not args.web:
+        if args.ca_bundle or args.allow_private:
+            raise UsageError("--ca-bundle and --allow-private only apply with --web")
+        return DidResolver(documents=documents)
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be positive")
+    return DidResolver.with_web(
+        documents=documents,
+        ca_bundle=args.ca_bundle,
+        connect_timeout=args.timeout,
+        read_timeout=args.timeout,
+        total_timeout=2 * args.timeout,
+        allow_private=args.allow_private,
+    )
+
+
+def _cmd_web(args: argparse.Namespace) -> int:
+    did = did_web_for(args.domain, args.path)
+    keys = [Ed25519Key.load(path) for path in args.key]
+    _write(did_web_document(did, keys), args.output)
+    return 0
+
+
+def _cmd_bind(args: argparse.Namespace) -> int:
+    key = bind_key(Ed25519Key.load(args.key), args.did, args.fragment)
+    key.save(args.out, overwrite=args.force)
+    print(key.verification_method)
+    return 0
+
+
+def _did_of(did_url: str) -> str:
+    return did_url.split("#", 1)[0].split("?", 1)[0]
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    resolver = resolver_from_args(args)
+    target: str = args.did
+    try:
+        if "#" in target:
+            _write(resolver.dereference(target).method, None)
+        else:
+            _write(resolver.resolve(target), None)
+    except UnsupportedDidMethodError:
+        if target.startswith("did:web:") and not args.web:
+            parse_did_web(_did_of(target))  # a malformed did:web says so first
+            raise UnsupportedDidMethodError(
+                f"{_did_of(target)[:100]}: did:web needs --web (network) or a --pinned-dir "
+                "that holds its document"
+            ) from None
+        raise
+    return 0
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``did`` (with ``web``, ``bind`` and ``resolve``) to the ``mbo-vc`` subcommands."""
+    did = subparsers.add_parser("did", help="DIDs: a school's did:web document, resolving DIDs")
+    sub = did.add_subparsers(dest="did_command", required=True, parser_class=type(did))
+
+    web = sub.add_parser("web", help="print the did.json for a school's did:web")
+    web.add_argument("--domain", required=True, help="host, or host:port (e.g. school.nl)")
+    web.add_argument("--path", help="optional path (a/b → did:web:host:a:b)")
+    web.add_argument(
+        "--key", action="append", required=True, metavar="KEYFILE", help="key file (repeatable)"
+    )
+    web.add_argument("-o", "--output", help="where to write did.json (default stdout)")
+    web.set_defaults(func=_cmd_web)
+
+    bind = sub.add_parser("bind", help="write a copy of a key file that signs as a did:web")
+    bind.add_argument("--did", required=True, help="the school's DID (did:web:…)")
+    bind.add_argument("--key", required=True, metavar="KEYFILE", help="existing key file")
+    bind.add_argument("--out", required=True, help="new key file (mode 0600)")
+    bind.add_argument("--fragment", help="verification method fragment (default: the key)")
+    bind.add_argument("--force", action="store_true", help="overwrite --out")
+    bind.set_defaults(func=_cmd_bind)
+
+    res = sub.add_parser("resolve", help="print a DID document (or a DID URL's method)")
+    res.add_argument("did", help="DID or DID URL (did:…#fragment)")
+    add_resolver_arguments(res)
+    res.set_defaults(func=_cmd_resolve)
+    return did

@@ -1,0 +1,113 @@
+"""``mbo-vc issue``: issue waardepapieren from a SIS export (CSV or JSON lines).
+
+Each row becomes one signed credential in ``--out``; a bad row is reported with its line number
+and field and the others go on. A progress bar and a summary go to stderr; the exit code is 1 when
+any row failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
+from mbo_vc.keys import Ed25519Key
+from mbo_vc.mbo.model import WAARDEPAPIEREN
+from mbo_vc.mbo.signers import issue
+from mbo_vc.mbo.sis import build, read_rows
+
+__all__ = ["add_parser", "run_issue"]
+
+
+class Progress:
+    """A one-line progress bar on a terminal stream (no dependency)."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total, self.stream, self.width, self.done = max(total, 1), stream, width, 0
+
+    def step(self) -> None:
+        """Advance by one and redraw."""
+        self.done += 1
+        filled = self.width * self.done // self.total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
+        if self.done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """Print a message above the bar."""
+        self.stream.write("\r" + " " * (self.width + 24) + "\r" + text + "\n")
+        self.stream.flush()
+
+
+def run_issue(
+    kind: str,
+    data: Path,
+    key: Ed25519Key,
+    out: Path,
+    *,
+    examencommissie: Ed25519Key | None = None,
+    stream: TextIO | None = None,
+) -> tuple[list[Path], list[tuple[int, str]]]:
+    """Issue one credential per row; returns (written files, [(line, error message)])."""
+    stream = stream or sys.stderr
+    rows = list(read_rows(data))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+    progress = Progress(len(rows), stream)
+    written: list[Path] = []
+    failed: list[tuple[int, str]] = []
+    for line, row in rows:
+        try:
+            paper = build(kind, row, default_issuer=key.did)
+            signed = issue(paper, key, examencommissie=examencommissie)
+            path = out / f"{kind}-line{line:05d}.json"
+            path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            written.append(path)
+        except ModelValidationError as exc:
+            field = f" [{exc.field}]" if exc.field else ""
+            failed.append((line, f"{exc.message}{field}"))
+            progress.note(f"line {line}: {exc.code}{field}: {exc.message}")
+        except MboVcError as exc:
+            failed.append((line, exc.message))
+            progress.note(f"line {line}: {exc.code}: {exc.message}")
+        except OSError as exc:
+            failed.append((line, f"cannot write: {exc.strerror}"))
+            progress.note(f"line {line}: cannot write: {exc.strerror}")
+        progress.step()
+    stream.write(
+        f"issued {len(written)} {kind} credential(s) in {out}; {len(failed)} row(s) failed\n"
+    )
+    return written, failed
+
+
+def _cmd_issue(args: argparse.Namespace) -> int:
+    key = Ed25519Key.load(args.key)
+    ec = Ed25519Key.load(args.examencommissie_key) if args.examencommissie_key else None
+    data = Path(args.data)
+    if not data.is_file():
+        raise UsageError(f"cannot read {args.data}: no such file")
+    _, failed = run_issue(args.type, data, key, Path(args.out), examencommissie=ec)
+    return 1 if failed else 0
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``issue`` to the ``mbo-vc`` command line."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "issue", help="issue waardepapieren from a SIS export (CSV or JSON lines)"
+    )
+    p.add_argument("--type", required=True, choices=list(WAARDEPAPIEREN), help="waardepapier")
+    p.add_argument("--data", required=True, help="SIS export: .csv or .jsonl (docs/sis-import.md)")
+    p.add_argument("--key", required=True, help="bevoegd gezag key file (issuer)")
+    p.add_argument(
+        "--examencommissie-key", help="examencommissie key file: adds its proof, chained"
+    )
+    p.add_argument("--out", required=True, help="folder for the signed credentials")
+    p.set_defaults(func=_cmd_issue)
+    return p

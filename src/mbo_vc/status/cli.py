@@ -1,0 +1,255 @@
+"""``mbo-vc status …``: the issuer's status registry and the verifier's status check.
+
+mbo-vc status init      --db DB --base-url URL [--purpose revocation --purpose suspension]
+mbo-vc status allocate  --db DB [--list ID …] [--credential-id ID] [--into CRED] [-o OUT]
+mbo-vc status revoke    --db DB (CRED | --list ID --index N) [--reason TEXT]
+mbo-vc status suspend   (same)      mbo-vc status unsuspend (same)
+mbo-vc status publish   --db DB --key KEY --out DIR [--list ID] [--valid-days D] [--ttl-ms MS]
+mbo-vc status check     CRED (--status-dir DIR | --db DB) [--now ISO] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from mbo_vc.document import parse_json
+from mbo_vc.errors import UsageError
+from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
+from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
+from mbo_vc.status.registry import StatusRegistry
+
+__all__ = ["add_parser"]
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _read_doc(path: str) -> dict[str, Any]:
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_json(data)
+
+
+def _registry(args: argparse.Namespace, *, must_exist: bool = True) -> StatusRegistry:
+    if must_exist and not Path(args.db).is_file():
+        raise UsageError(f"no status registry at {args.db} (run 'mbo-vc status init' first)")
+    return StatusRegistry(args.db)
+
+
+def _emit(doc: Any, out: str | None = None) -> None:
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if out and out != "-":
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    purposes = args.purpose or ["revocation", "suspension"]
+    with _registry(args, must_exist=False) as reg:
+        existing = {info.list_id for info in reg.lists()}
+        for purpose in purposes:
+            list_id = f"{purpose}-1"
+            if list_id in existing:
+                print(f"{list_id}: exists")
+                continue
+            info = reg.create_list(
+                f"{args.base_url.rstrip('/')}/{list_id}",
+                purpose=purpose,
+                length=args.length,
+                list_id=list_id,
+            )
+            print(f"{info.list_id}: {info.purpose}, {info.length} entries, published at {info.url}")
+    return EXIT_OK
+
+
+def _default_lists(reg: StatusRegistry) -> list[str]:
+    chosen: dict[str, str] = {}
+    for info in reg.lists():
+        if info.purpose in ("revocation", "suspension"):
+            chosen.setdefault(info.purpose, info.list_id)
+    if not chosen:
+        raise UsageError("the registry has no revocation or suspension list; pass --list")
+    return list(chosen.values())
+
+
+def _cmd_allocate(args: argparse.Namespace) -> int:
+    with _registry(args) as reg:
+        list_ids = args.list or _default_lists(reg)
+        if args.into:
+            if args.count != 1:
+                raise UsageError("--into takes one credential (drop --count)")
+            _emit(reg.attach(_read_doc(args.into), list_ids), args.output)
+            return EXIT_OK
+        rows = []
+        for _ in range(args.count):
+            entries = [
+                reg.allocate(lid, credential_id=args.credential_id).to_json() for lid in list_ids
+            ]
+            rows.append(entries[0] if len(entries) == 1 else entries)
+        _emit(rows[0] if args.count == 1 else rows, args.output)
+    return EXIT_OK
+
+
+def _cmd_change(args: argparse.Namespace) -> int:
+    action = args.status_command
+    purpose = "revocation" if action == "revoke" else "suspension"
+    with _registry(args) as reg:
+        targets: list[tuple[str, int]] = []
+        if args.credential:
+            if args.list or args.index is not None:
+                raise UsageError("give a credential file or --list/--index, not both")
+            for info, entry in reg.entries_of(_read_doc(args.credential)):
+                if info.purpose == purpose:
+                    targets.append((info.list_id, entry.index))
+            if not targets:
+                raise UsageError(f"the credential has no {purpose} entry in this registry")
+        elif args.list and args.index is not None:
+            targets.append((args.list, args.index))
+        else:
+            raise UsageError("give a credential file, or --list ID and --index N")
+        op = {"revoke": reg.revoke, "suspend": reg.suspend, "unsuspend": reg.unsuspend}[action]
+        for list_id, index in targets:
+            changed = op(list_id, index, reason=args.reason)
+            print(f"{action} {list_id}#{index}: {'done' if changed else 'already so'}")
+    print("publish the list again ('mbo-vc status publish') so verifiers see it")
+    return EXIT_OK
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from mbo_vc.keys import Ed25519Key
+
+    key = Ed25519Key.load(args.key)
+    valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
+    with _registry(args) as reg:
+        list_ids = args.list or [info.list_id for info in reg.lists()]
+        for list_id in list_ids:
+            path = reg.publish(list_id, key, args.out, valid_for=valid_for, ttl_ms=args.ttl_ms)
+            print(f"{list_id}: {path}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    doc = _read_doc(args.input)
+    if args.db:
+        with _registry(args) as reg:
+            found = reg.entries_of(doc)
+            if not found:
+                raise UsageError("the credential has no status entry in this registry")
+            for info, entry in found:
+                status = reg.store.status(info.list_id, entry.index)
+                print(f"{info.list_id}#{entry.index} ({info.purpose}): status {status}")
+                for ev in reg.events(info.list_id, entry.index):
+                    reason = f" — {ev.reason}" if ev.reason else ""
+                    print(f"  {ev.at} {ev.action} → {ev.status}{reason}")
+        return EXIT_OK
+    if not args.status_dir:
+        raise UsageError("give --status-dir DIR (verifier view) or --db DB (issuer view)")
+    from mbo_vc.timestamps import parse_timestamp
+
+    now = parse_timestamp(args.now, "--now") if args.now else None
+    checker = StatusChecker(DirectoryFetcher(args.status_dir), lenient_index=args.lenient_index)
+    results = checker.check(doc, now=now)
+    if not results:
+        raise UsageError(f"{args.input} has no credentialStatus")
+    bad = any(r.problem is not None or r.status is None for r in results)
+    if args.json:
+        _emit(
+            [
+                {
+                    "where": r.where,
+                    "purpose": r.entry.purpose if r.entry else None,
+                    "status": r.status,
+                    "message": r.message,
+                    "problem": r.problem.to_json() if r.problem else None,
+                    "warning": r.warning.to_json() if r.warning else None,
+                }
+                for r in results
+            ]
+        )
+    else:
+        for r in results:
+            issue = r.problem or r.warning
+            what = f"{issue.code}: {issue.message}" if issue else f"status {r.status}: ok"
+            purpose = f" ({r.entry.purpose})" if r.entry else ""
+            print(f"{r.where}{purpose}: {what}")
+    return EXIT_FAIL if bad else EXIT_OK
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add ``mbo-vc status …`` to the main parser's subcommands."""
+    st = subparsers.add_parser("status", help="revocation / suspension (Bitstring Status List)")
+    sub = st.add_subparsers(dest="status_command", required=True, parser_class=type(st))
+
+    def with_db(p: argparse.ArgumentParser, required: bool = True) -> None:
+        p.add_argument("--db", required=required, help="the status registry (SQLite file)")
+
+    p = sub.add_parser("init", help="create the registry and one list per purpose")
+    with_db(p)
+    p.add_argument("--base-url", required=True, help="where the lists will be published")
+    p.add_argument(
+        "--purpose",
+        action="append",
+        choices=STATUS_PURPOSES,
+        help="list purpose (repeatable; default revocation and suspension)",
+    )
+    p.add_argument("--length", type=int, default=MIN_ENTRIES, help="entries per list")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("allocate", help="hand out fresh random status entries")
+    with_db(p)
+    p.add_argument("--list", action="append", help="list id (repeatable; default one per purpose)")
+    p.add_argument("--credential-id", help="record which credential gets the entry")
+    p.add_argument("--count", type=int, default=1, help="how many entries (per list)")
+    p.add_argument("--into", metavar="CRED", help="add the entries to this unsigned credential")
+    p.add_argument("-o", "--output", help="where to write the JSON (default stdout)")
+    p.set_defaults(func=_cmd_allocate)
+
+    for action, text in (
+        ("revoke", "revoke for good"),
+        ("suspend", "suspend"),
+        ("unsuspend", "lift a suspension"),
+    ):
+        p = sub.add_parser(action, help=f"{text} (then publish)")
+        with_db(p)
+        p.add_argument("credential", nargs="?", help="the credential (its status entries)")
+        p.add_argument("--list", help="list id (instead of a credential)")
+        p.add_argument("--index", type=int, help="index in that list")
+        p.add_argument("--reason", help="recorded in the registry's event log")
+        p.set_defaults(func=_cmd_change)
+
+    p = sub.add_parser("publish", help="sign the lists and write them (atomically) to DIR")
+    with_db(p)
+    p.add_argument("--key", required=True, help="the issuer's key file")
+    p.add_argument("--out", required=True, help="folder for the status list credentials")
+    p.add_argument("--list", action="append", help="list id (repeatable; default all)")
+    p.add_argument(
+        "--valid-days",
+        type=float,
+        default=7.0,
+        help="validUntil = now + this many days (0: no validUntil)",
+    )
+    p.add_argument("--ttl-ms", type=int, default=300_000, help="the list's ttl (milliseconds)")
+    p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("check", help="check a credential's status entries")
+    p.add_argument("input", help="the credential (JSON file, or - for stdin)")
+    p.add_argument("--status-dir", help="folder with status list credentials (matched by id)")
+    with_db(p, required=False)
+    p.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
+    p.add_argument(
+        "--lenient-index",
+        action="store_true",
+        help="accept a JSON-number statusListIndex (the spec requires a string)",
+    )
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(func=_cmd_check)

@@ -1,0 +1,85 @@
+"""Long fuzz run over the public entry points (not part of the default test run).
+
+usage: python tests/fuzz/run_fuzz.py [--scale 1.0]
+Runs hypothesis with many examples per target (about 110,000 inputs at scale 1.0) and prints a
+table: target, inputs run, result. Exit 1 if any target found an uncaught exception or a false
+accept (the falsifying example is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from tests import fuzz_targets as t
+
+TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
+    ("verify(arbitrary JSON)", 30_000, t.target_verify_any_json, (t.json_values,)),
+    ("verify(arbitrary bytes)", 20_000, t.target_verify_bytes, (st.binary(max_size=400),)),
+    ("verify(mutated signed credential)", 12_000, t.target_mutated_credential, (
+        st.sampled_from(sorted(t.SIGNED)), st.integers(0, 10_000),
+        st.sampled_from(["replace", "delete", "add", "append", "wrap"]), t.json_values)),
+    ("DidResolver.resolve(arbitrary string)", 15_000, t.target_did_resolution, (
+        st.text(max_size=80) | st.from_regex(r"did:(key|web|jwk|x):[A-Za-z0-9.%:_-]{0,60}"),)),
+    ("multibase / Multikey decode", 15_000, t.target_multibase, (
+        st.text(max_size=80) | st.from_regex(r"[zu][1-9A-HJ-NP-Za-km-z_-]{0,60}"),)),
+    ("parse_json(arbitrary bytes)", 10_000, t.target_parse_json, (st.binary(max_size=300),)),
+    ("parse_json(JSON text)", 10_000, t.target_json_text, (t.json_values,)),
+]  # fmt: skip
+
+
+def _counting(fn: Callable[..., None], count: dict[str, int]) -> Callable[[Any], None]:
+    def counted(args: tuple[Any, ...]) -> None:
+        count["n"] += 1
+        fn(*args)
+
+    return counted
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", type=float, default=1.0)
+    args = ap.parse_args()
+    rows, failed, total = [], False, 0
+    for name, n, fn, strategies in TARGETS:
+        count = {"n": 0}
+
+        counted = _counting(fn, count)
+
+        runner = settings(
+            max_examples=max(1, int(n * args.scale)), deadline=None, database=None,
+            phases=[Phase.generate, Phase.shrink],
+            suppress_health_check=list(HealthCheck),
+        )(given(st.tuples(*strategies))(counted))  # fmt: skip
+        t0 = time.perf_counter()
+        try:
+            runner()
+            outcome = "ok"
+        except InvalidArgument:
+            raise  # a harness error, not a finding
+        except Exception:
+            failed = True
+            outcome = "FOUND A DEFECT"
+            traceback.print_exc()
+        total += count["n"]
+        rows.append((name, count["n"], time.perf_counter() - t0, outcome))
+    print(f"{'target':<40} {'inputs':>8} {'seconds':>8}  result")
+    for name, count_n, secs, outcome in rows:
+        print(f"{name:<40} {count_n:>8} {secs:>8.1f}  {outcome}")
+    print(f"{'total':<40} {total:>8}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

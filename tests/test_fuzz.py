@@ -1,0 +1,59 @@
+"""Property-based tests over the public entry points (quick; the long run is tests/fuzz/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import fuzz_targets as t
+
+QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@QUICK
+@given(t.json_values)
+def test_verify_any_json(value: Any) -> None:
+    t.target_verify_any_json(value)
+
+
+@QUICK
+@given(st.binary(max_size=300))
+def test_verify_bytes(data: bytes) -> None:
+    t.target_verify_bytes(data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(t.SIGNED)),
+    st.integers(0, 10_000),
+    st.sampled_from(["replace", "delete", "add", "append", "wrap"]),
+    t.json_values,
+)
+def test_mutated_credential_never_falsely_accepted(suite: str, i: int, op: str, new: Any) -> None:
+    t.target_mutated_credential(suite, i, op, new)
+
+
+@QUICK
+@given(st.text(max_size=80) | st.from_regex(r"did:(key|web|jwk|example):[A-Za-z0-9.%:_-]{0,60}"))
+def test_did_resolution(text: str) -> None:
+    t.target_did_resolution(text)
+
+
+@QUICK
+@given(st.text(max_size=80) | st.from_regex(r"z[1-9A-HJ-NP-Za-km-z]{0,60}"))
+def test_multibase(text: str) -> None:
+    t.target_multibase(text)
+
+
+@QUICK
+@given(st.binary(max_size=200))
+def test_parse_json_bytes(data: bytes) -> None:
+    t.target_parse_json(data)
+
+
+@QUICK
+@given(t.json_values)
+def test_parse_json_text(value: Any) -> None:
+    t.target_json_text(value)

@@ -1,0 +1,71 @@
+"""Mutation corpus: every single-field mutation of a signed credential is rejected, unless it is
+semantically neutral (and then it must still verify)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from mbo_vc import Ed25519Key, sign, verify
+from mbo_vc.demo import example_diploma
+from tests.mutations import mutations
+
+KEY = Ed25519Key.from_seed(bytes.fromhex("41" * 32))
+NOW = "2030-01-01T00:00:00Z"
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+# Mutations that leave the signed data unchanged: a repeated `type` or `@context` entry (RDF is a
+# set, so the same triples), and — for eddsa-jcs-2022 — dropping the proof's copy of @context,
+# which the algorithm then takes from the document itself (the same bytes are hashed).
+NEUTRAL = {
+    "eddsa-rdfc-2022": {
+        "add @context[+]", "add type[+]", "add issuer/type[+]", "add credentialSubject/type[+]",
+        "add credentialSubject/achievement/type[+]",
+    },
+    "eddsa-jcs-2022": {"delete proof/@context"},
+    "Ed25519Signature2020": {
+        "add @context[+]", "add type[+]", "add issuer/type[+]", "add credentialSubject/type[+]",
+        "add credentialSubject/achievement/type[+]",
+    },
+}  # fmt: skip
+
+
+def _signed(suite: str) -> dict[str, Any]:
+    doc = example_diploma(KEY.did)
+    if suite == "Ed25519Signature2020":
+        doc["@context"].append(ED25519_2020)
+    return sign(doc, KEY, cryptosuite=suite, created="2026-07-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("suite", list(NEUTRAL))
+def test_every_single_field_mutation(suite: str) -> None:
+    signed = _signed(suite)
+    assert verify(signed, now=NOW).verified
+    accepted, count = set(), 0
+    for description, mutated in mutations(signed):
+        count += 1
+        result = verify(mutated, now=NOW)
+        assert result.problems or result.verified
+        if result.verified:
+            accepted.add(description)
+    assert count > 150
+    assert accepted == NEUTRAL[suite], sorted(accepted ^ NEUTRAL[suite])
+
+
+@pytest.mark.parametrize("suite", list(NEUTRAL))
+def test_equivalent_forms_still_verify(suite: str) -> None:
+    signed = _signed(suite)
+    # key order and whitespace
+    text = json.dumps(signed, sort_keys=True, indent=3)
+    assert verify(text, now=NOW).verified
+    if suite == "eddsa-jcs-2022":
+        return  # JCS signs the JSON itself: only key order and whitespace are neutral
+    # a one-element array for a single value, and an issuer object for an issuer URL
+    alt = copy.deepcopy(signed)
+    alt["credentialSubject"]["achievement"]["criteria"] = [alt["credentialSubject"]["achievement"][
+        "criteria"]]  # fmt: skip
+    alt["credentialSubject"]["type"] = "AchievementSubject"
+    assert verify(alt, now=NOW).verified
