@@ -122,3 +122,81 @@ def target_json_text(value: Any) -> None:
     except (ValueError, TypeError):
         return
     target_parse_json(text.encode())
+
+
+# --- presentations, status lists, JWTs ---------------------------------------------------------
+
+HOLDER = Ed25519Key.from_seed(bytes.fromhex("52" * 32))
+_HELD = copy.deepcopy(SIGNED["eddsa-rdfc-2022"])
+
+
+def _presentation() -> dict[str, Any]:
+    from mbo_vc.presentation import present
+
+    held = example_diploma(KEY.did)
+    held["credentialSubject"]["id"] = HOLDER.did
+    signed = sign(held, KEY, created="2026-07-01T00:00:00Z")
+    vp = present([signed], HOLDER, challenge="c-1", domain="d.example",
+                 created="2026-07-01T00:00:00Z")  # fmt: skip
+    assert isinstance(vp, dict)
+    return vp
+
+
+PRESENTATION = _presentation()
+PRESENTATION_PATHS = [p for p, _ in paths(PRESENTATION)]
+
+
+def target_presentation(value: Any) -> None:
+    """verify_presentation() on arbitrary JSON: never raises, never verifies."""
+    from mbo_vc.presentation import verify_presentation
+
+    result = verify_presentation(value if isinstance(value, dict) else {"x": value},
+                                 challenge="c-1", domain="d.example", now=NOW)  # fmt: skip
+    assert not result.verified
+    assert "internal_error" not in result.codes
+
+
+def target_mutated_presentation(path_index: int, new: Any) -> None:
+    """A presentation with one value replaced verifies only if nothing signed changed."""
+    from mbo_vc.presentation import verify_presentation
+
+    doc = copy.deepcopy(PRESENTATION)
+    path = PRESENTATION_PATHS[path_index % len(PRESENTATION_PATHS)]
+    get(doc, path[:-1])[path[-1]] = new
+    result = verify_presentation(doc, challenge="c-1", domain="d.example", now=NOW)
+    assert "internal_error" not in result.codes
+    if result.verified:
+        assert canonicalize_rdfc({k: v for k, v in doc.items() if k != "proof"}) == (
+            canonicalize_rdfc({k: v for k, v in PRESENTATION.items() if k != "proof"})
+        )
+        assert doc["proof"]["proofValue"] == PRESENTATION["proof"]["proofValue"]
+
+
+def target_status_decode(text: str) -> None:
+    """Status list decoding gives bytes or a typed error (bounded memory)."""
+    from mbo_vc.status.codec import decode_list
+
+    for legacy in (False, True):
+        try:
+            decode_list(text, legacy=legacy, max_bytes=1 << 20)
+        except MboVcError:
+            pass
+
+
+def target_status_gzip(data: bytes) -> None:
+    """Arbitrary bytes as a gzip payload: decoded within the bound or a typed error."""
+    import base64
+
+    target_status_decode("u" + base64.urlsafe_b64encode(data).decode().rstrip("="))
+
+
+def target_jwt(text: str) -> None:
+    """JWT parsing and verification of arbitrary text: a typed error or a failed result."""
+    from mbo_vc.jose import decode_jwt, verify_jwt
+
+    try:
+        decode_jwt(text)
+    except MboVcError:
+        pass
+    result = verify_jwt(text, now=NOW)
+    assert not result.verified and "internal_error" not in result.codes

@@ -57,3 +57,36 @@ def test_parse_json_bytes(data: bytes) -> None:
 @given(t.json_values)
 def test_parse_json_text(value: Any) -> None:
     t.target_json_text(value)
+
+
+@QUICK
+@given(t.json_values)
+def test_presentation_any_json(value: Any) -> None:
+    t.target_presentation(value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), t.json_values)
+def test_mutated_presentation(i: int, new: Any) -> None:
+    t.target_mutated_presentation(i, new)
+
+
+@QUICK
+@given(st.text(max_size=120) | st.from_regex(r"u?H4sI[A-Za-z0-9_-]{0,80}=?"))
+def test_status_decode(text: str) -> None:
+    t.target_status_decode(text)
+
+
+@QUICK
+@given(st.binary(max_size=200))
+def test_status_gzip(data: bytes) -> None:
+    t.target_status_gzip(data)
+
+
+@QUICK
+@given(
+    st.text(max_size=200)
+    | st.from_regex(r"[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,40}")
+)
+def test_jwt(text: str) -> None:
+    t.target_jwt(text)

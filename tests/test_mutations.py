@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
 
 from mbo_vc import Ed25519Key, sign, verify
 from mbo_vc.demo import example_diploma
+from mbo_vc.mbo.demo import example_waardepapieren
+from mbo_vc.mbo.signers import issue
 from tests.mutations import mutations
 
 KEY = Ed25519Key.from_seed(bytes.fromhex("41" * 32))
@@ -69,3 +72,37 @@ def test_equivalent_forms_still_verify(suite: str) -> None:
         "criteria"]]  # fmt: skip
     alt["credentialSubject"]["type"] = "AchievementSubject"
     assert verify(alt, now=NOW).verified
+
+
+# The mbo types: the same neutral classes, plus numbers that their context types as
+# xsd:integer, for which 3 and "3" are the same RDF literal (an equivalent JSON-LD form).
+EC = Ed25519Key.from_seed(bytes.fromhex("42" * 32))
+TYPED_NUMBERS = {
+    "credentialSubject/achievement/niveau",
+    "credentialSubject/achievement/SBU",
+    "credentialSubject/achievement/educationProgramIdentifier",
+}
+
+
+def _neutral(description: str) -> bool:
+    if description == "add @context[+]" or re.fullmatch(r"add (\S+/)?type\[\+\]", description):
+        return True
+    m = re.fullmatch(r"change (\S+) -> '\d+'", description)
+    return bool(m and m.group(1) in TYPED_NUMBERS)
+
+
+@pytest.mark.parametrize(
+    "kind", ["mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"]
+)
+def test_every_single_field_mutation_of_the_mbo_types(kind: str) -> None:
+    paper = example_waardepapieren(KEY.did)[kind]
+    signed = issue(paper, KEY, examencommissie=EC if kind == "mbo-diploma" else None,
+                   created="2026-07-01T00:00:00Z")  # fmt: skip
+    assert verify(signed, now=NOW).verified
+    count, wrong = 0, []
+    for description, mutated in mutations(signed):
+        count += 1
+        if verify(mutated, now=NOW).verified != _neutral(description):
+            wrong.append(description)
+    assert count > 400
+    assert wrong == []

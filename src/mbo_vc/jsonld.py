@@ -435,6 +435,14 @@ def check_compact_form(document: Any) -> None:
     while stack:
         item, path = stack.pop()
         if isinstance(item, list):
+            ids = [x.get("id") for x in item if isinstance(x, Mapping) and len(x) > 1]
+            ids = [i for i in ids if isinstance(i, str)]
+            if len(ids) != len(set(ids)):
+                raise _fail(
+                    "non_compact_form",
+                    f"{_short(path)}: the same node appears twice in one list (JSON-LD merges "
+                    "it, so a JSON reader would count what the signature does not)",
+                )
             stack.extend((x, path) for x in item)
             continue
         if not isinstance(item, Mapping):
