@@ -28,3 +28,9 @@ def test_every_problem_code_is_documented() -> None:
     text = (ROOT / "docs" / "verification.md").read_text()
     for code in PROBLEM_CODES:
         assert f"`{code}`" in text, code
+
+
+def test_readme_links_exist() -> None:
+    text = (ROOT / "README.md").read_text()
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", text):
+        assert (ROOT / link).exists(), link
