@@ -27,6 +27,7 @@ interop:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy src/mbo_vc
 
 test: $(STAMP) interop lint
 	$(BIN)/python -m pytest -q

@@ -280,7 +280,7 @@ def _jsonld_failure(exc: BaseException) -> MboVcError:
         return InputError(
             "document is nested too deeply for JSON-LD processing", code="limit_exceeded"
         )
-    codes = []
+    codes: list[str] = []
     cur: BaseException | None = exc
     while cur is not None and len(codes) < 8:
         code = getattr(cur, "code", None)

@@ -503,7 +503,8 @@ def _verify_jwt_presentation(
     vp = jwt_result.document
     if vp is None:
         return None
-    if VC_V1 in (vp.get("@context") if isinstance(vp.get("@context"), list) else []):
+    contexts = vp.get("@context")
+    if isinstance(contexts, list) and VC_V1 in contexts:
         result.format = "jwt-vp-1.1"
     result.document = vp
     holder = vp.get("holder")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.mbo.model import (
@@ -53,7 +54,7 @@ def example_waardepapieren(issuer_did: str) -> dict[str, Waardepapier]:
         Onderdeel.create(soort="keuzedeel", code="K0125", naam="Ondernemerschap mbo"),
     ]  # fmt: skip
     when = datetime(2026, 7, 1, tzinfo=UTC)
-    mbo = {"leerweg": "BBL", "cohort": "2023", "startdatum": "2023-09-01"}
+    mbo: dict[str, Any] = {"leerweg": "BBL", "cohort": "2023", "startdatum": "2023-09-01"}
     return {
         "mbo-diploma": MboDiploma.create(
             instelling=instelling, student=student, opleiding=opleiding, einddatum="2026-06-30",

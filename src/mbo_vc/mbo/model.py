@@ -330,6 +330,7 @@ class Onderdeel(_Model):
 
     def result_description(self, base: str) -> ResultDescription:
         """The OBv3 ResultDescription for this component (``base``: the achievement id)."""
+        extra: dict[str, Any]
         if self.soort == "werkproces":
             rtype, extra = "ext:Praktijkoordeel", {}
         elif self.waarde is None:
@@ -342,10 +343,10 @@ class Onderdeel(_Model):
             id=f"{base}#{self.soort}-{self.code}",
             name=self.naam,
             result_type=rtype,
-            onderdeelSoort=self.soort,
+            onderdeelSoort=self.soort,  # extension terms (mbo-vc context): pydantic extras
             onderdeelCode=self.code,
             **extra,
-        )
+        )  # type: ignore[call-arg]
 
     def result(self, base: str) -> Result:
         """The learner's OBv3 Result for this component."""
@@ -502,7 +503,7 @@ class Waardepapier(_Model):
             if (self.credential_status)
             else None
         )
-        return OpenBadgeCredential(
+        return OpenBadgeCredential(  # type: ignore[call-arg]  # ("context" is the @context alias)
             context=self._contexts(),
             **_drop_none(
                 id=self.credential_id,

@@ -52,8 +52,9 @@ def _jsonl(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             continue
         try:
             row = json.loads(line)
-        except ValueError as exc:
-            yield number, {"__error__": f"not JSON: {exc.msg}"}
+        except (ValueError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            yield number, {"__error__": f"not JSON: {reason}"}
             continue
         yield number, row if isinstance(row, dict) else {"__error__": "a row must be an object"}
 

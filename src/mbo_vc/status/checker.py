@@ -168,7 +168,7 @@ class _NoDowngradeRedirect(urllib.request.HTTPRedirectHandler):
     def __init__(self, schemes: Collection[str]) -> None:
         self.schemes = schemes
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         """Follow a redirect only to an allowed scheme."""
         if newurl.split(":", 1)[0].lower() not in self.schemes:
             raise StatusFetchError(f"refusing redirect to {newurl[:100]}")

@@ -428,7 +428,8 @@ class SqliteStatusStore:
 
     def events(self, list_id: str | None = None, index: int | None = None) -> list[StatusEvent]:
         """The event log, oldest first, optionally for one list / index."""
-        sql, args = "SELECT * FROM events", []
+        sql = "SELECT * FROM events"
+        args: list[str | int] = []
         if list_id is not None:
             sql += " WHERE list_id=?"
             args.append(list_id)
