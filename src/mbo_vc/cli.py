@@ -21,7 +21,7 @@ from mbo_vc.result import VerificationResult
 from mbo_vc.signing import SIGNING_SUITES, sign
 from mbo_vc.verify import verify
 
-__all__ = ["main"]
+__all__ = ["loader_from_args", "main", "read_input", "write_json", "write_output"]
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
 
@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _read_input(path: str) -> bytes:
+def read_input(path: str) -> bytes:
     """Read a file (or stdin for ``-``) without ever holding more than the size limit."""
     try:
         if path == "-":
@@ -43,18 +43,24 @@ def _read_input(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _write_json(doc: Any, out: str | None) -> None:
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def write_output(text: str, out: str | None) -> None:
+    """Write ``text`` to the file ``out`` (stdout when None or ``-``)."""
     if out is None or out == "-":
         sys.stdout.write(text)
-    else:
-        try:
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
 
 
-def _loader(context_args: list[str] | None) -> DocumentLoader:
+def write_json(doc: Any, out: str | None) -> None:
+    """Write ``doc`` as indented JSON to ``out`` (stdout when None or ``-``)."""
+    write_output(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", out)
+
+
+def loader_from_args(context_args: list[str] | None) -> DocumentLoader:
+    """The loader for ``--context URL=FILE`` options (the default loader when there are none)."""
     if not context_args:
         return default_loader()
     extra: dict[str, bytes] = {}
@@ -62,7 +68,7 @@ def _loader(context_args: list[str] | None) -> DocumentLoader:
         url, sep, file = item.partition("=")
         if not sep or not url or not file:
             raise UsageError(f"--context takes URL=FILE, got {item!r}")
-        extra[url] = _read_input(file)
+        extra[url] = read_input(file)
     return DocumentLoader(extra=extra)
 
 
@@ -75,16 +81,16 @@ def _cmd_key_generate(args: argparse.Namespace) -> int:
 
 def _cmd_sign(args: argparse.Namespace) -> int:
     key = Ed25519Key.load(args.key)
-    doc = parse_json(_read_input(args.input))
+    doc = parse_json(read_input(args.input))
     signed = sign(
         doc,
         key,
         cryptosuite=args.cryptosuite,
         proof_purpose=args.purpose,
         created=args.created,
-        loader=_loader(args.context),
+        loader=loader_from_args(args.context),
     )
-    _write_json(signed, args.output)
+    write_json(signed, args.output)
     return EXIT_OK
 
 
@@ -93,12 +99,12 @@ def _status_checker(args: argparse.Namespace) -> Any:
         return None
     from mbo_vc.status import DirectoryFetcher, StatusChecker
 
-    return StatusChecker(DirectoryFetcher(args.status_dir), loader=_loader(args.context))
+    return StatusChecker(DirectoryFetcher(args.status_dir), loader=loader_from_args(args.context))
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     try:
-        data = _read_input(args.input)
+        data = read_input(args.input)
     except LimitExceededError as exc:  # too large to read: not verified, memory stays bounded
         result = VerificationResult()
         result.add(exc.code, exc.message)
@@ -106,7 +112,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         from mbo_vc.wallet_cli import verify_wallet_input  # presentations and JWTs
 
         handled = verify_wallet_input(
-            args, data, loader=_loader(args.context), status=_status_checker(args)
+            args, data, loader=loader_from_args(args.context), status=_status_checker(args)
         )
         if handled is not None:
             return handled
@@ -115,7 +121,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         result = verify(
             data,
             now=args.now,
-            loader=_loader(args.context),
+            loader=loader_from_args(args.context),
             resolver=resolver_from_args(args),
             status=_status_checker(args),
         )

@@ -14,7 +14,7 @@ from typing import Any
 from mbo_vc.errors import InputError, LimitExceededError
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["check_structure", "parse_json", "read_bounded"]
+__all__ = ["check_structure", "issuer_id", "parse_json", "read_bounded", "types_of"]
 
 _MAX_SAFE_INT = 2**53 - 1
 
@@ -190,3 +190,18 @@ def read_bounded(stream: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
             f"document is larger than the limit of {limits.max_document_bytes} bytes"
         )
     return bytes(data)
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The credential's issuer id (``issuer`` as a URL or as an object with ``id``)."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def types_of(document: Mapping[str, Any]) -> list[str]:
+    """The document's ``type`` values (a single value counts as a one-element list)."""
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    return [t for t in types if isinstance(t, str)]

@@ -26,7 +26,7 @@ from jwcrypto import jwk as _jwk
 from jwcrypto import jws as _jws
 
 from mbo_vc.did import DidResolver, ResolvedMethod, default_resolver
-from mbo_vc.document import check_structure, parse_json
+from mbo_vc.document import check_structure, issuer_id, parse_json
 from mbo_vc.errors import DidError, KeyFormatError, MboVcError, UsageError
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
@@ -258,13 +258,6 @@ def secure_jwt(
 
 
 # --- verification ----------------------------------------------------------------------------
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
 
 
 def _numeric_date(value: Any, name: str) -> datetime:
@@ -537,7 +530,7 @@ def _verify_jwt(
     result.document = document
     _check_document(document, kind, legacy, result)
     if kind == "credential":
-        controller = _issuer_id(document)
+        controller = issuer_id(document)
         if not legacy and "iss" in payload and payload["iss"] != controller:
             result.add("jwt_claim_mismatch", "JWT claim iss differs from the issuer", "iss")
     else:
@@ -623,7 +616,7 @@ def _check_document(
     if kind == "credential":
         if "VerifiableCredential" not in types:
             result.add("not_a_credential", "type does not include VerifiableCredential")
-        if _issuer_id(document) is None:
+        if issuer_id(document) is None:
             result.add("missing_issuer", "the credential has no issuer")
     elif "VerifiablePresentation" not in types:
         result.add("not_a_presentation", "type does not include VerifiablePresentation")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mbo_vc.document import issuer_id, types_of
 from mbo_vc.errors import MboVcError, UsageError
 from mbo_vc.result import VerificationResult
 from mbo_vc.timestamps import parse_timestamp
@@ -87,19 +88,6 @@ class VerifierPolicy:
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
-def _types(document: Mapping[str, Any]) -> list[str]:
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    return [t for t in types if isinstance(t, str)]
-
-
 def apply_policy(
     document: Mapping[str, Any],
     result: VerificationResult,
@@ -114,7 +102,7 @@ def apply_policy(
     """
     if policy.clock_skew:
         _relax_validity(document, result, clock, policy.clock_skew)
-    issuer = _issuer_id(document)
+    issuer = issuer_id(document)
     if policy.trusted_issuers is not None and issuer is not None:
         if issuer not in policy.trusted_issuers:
             result.add(
@@ -122,7 +110,7 @@ def apply_policy(
                 f"the issuer {issuer[:120]} is not on the verifier's list of trusted issuers",
                 "issuer",
             )
-    types = _types(document)
+    types = types_of(document)
     for wanted in sorted(policy.required_types):
         if wanted not in types:
             result.add("missing_type", f"the credential is not of the required type {wanted}")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mbo_vc.did import DidResolver
-from mbo_vc.document import check_structure, parse_json
+from mbo_vc.document import check_structure, issuer_id, parse_json, types_of
 from mbo_vc.errors import MboVcError, UsageError
 from mbo_vc.jose import (
     VC_JWT_MEDIA_TYPE,
@@ -124,7 +124,7 @@ class CredentialReport:
     @property
     def issuer(self) -> str | None:
         """The credential's issuer id."""
-        return _issuer_id(self.result.document or {})
+        return issuer_id(self.result.document or {})
 
     @property
     def codes(self) -> list[str]:
@@ -217,22 +217,6 @@ class PresentationResult:
             "proofs": [p.to_json() for p in self.proofs],
             "credentials": [c.to_json() for c in self.credentials],
         }
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
-def _types(document: Mapping[str, Any]) -> list[str]:
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    return [t for t in types if isinstance(t, str)]
-
-
-# --- building and signing --------------------------------------------------------------------
 
 
 def _embed(credential: Mapping[str, Any] | str, index: int) -> dict[str, Any]:
@@ -351,7 +335,7 @@ def is_presentation(data: Mapping[str, Any] | str | bytes) -> bool:
                 header, payload = decode_jwt(text)
                 return header.get("typ") in ("vp+jwt", VP_JWT_MEDIA_TYPE) or "vp" in payload
             data = parse_json(text)
-        types = _types(data)
+        types = types_of(data)
         return "VerifiablePresentation" in types or "EnvelopedVerifiablePresentation" in types
     except (MboVcError, UnicodeDecodeError):
         return False
@@ -432,7 +416,7 @@ def _verify_holder_proof(
     else:
         result.add("malformed_document", "the presentation must be a JSON object or a vp+jwt")
         return None
-    if "EnvelopedVerifiablePresentation" in _types(vp):
+    if "EnvelopedVerifiablePresentation" in types_of(vp):
         media, token = unenvelope(vp)
         if media != VP_JWT_MEDIA_TYPE:
             result.add("invalid_envelope", f"enveloped presentation of type {media[:60]}")
@@ -445,7 +429,7 @@ def _verify_holder_proof(
     first = ctx[0] if isinstance(ctx, list) and ctx else ctx
     if first not in (VC_V2, VC_V1):
         result.add("not_a_presentation", f"the first @context must be {VC_V2}")
-    if "VerifiablePresentation" not in _types(vp):
+    if "VerifiablePresentation" not in types_of(vp):
         result.add("not_a_presentation", "type does not include VerifiablePresentation")
     holder = vp.get("holder")
     holder = holder.get("id") if isinstance(holder, Mapping) else holder
@@ -555,7 +539,7 @@ def _verify_credentials(
         result.checks.append("holder_binding")
     for wanted in sorted(policy.required_types):
         if not any(
-            r.verified and wanted in _types(r.result.document or {}) for r in result.credentials
+            r.verified and wanted in types_of(r.result.document or {}) for r in result.credentials
         ):
             result.add("missing_type", f"no verified credential of the required type {wanted}")
     if policy.required_types:
@@ -583,7 +567,7 @@ def _verify_one_credential(
     token: str | None = None
     if isinstance(entry, str):
         token = entry
-    elif isinstance(entry, Mapping) and "EnvelopedVerifiableCredential" in _types(entry):
+    elif isinstance(entry, Mapping) and "EnvelopedVerifiableCredential" in types_of(entry):
         try:
             media, token = unenvelope(entry)
         except MboVcError as exc:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mbo_vc.did import DidResolver, ResolvedMethod, default_resolver
-from mbo_vc.document import check_structure, parse_json
+from mbo_vc.document import check_structure, issuer_id, parse_json, types_of
 from mbo_vc.errors import DidError, KeyFormatError, MboVcError
 from mbo_vc.jsonld import DocumentLoader, check_compact_form, default_loader
 from mbo_vc.keys import Ed25519Key
@@ -78,13 +78,6 @@ def _key_of(method: Mapping[str, Any]) -> Ed25519Key:
     if key.has_private:
         raise KeyFormatError("publicKeyMultibase holds a secret key")
     return key
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
 
 
 def verify_proofs(
@@ -245,12 +238,6 @@ def _verify_one(
         problem("invalid_signature", "the signature does not verify over this document")
 
 
-def _is_credential(document: Mapping[str, Any]) -> bool:
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    return "VerifiableCredential" in types
-
-
 def verify(
     document: Mapping[str, Any] | str | bytes,
     *,
@@ -328,9 +315,9 @@ def _verify_credential(
     if len(ctx_list) > limits.max_contexts:
         result.add("limit_exceeded", f"more than {limits.max_contexts} contexts")
         return
-    if not _is_credential(doc):
+    if "VerifiableCredential" not in types_of(doc):
         result.add("not_a_credential", "type does not include VerifiableCredential")
-    issuer = _issuer_id(doc)
+    issuer = issuer_id(doc)
     if issuer is None:
         result.add("missing_issuer", "the credential has no issuer (a URL or an object with id)")
     try:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from mbo_vc.cli import loader_from_args, read_input, write_output
 from mbo_vc.did import DidResolver
-from mbo_vc.document import parse_json, read_bounded
+from mbo_vc.document import parse_json
 from mbo_vc.errors import MboVcError, UsageError
 from mbo_vc.jose import decode_jwt, is_compact_jws, secure_jwt, verify_jwt
 from mbo_vc.jsonld import DocumentLoader
@@ -31,26 +31,6 @@ __all__ = ["add_parser", "verify_wallet_input"]
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
 
 
-def _read(path: str) -> bytes:
-    try:
-        if path == "-":
-            return read_bounded(sys.stdin.buffer)
-        with open(path, "rb") as fh:
-            return read_bounded(fh)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _write(text: str, out: str | None) -> None:
-    if out is None or out == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
-
-
 def _text(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8").strip()
@@ -59,26 +39,13 @@ def _text(data: bytes, what: str) -> str:
 
 
 def _credential(path: str) -> dict[str, Any] | str:
-    text = _text(_read(path), path)
+    text = _text(read_input(path), path)
     if is_compact_jws(text):
         return text
     try:
         return parse_json(text)
     except MboVcError as exc:
         raise UsageError(f"{path}: neither a JSON credential nor a vc+jwt ({exc.code})") from None
-
-
-def _loader(args: argparse.Namespace) -> DocumentLoader | None:
-    items = getattr(args, "context", None)
-    if not items:
-        return None
-    extra: dict[str, bytes] = {}
-    for item in items:
-        url, sep, file = item.partition("=")
-        if not sep or not url or not file:
-            raise UsageError(f"--context takes URL=FILE, got {item!r}")
-        extra[url] = _read(file)
-    return DocumentLoader(extra=extra)
 
 
 def _resolver(args: argparse.Namespace) -> DidResolver | None:
@@ -94,25 +61,25 @@ def _cmd_present(args: argparse.Namespace) -> int:
     credentials = [_credential(p) for p in args.credentials]
     vp = present(
         credentials, key, challenge=args.challenge, domain=args.domain, expires=args.expires,
-        format=args.format, loader=_loader(args),
+        format=args.format, loader=loader_from_args(getattr(args, "context", None)),
     )  # fmt: skip
     if isinstance(vp, str):
-        _write(vp + "\n", args.output)
+        write_output(vp + "\n", args.output)
     else:
-        _write(json.dumps(vp, indent=2, ensure_ascii=False) + "\n", args.output)
+        write_output(json.dumps(vp, indent=2, ensure_ascii=False) + "\n", args.output)
     return EXIT_OK
 
 
 def _cmd_jwt_sign(args: argparse.Namespace) -> int:
     key = Ed25519Key.load(args.key)
-    doc = parse_json(_read(args.input))
+    doc = parse_json(read_input(args.input))
     token = secure_jwt(doc, key, challenge=args.challenge, domain=args.domain)
-    _write(token + "\n", args.output)
+    write_output(token + "\n", args.output)
     return EXIT_OK
 
 
 def _cmd_jwt_verify(args: argparse.Namespace) -> int:
-    data = _read(args.input)
+    data = read_input(args.input)
     code = verify_wallet_input(args, data)
     if code is None:
         raise UsageError(f"{args.input} is not a compact JWS")
@@ -157,7 +124,7 @@ def verify_wallet_input(
     if not jwt and not is_presentation(data):
         return None
     resolver = _resolver(args)
-    loader = loader or _loader(args)
+    loader = loader or loader_from_args(getattr(args, "context", None))
     challenge = getattr(args, "challenge", None)
     domain = getattr(args, "domain", None)
     now = getattr(args, "now", None)

@@ -8,11 +8,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
+from mbo_vc.cli import write_json
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import bind_key, did_web_document, did_web_for, load_pinned_dir
 from mbo_vc.did.web import parse_did_web
@@ -20,17 +18,6 @@ from mbo_vc.errors import UnsupportedDidMethodError, UsageError
 from mbo_vc.keys import Ed25519Key
 
 __all__ = ["add_parser", "add_resolver_arguments", "resolver_from_args"]
-
-
-def _write(doc: Any, out: str | None) -> None:
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if out is None or out == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
 
 
 def add_resolver_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +55,7 @@ def resolver_from_args(args: argparse.Namespace) -> DidResolver:
 def _cmd_web(args: argparse.Namespace) -> int:
     did = did_web_for(args.domain, args.path)
     keys = [Ed25519Key.load(path) for path in args.key]
-    _write(did_web_document(did, keys), args.output)
+    write_json(did_web_document(did, keys), args.output)
     return 0
 
 
@@ -88,9 +75,9 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     target: str = args.did
     try:
         if "#" in target:
-            _write(resolver.dereference(target).method, None)
+            write_json(resolver.dereference(target).method, None)
         else:
-            _write(resolver.resolve(target), None)
+            write_json(resolver.resolve(target), None)
     except UnsupportedDidMethodError:
         if target.startswith("did:web:") and not args.web:
             parse_did_web(_did_of(target))  # a malformed did:web says so first

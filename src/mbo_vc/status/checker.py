@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from mbo_vc.document import check_structure, parse_json
+from mbo_vc.document import check_structure, issuer_id, parse_json
 from mbo_vc.errors import (
     MboVcError,
     StatusEntryError,
@@ -252,13 +252,6 @@ class _IssuerMismatch(StatusListError):
     code = "status_list_issuer_mismatch"
 
 
-def _issuer_id(doc: Mapping[str, Any]) -> str | None:
-    issuer = doc.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
 def _aware(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(UTC)
@@ -391,7 +384,7 @@ class StatusChecker:
         if raw is None:
             return []
         items = raw if isinstance(raw, list) else [raw]
-        issuer = _issuer_id(credential)
+        issuer = issuer_id(credential)
         return [
             self._check_entry(
                 item,

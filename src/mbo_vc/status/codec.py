@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mbo_vc.document import issuer_id, types_of
 from mbo_vc.errors import (
     InputError,
     StatusCompressionError,
@@ -404,18 +405,6 @@ class StatusList:
         return self.bits.get(entry.index, entry.size)
 
 
-def _types(doc: Mapping[str, Any]) -> list[Any]:
-    t = doc.get("type")
-    return t if isinstance(t, list) else [t]
-
-
-def _issuer(doc: Mapping[str, Any]) -> str | None:
-    issuer = doc.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
 def parse_status_list_credential(
     doc: object, *, max_bytes: int = DEFAULT_MAX_LIST_BYTES
 ) -> StatusList:
@@ -426,7 +415,7 @@ def parse_status_list_credential(
     """
     if not isinstance(doc, Mapping):
         raise StatusListError("a status list credential must be a JSON object")
-    types = _types(doc)
+    types = types_of(doc)
     if LIST_CREDENTIAL_TYPE in types:
         legacy = False
     elif LEGACY_LIST_CREDENTIAL_TYPE in types:
@@ -441,7 +430,7 @@ def parse_status_list_credential(
     if not isinstance(subject, Mapping):
         raise StatusListError("the status list credential needs one credentialSubject object")
     want = LEGACY_LIST_TYPE if legacy else LIST_TYPE
-    if want not in _types(subject):
+    if want not in types_of(subject):
         raise StatusListError(f"the status list's credentialSubject type must be {want}")
     raw_purpose = subject.get("statusPurpose")
     purposes = tuple(raw_purpose) if isinstance(raw_purpose, list) else (raw_purpose,)
@@ -458,7 +447,7 @@ def parse_status_list_credential(
     list_id = doc.get("id")
     return StatusList(
         list_id if isinstance(list_id, str) else None,
-        _issuer(doc),
+        issuer_id(doc),
         tuple(str(p) for p in purposes),
         bits,
         ttl,
