@@ -123,3 +123,14 @@ def test_demo(tmp_path: Path) -> None:
     assert replay.returncode == 1 and b"challenge_mismatch" in replay.stdout
     # a JWT-secured credential is left too
     assert run("verify", str(out / "wallet" / "mbo-diploma.vc-jwt.txt")).returncode == 0
+    # each waardepapier validates against 1EdTech's OBv3 JSON Schema and mbo_vc's own schema
+    jsonschema = pytest.importorskip("jsonschema")
+    from mbo_vc.mbo.schema import mbo_json_schema
+    from tests.helpers import SHARED
+
+    obv3 = SHARED / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+    for kind in ("mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"):
+        doc = json.loads((out / "waardepapieren" / f"{kind}.json").read_text())
+        jsonschema.Draft202012Validator(mbo_json_schema(kind)).validate(doc)
+        if obv3.is_file():
+            jsonschema.Draft201909Validator(json.loads(obv3.read_text())).validate(doc)

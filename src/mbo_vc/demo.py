@@ -107,21 +107,22 @@ def run_demo(out: Path) -> int:
         print(f"{tpath.name}: verified={bad.verified} {bad.codes}")
         ok &= not bad.verified and "invalid_signature" in bad.codes
 
-    _step("3. the four waardepapieren (OBv3), with revocation and suspension entries")
+    _step("3. the four waardepapieren (OBv3), each with a revocation entry")
     lists_dir = out / "status" / "lists"
     lists_dir.mkdir(parents=True, exist_ok=True)
     with StatusRegistry(out / "status" / "registry.db") as registry:
         known = {info.list_id for info in registry.lists()}
-        for purpose in ("revocation", "suspension"):
-            if f"{purpose}-1" not in known:
-                registry.create_list(
-                    f"{STATUS_BASE_URL}/{purpose}-1", purpose=purpose, list_id=f"{purpose}-1"
-                )
+        if "revocation-1" not in known:
+            registry.create_list(
+                f"{STATUS_BASE_URL}/revocation-1", purpose="revocation", list_id="revocation-1"
+            )
         papers: dict[str, dict[str, Any]] = {}
         for kind, paper in example_waardepapieren(bg.did).items():
             doc = paper.to_json()
             doc["credentialSubject"]["id"] = student.did  # the learner's wallet DID
-            doc = registry.attach(doc, ["revocation-1", "suspension-1"])
+            # OBv3 3.0 allows one credentialStatus object (1EdTech's JSON Schema), so the
+            # waardepapieren carry a revocation entry; suspension is shown in the status docs.
+            doc = registry.attach(doc, ["revocation-1"])
             papers[kind] = issue(doc, bg, examencommissie=ec if kind == "mbo-diploma" else None)
             _write(out / "waardepapieren" / f"{kind}.json", papers[kind])
         registry.publish_all(bg, lists_dir)
