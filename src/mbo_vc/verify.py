@@ -102,7 +102,6 @@ def verify_proofs(
     proofs = as_proof_list(document.get("proof"))
     results: list[ProofResult] = []
     seen_values: set[str] = set()
-    canon_cache: dict[tuple[int, str], Any] = {}
     for index, proof in enumerate(proofs):
         where = f"proof[{index}]"
         if not isinstance(proof, Mapping):
@@ -127,7 +126,7 @@ def verify_proofs(
         try:
             _verify_one(
                 document, proof, proofs, res, where, loader, resolver, expected_proof_purpose,
-                challenge, domain, clock, accepted_cryptosuites, limits, canon_cache,
+                challenge, domain, clock, accepted_cryptosuites, limits,
             )  # fmt: skip
         except MboVcError as exc:
             res.problems.append(Problem(exc.code, exc.message, where))
@@ -152,7 +151,6 @@ def _verify_one(
     clock: datetime,
     accepted: Collection[str] | None,
     limits: Limits,
-    canon_cache: dict[tuple[int, str], Any],
 ) -> None:
     def problem(code: str, message: str) -> None:
         res.problems.append(Problem(code, message, where))
@@ -200,7 +198,7 @@ def _verify_one(
             )
         )
 
-    # Proof @context (eddsa-jcs-2022 repeats it): the document's must start with it.
+    # Proof @context (eddsa-jcs-2022 repeats it): the document's must be the same.
     unsecured = proof_document(document, proof, proofs)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in options:

@@ -84,15 +84,9 @@ def suite_for(proof_type: Any, cryptosuite: Any, *, allow_alias: bool = False) -
     key = (proof_type, cryptosuite)
     if allow_alias and key in _ALIASES:
         key = _ALIASES[key]
-    suite = _SUITES.get(key) if isinstance(proof_type, str) else None
-    if (
-        suite is None
-        and cryptosuite is not None
-        and any(
-            name == cryptosuite or alias[1] == cryptosuite
-            for (_, name), alias in [*((k, k) for k in _SUITES), *_ALIASES.items()]
-        )
-    ):
+    suite = _SUITES.get(key)
+    known_names = {name for _, name in _SUITES} | {name for _, name in _ALIASES}
+    if suite is None and cryptosuite is not None and cryptosuite in known_names:
         raise UnsupportedCryptosuiteError(
             f"proof type {str(proof_type)[:60]!r} does not go with cryptosuite {cryptosuite!r}",
             code="proof_type_mismatch",
