@@ -384,3 +384,19 @@ def test_cli_present_and_verify(
         == 0
     )
     assert decode_jwt((tmp_path / "new.jwt").read_text())[1] == creds["unsigned"]
+
+
+def test_presentation_must_be_in_compacted_form(
+    keys: dict[str, Ed25519Key], creds: dict[str, Any]
+) -> None:
+    """The holder spelled as its full IRI is the same RDF (the proof holds) but a JSON reader
+    no longer finds `holder`; like credentials, presentations must be in compacted form."""
+    vp = vp_of([creds["di"]], keys["learner"])
+    assert check(vp).verified
+    respelled = dict(vp)
+    respelled["https://www.w3.org/2018/credentials#holder"] = {"id": respelled.pop("holder")}
+    result = check(respelled)
+    assert not result.verified
+    assert "non_compact_form" in result.codes
+    included = {**vp, "@included": [{"id": "did:example:x"}]}
+    assert "included_block" in check(included).codes

@@ -39,7 +39,7 @@ from mbo_vc.jose import (
     unenvelope,
     verify_jwt,
 )
-from mbo_vc.jsonld import DocumentLoader
+from mbo_vc.jsonld import DocumentLoader, check_compact_form
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.policy import VerifierPolicy
@@ -436,6 +436,10 @@ def _verify_holder_proof(
     result.holder = holder if isinstance(holder, str) else None
     if result.holder is None:
         result.add("missing_holder", "the presentation names no holder", "holder")
+    try:  # the same compacted-form rule as for credentials (a JSON reader sees the holder …)
+        check_compact_form(vp)
+    except MboVcError as exc:
+        result.add(exc.code, exc.message)
     result.checks.append("structure")
 
     proofs = as_proof_list(vp.get("proof"))
