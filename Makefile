@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy src/mbo_vc
+	$(BIN)/lint-imports
 
 test: $(STAMP) interop lint
 	$(BIN)/python -m pytest -q

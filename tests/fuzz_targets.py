@@ -5,18 +5,33 @@ AssertionError or an unexpected exception) only on a real defect."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
-from mbo_vc.demo import example_diploma
-from mbo_vc.document import parse_json
 from mbo_vc.errors import MboVcError
+from mbo_vc.json_input import parse_json
 from mbo_vc.jsonld import canonicalize_rdfc
 from mbo_vc.keys import decode_multibase
 from mbo_vc.proofs.eddsa_jcs_2022 import jcs
+from tests.attacks import (
+    CLASSES,
+    FUZZ_BASES,
+    FUZZ_NOISE,
+    SLOTS,
+    Names,
+    NotApplicable,
+    reserved_terms,
+    respell,
+    status_checker,
+)
+from tests.attacks import NOW as ATTACK_NOW
+from tests.attacks import bases as attack_bases
+from tests.fixtures import example_diploma
 from tests.mutations import get, paths
 
 KEY = Ed25519Key.from_seed(bytes.fromhex("51" * 32))
@@ -200,3 +215,79 @@ def target_jwt(text: str) -> None:
         pass
     result = verify_jwt(text, now=NOW)
     assert not result.verified and "internal_error" not in result.codes
+
+
+# --- context-append attacks (tests/attacks.py) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContextAppendPlan:
+    """Which signed base to attack and the re-spellings to apply, in order."""
+
+    base: str
+    steps: tuple[tuple[str, str, Names], ...]
+
+
+# Term names: varied first letters and case (type-scoped contexts apply in lexicographic order
+# of the type terms), never one the VC / data-integrity contexts define. The prefix may also be
+# a URI scheme that ids use ("did", "urn"): redefining it changes the RDF of every such id.
+_WORDS = [
+    w for w in ("aa", "Alpha", "b", "meta", "info", "data", "Zeta", "zz", "vc", "cred", "sec",
+                "extra", "Until", "q", "Node", "rev", "inc", "nest", "_u", "ZZtop")
+    if w not in reserved_terms()
+]  # fmt: skip
+_PREFIXES = [*_WORDS, "did", "urn", "https"]
+
+
+@st.composite
+def _names(draw: st.DrawFn, step: int) -> Names:
+    def word(i: int) -> str:
+        return f"{draw(st.sampled_from(_WORDS))}{step}x{i}"  # distinct within and across steps
+
+    depth = draw(st.integers(1, 3))
+    return Names(
+        alias=word(0), prefix=draw(st.sampled_from(_PREFIXES)),
+        nest=tuple(word(10 + d) for d in range(depth)), ident=word(1), kind=word(2),
+        included=word(3), value=word(4), vtype=word(5), reverse=word(6),
+        extra_type=word(7), index_key=draw(st.sampled_from(["x", "", "@none", "0", "é"])),
+        blank=f"_:{word(8)}",
+    )  # fmt: skip
+
+
+@st.composite
+def _context_append_plans(draw: st.DrawFn) -> ContextAppendPlan:
+    base = draw(st.sampled_from(sorted(FUZZ_BASES)))
+    member, classes = FUZZ_BASES[base]
+    steps = [(member, draw(st.sampled_from(classes)), draw(_names(0)))]
+    for i in range(draw(st.integers(0, 2))):
+        slot = draw(st.sampled_from([member, *FUZZ_NOISE]))
+        steps.insert(
+            draw(st.integers(0, len(steps))),
+            (slot, draw(st.sampled_from(sorted(CLASSES))), draw(_names(i + 1))),
+        )
+    return ContextAppendPlan(base, tuple(steps))
+
+
+context_append_plans = _context_append_plans()
+"""Hypothesis strategy for :func:`fuzz_context_append`."""
+
+
+def fuzz_context_append(plan: ContextAppendPlan) -> None:
+    """An expired or revoked credential re-spelled by any combination of the context-append
+    attacks (alias, full / compact IRI, @nest, containers, reverse, @included, keyword aliases,
+    scoped contexts …; random term names and nesting) is never verified, and never crashes."""
+    base = attack_bases()[plan.base]
+    doc = base.doc
+    for slot, cls, names in plan.steps:
+        try:
+            doc = respell(doc, SLOTS[slot], cls, names)
+        except NotApplicable:
+            continue
+    result = verify(doc, now=ATTACK_NOW, status=_revoked_checker() if base.status else None)
+    assert "internal_error" not in result.codes, result.problems
+    assert not result.verified, f"{plan.base} verified after {[s[:2] for s in plan.steps]}"
+
+
+@functools.cache
+def _revoked_checker() -> Any:
+    return status_checker(revoked=True)

@@ -48,7 +48,7 @@ def _retyped(value: Any) -> list[Any]:
     elif isinstance(value, int | float | bool):
         out += [str(value)]
     elif isinstance(value, dict):
-        out += ["x", [value, value]]
+        out += ["x"]
     elif isinstance(value, list) and value:
         out += [{"x": 1}, "x"]
     return out
@@ -63,6 +63,10 @@ def mutations(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             m = copy.deepcopy(doc)
             get(m, parent_path)[key] = new
             yield f"change {label} -> {new!r:.40}", m
+        if isinstance(value, dict):
+            m = copy.deepcopy(doc)
+            get(m, parent_path)[key] = [copy.deepcopy(value), copy.deepcopy(value)]
+            yield f"duplicate {label}", m
         m = copy.deepcopy(doc)
         parent = get(m, parent_path)
         if isinstance(parent, dict):

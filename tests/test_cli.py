@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mbo_vc.cli import main
-from mbo_vc.demo import example_diploma
+from tests.fixtures import example_diploma
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -108,7 +108,12 @@ def test_demo(tmp_path: Path) -> None:
     lists = out / "status" / "lists"
     for kind in ("mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"):
         path = out / "waardepapieren" / f"{kind}.json"
-        assert run("verify", str(path)).returncode == 0
+        # status fails closed: without a status source it is not verified ...
+        v = run("verify", str(path))
+        assert v.returncode == 1 and b"status_unavailable" in v.stdout, v.stdout
+        # ... unless status checking is switched off, which shows as a warning
+        v = run("verify", str(path), "--no-status")
+        assert v.returncode == 0 and b"warning status_not_checked" in v.stdout, v.stdout
         v = run("verify", str(path), "--status-dir", str(lists))
         assert v.returncode == (1 if kind == "microcredential" else 0), (kind, v.stdout)
         if kind == "microcredential":
@@ -116,9 +121,14 @@ def test_demo(tmp_path: Path) -> None:
     # the presentation verifies against the recorded challenge and domain, a replay does not
     challenge = json.loads((out / "presentation.challenge.json").read_text())
     vp = out / "presentation.json"
-    ok = run("verify", str(vp), "--challenge", challenge["challenge"], "--domain",
-             challenge["domain"])  # fmt: skip
+    args = ["--challenge", challenge["challenge"], "--domain", challenge["domain"]]
+    ok = run("verify", str(vp), *args, "--no-status")
     assert ok.returncode == 0, ok.stdout
+    assert ok.stdout.count(b"warning status_not_checked") == 4, ok.stdout
+    # with the published lists, the withdrawn microcredential inside it is found revoked
+    checked = run("verify", str(vp), *args, "--status-dir", str(lists))
+    assert checked.returncode == 1 and b"revoked" in checked.stdout, checked.stdout
+    assert checked.stdout.count(b"status: revocation: not revoked") == 3, checked.stdout
     replay = run("verify", str(vp), "--challenge", "other", "--domain", challenge["domain"])
     assert replay.returncode == 1 and b"challenge_mismatch" in replay.stdout
     # a JWT-secured credential is left too
@@ -134,3 +144,18 @@ def test_demo(tmp_path: Path) -> None:
         jsonschema.Draft202012Validator(mbo_json_schema(kind)).validate(doc)
         if obv3.is_file():
             jsonschema.Draft201909Validator(json.loads(obv3.read_text())).validate(doc)
+
+
+def test_exit_code_2_for_input_that_is_not_a_document(tmp_path: Path) -> None:
+    for name, content in (("garbage.txt", b"not json at all"), ("latin1.json", b"\xff\xfe{")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        proc = run("verify", str(path))
+        assert proc.returncode == 2, proc.stdout
+        assert proc.stderr.count(b"\n") == 1 and b"Traceback" not in proc.stderr
+    assert run("verify", str(tmp_path / "missing.json")).returncode == 2
+    ok = tmp_path / "doc.json"
+    ok.write_text("{}")
+    assert run("verify", str(ok), "--now", "tomorrow").returncode == 2
+    proc = run("verify", str(ok))  # a JSON document, but not a credential: not verified
+    assert proc.returncode == 1 and b"checks:" in proc.stdout

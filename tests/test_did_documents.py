@@ -14,7 +14,6 @@ import pytest
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
 from mbo_vc.cli import main
-from mbo_vc.demo import example_diploma
 from mbo_vc.did.documents import (
     bind_key,
     did_web_document,
@@ -30,6 +29,7 @@ from mbo_vc.errors import (
     UsageError,
     VerificationMethodNotFoundError,
 )
+from tests.fixtures import example_diploma
 from tests.helpers import load_vector
 
 SCHOOL = "did:web:roc-mondriaan.nl"
@@ -281,7 +281,7 @@ def test_cli_resolve_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_demo_step(tmp_path: Path, offline: None, capsys: pytest.CaptureFixture[str]) -> None:
-    from mbo_vc.did.demo import run_did_web_demo
+    from mbo_vc.demo.did_web import run_did_web_demo
 
     assert run_did_web_demo(tmp_path, old_key=KEY)
     doc = json.loads((tmp_path / "did-web" / ".well-known" / "did.json").read_text())

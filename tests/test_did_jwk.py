@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
-from mbo_vc.demo import example_diploma
 from mbo_vc.did.jwk import did_jwk_from_jwk, resolve_did_jwk
 from mbo_vc.errors import InvalidDidError, KeyFormatError
+from tests.fixtures import example_diploma
 from tests.helpers import load_vector
 
 VECTORS = load_vector("did-jwk/spec-examples.json")

@@ -18,7 +18,6 @@ import pytest
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
 from mbo_vc.cli import main
-from mbo_vc.demo import example_diploma
 from mbo_vc.did.documents import bind_key, did_web_document
 from mbo_vc.did.web import WebDidDriver, did_web_to_url, parse_did_web
 from mbo_vc.errors import (
@@ -36,6 +35,7 @@ from mbo_vc.errors import (
     UnsupportedDidMethodError,
     UsageError,
 )
+from tests.fixtures import example_diploma
 from tests.helpers import load_vector
 from tests.https_server import LocalHttpsServer, make_ca_and_server_cert
 
@@ -418,7 +418,7 @@ def test_cli_resolve_over_https(
     assert f'"id": "{did}"' in out
     assert main(["did", "resolve", did]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "unsupported_did_method" in err[0] and "--web" in err[0]
+    assert len(err) == 1 and "unsupported_did_method" in err[0] and "--online" in err[0]
     slow = _did(server)
     server.route(_path(slow), server.hang())
     assert main(["did", "resolve", slow, "--web", "--ca-bundle", str(pki[0]),

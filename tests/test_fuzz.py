@@ -71,6 +71,12 @@ def test_mutated_presentation(i: int, new: Any) -> None:
     t.target_mutated_presentation(i, new)
 
 
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(t.context_append_plans)
+def test_context_append_never_accepts_expired_or_revoked(plan: t.ContextAppendPlan) -> None:
+    t.fuzz_context_append(plan)
+
+
 @QUICK
 @given(st.text(max_size=120) | st.from_regex(r"u?H4sI[A-Za-z0-9_-]{0,80}=?"))
 def test_status_decode(text: str) -> None:

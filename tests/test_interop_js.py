@@ -156,8 +156,8 @@ def test_interop_scripts_exist() -> None:
 def test_waardepapieren_issued_here_verify_there(kind: str) -> None:
     """Each of the four waardepapieren (with the mbo and educredential contexts) verifies with
     the reference stack; for the diploma, vc.js checks both proofs of the chain."""
-    from mbo_vc.mbo.demo import example_waardepapieren
     from mbo_vc.mbo.signers import issue
+    from tests.fixtures import example_waardepapieren
 
     key = Ed25519Key.from_seed(bytes.fromhex(SEED))
     paper = example_waardepapieren(key.did)[kind]
@@ -174,7 +174,7 @@ def test_known_divergence_on_proof_chains(vector_loader) -> None:
     published values require; @digitalbazaar/data-integrity 2.5.0 verifies the two unchained
     proofs and reports the two chained ones (previousProof) as invalid. Recorded here so that a
     change on either side is noticed."""
-    from mbo_vc.verify import verify_proofs
+    from mbo_vc.verification import verify_proofs
     from tests.helpers import load_vector
 
     signed = load_vector("vc-di-eddsa/proof-chain.json")["steps"][-1]["signed"]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mbo_vc import Ed25519Key, sign
-from mbo_vc.demo import example_diploma
 from mbo_vc.presentation import present, verify_presentation
+from tests.fixtures import example_diploma
 from tests.helpers import js_stack_missing, run_js
 
 pytestmark = [

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jwcrypto import jwk, jws
 
-from mbo_vc import DidResolver, Ed25519Key, sign, verify
+from mbo_vc import DidResolver, Ed25519Key, VerifierPolicy, sign, verify
 from mbo_vc.errors import KeyFormatError, MboVcError, UsageError
 from mbo_vc.jose import (
     decode_jwt,
@@ -21,7 +21,6 @@ from mbo_vc.jose import (
     unenvelope,
     verify_jwt,
 )
-from mbo_vc.policy import VerifierPolicy
 from mbo_vc.presentation import verify_presentation
 from mbo_vc.result import PROBLEM_CODES
 from tests.helpers import load_vector
@@ -111,30 +110,37 @@ def suite_resolver(key_file: str) -> DidResolver:
 
 
 @pytest.mark.parametrize("case", SUITE["verify_cases"], ids=lambda c: str(c["number"]))
-def test_vc_jose_cose_suite_outcome(case: dict[str, Any]) -> None:
-    """Each verify case has the suite's outcome, and fails with the code we expect."""
+def test_vc_jose_cose_suite_outcome(case: dict[str, Any], vector_loader: Any) -> None:
+    """Each verify case has the suite's outcome, and fails with the code we expect.
+
+    (The suite's payloads use the W3C examples context: the test registers it.)"""
     data = case["input"] if isinstance(case["input"], str) else json.dumps(case["input"])
     resolver = suite_resolver(case["key_file"])
     if case["feature"] == "presentation_jose" and case["number"] == 16:
-        result: Any = verify_presentation(data, challenge="x", resolver=resolver, now=SUITE_NOW)
+        result: Any = verify_presentation(
+            data, challenge="x", resolver=resolver, now=SUITE_NOW, loader=vector_loader
+        )
         # the suite's presentations carry no nonce: our verifier insists on a challenge
         codes = [c for c in result.codes if c != "challenge_mismatch"]
     else:
         expected = "presentation" if case["feature"] == "presentation_jose" else "credential"
-        result = verify_jwt(data, expected=expected, resolver=resolver, now=SUITE_NOW)
+        result = verify_jwt(
+            data, expected=expected, resolver=resolver, now=SUITE_NOW, loader=vector_loader
+        )
         codes = result.codes
     assert codes == case["mbo_vc_codes"], result.to_json()
     assert (codes == []) == (case["expected_result"] == "success")
 
 
-def test_suite_iat_is_an_iso_string_and_is_not_interpreted() -> None:
+def test_suite_iat_is_an_iso_string_and_is_not_interpreted(vector_loader: Any) -> None:
     case = next(c for c in SUITE["verify_cases"] if c["number"] == 8)
     _, payload = decode_jwt(case["input"])
     assert payload["iat"] == "2010-01-01T19:23:24Z"
-    assert verify_jwt(case["input"], resolver=suite_resolver(case["key_file"])).verified
+    resolver = suite_resolver(case["key_file"])
+    assert verify_jwt(case["input"], resolver=resolver, loader=vector_loader).verified
 
 
-def test_suite_multiple_presentation_reports_each_envelope() -> None:
+def test_suite_multiple_presentation_reports_each_envelope(vector_loader: Any) -> None:
     case = next(c for c in SUITE["verify_cases"] if c["number"] == 7)
     docs = {}
     for name in ("vm-p256.json", "vm-p384.json"):
@@ -153,6 +159,7 @@ def test_suite_multiple_presentation_reports_each_envelope() -> None:
         resolver=DidResolver(documents={ctl: doc}),
         now=SUITE_NOW,
         policy=VerifierPolicy(holder_binding="none"),
+        loader=vector_loader,
     )
     formats = [c.format for c in result.credentials]
     assert formats == ["vc+jwt", "application/vc+sd-jwt", "application/vc+cose"]

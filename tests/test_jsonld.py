@@ -96,7 +96,7 @@ def test_tampered_bundled_context_is_detected(tmp_path: Path, monkeypatch) -> No
     entry = next(e for e in manifest["contexts"] if e["url"] == VC2)
     path = folder / entry["file"]
     path.write_bytes(path.read_bytes().replace(b'"name"', b'"naam"', 1))
-    import mbo_vc.jsonld as jl
+    import mbo_vc.jsonld.loader as jl
 
     monkeypatch.setattr(jl, "bundled_contexts_dir", lambda: folder)
     with pytest.raises(ContextIntegrityError, match="sha256"):
@@ -167,3 +167,16 @@ def test_full_iri_key_is_not_dropped() -> None:
     """A full-IRI member is RDF data (not dropped): it is signed like any other term."""
     doc = _cred(**{"https://example.org/vocab#extra": "x"})
     assert "<https://example.org/vocab#extra>" in canonicalize_rdfc(doc)
+
+
+def test_canonical_nquads_escape_control_characters_like_rdf_canonize() -> None:
+    """pyld 3.3 writes control characters raw; mbo_vc's replacement escapes them as canonical
+    N-Quads (and rdf-canonize 5) do. If pyld ever fixes its own escaping, this test says so, and
+    the replacement in mbo_vc.jsonld.rdf can go."""
+    from mbo_vc.jsonld.rdf import PYLD_ESCAPE, escape_literal
+
+    text = 'a\fb\bc\x0bd\x7fe\x1ff"g\\h\ni\tj\rk\x00'
+    assert escape_literal(text) == 'a\\fb\\bc\\u000Bd\\u007Fe\\u001Ff\\"g\\\\h\\ni\\tj\\rk\\u0000'
+    assert PYLD_ESCAPE(text) != escape_literal(text), "pyld fixed its escaping: drop the patch"
+    doc = {"@context": {"p": "https://example.org/p"}, "@id": "https://x.example", "p": "a\fb"}
+    assert canonicalize_rdfc(doc) == '<https://x.example> <https://example.org/p> "a\\fb" .\n'

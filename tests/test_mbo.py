@@ -14,6 +14,8 @@ import pytest
 
 from mbo_vc import Ed25519Key, verify
 from mbo_vc.cli import main
+from mbo_vc.cli.mbo import run_issue
+from mbo_vc.demo.mbo import issue_all
 from mbo_vc.errors import ModelValidationError
 from mbo_vc.jsonld import expand
 from mbo_vc.mbo import (
@@ -26,10 +28,9 @@ from mbo_vc.mbo import (
     verify_waardepapier,
     waardepapier_from_credential,
 )
-from mbo_vc.mbo.cli import run_issue
-from mbo_vc.mbo.demo import example_waardepapieren, issue_all
 from mbo_vc.mbo.schema import mbo_json_schema, schema_folder
 from mbo_vc.mbo.sis import build, read_rows
+from tests.fixtures import example_waardepapieren
 from tests.helpers import SHARED, VECTORS, js_stack_missing, run_js
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -170,7 +171,7 @@ def test_tampered_examencommissie_proof_fails_the_chain(diploma: MboDiploma) -> 
 def test_check_signers_on_a_result(diploma: MboDiploma) -> None:
     signed = issue(diploma, BG, examencommissie=EC, created=CREATED)
     result = check_signers(verify(signed), examencommissie=EC.did, bevoegd_gezag=BG.did)
-    assert result.verified and "mbo_signers" in result.checks
+    assert result.verified and "signers" in result.checks
 
 
 # --- schemas -------------------------------------------------------------------------------

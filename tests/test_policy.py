@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from mbo_vc import Ed25519Key, sign, verify
-from mbo_vc.demo import example_diploma
+from mbo_vc import Ed25519Key, VerifierPolicy, sign, verify
 from mbo_vc.errors import UsageError
-from mbo_vc.policy import VerifierPolicy
+from tests.fixtures import example_diploma
 
 ISSUER = Ed25519Key.from_seed(b"\x07" * 32)
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from mbo_vc import Ed25519Key, Limits, sign, verify
-from mbo_vc.demo import example_diploma
 from mbo_vc.errors import MboVcError
+from tests.fixtures import example_diploma
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 ISSUER = Ed25519Key.from_seed(bytes.fromhex("11" * 32))
@@ -29,7 +29,9 @@ def _signed(suite: str = "eddsa-rdfc-2022", **kw: Any) -> dict[str, Any]:
 def test_round_trip(suite: str) -> None:
     result = verify(_signed(suite), now=NOW)
     assert result.verified, result.problems
-    assert result.checks == ["structure", "proofs", "issuer_authorization", "validity_period"]
+    assert result.checks == [
+        "structure", "proofs", "issuer_authorization", "validity_period", "policy",
+    ]  # fmt: skip
     assert result.proofs[0].controller == ISSUER.did
 
 

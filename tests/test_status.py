@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import random
 import shutil
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +14,6 @@ from typing import Any
 import pytest
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
-from mbo_vc.demo import example_diploma
 from mbo_vc.errors import StatusFetchError, StatusRegistryError, UsageError
 from mbo_vc.status import (
     MIN_ENTRIES,
@@ -31,7 +27,9 @@ from mbo_vc.status import (
     StatusStore,
 )
 from mbo_vc.status.registry import ListInfo
+from tests.fixtures import example_diploma
 from tests.helpers import load_vector
+from tests.https_server import LocalHttpsServer, make_ca_and_server_cert
 
 KEY = Ed25519Key.from_seed(bytes.fromhex("4d" * 32))
 OTHER = Ed25519Key.from_seed(bytes.fromhex("4e" * 32))
@@ -172,12 +170,18 @@ def test_message_status(reg: StatusRegistry, tmp_path: Path) -> None:
 # --- verify pipeline hook ---------------------------------------------------------------------
 
 
-def test_without_a_checker_status_is_a_warning_not_a_problem(reg: StatusRegistry) -> None:
+def test_without_a_status_source_the_credential_is_not_verified(reg: StatusRegistry) -> None:
+    """Status fails closed: unchecked status is a problem (with how to check it); switching
+    status checking off is explicit and shows as a warning."""
     result = verify(_diploma(reg), now=NOW)
-    assert result.verified
-    assert [w.code for w in result.warnings] == ["status_not_checked"]
+    assert not result.verified and result.codes == ["status_unavailable"]
+    assert "status=StatusChecker" in result.problems[0].message
+    assert "check_status=False" in result.problems[0].message
+    off = verify(_diploma(reg), now=NOW, check_status=False)
+    assert off.verified, off.problems
+    assert [w.code for w in off.warnings] == ["status_not_checked"]
     plain = sign(example_diploma(KEY.did), KEY)
-    assert not verify(plain).warnings
+    assert verify(plain).verified and not verify(plain).warnings
 
 
 def test_status_is_not_checked_for_an_unauthentic_credential(
@@ -278,7 +282,8 @@ def test_index_out_of_range_and_malformed_entry(reg: StatusRegistry, tmp_path: P
     assert _codes(doc, checker) == ["malformed_status_entry"]
 
 
-def test_unknown_status_type_is_a_warning() -> None:
+def test_unknown_status_type_fails_closed() -> None:
+    """An entry mbo_vc cannot check leaves the status unknown: a problem, not a warning."""
     checker = StatusChecker(MappingFetcher())
     [res] = checker.check(
         {
@@ -287,8 +292,8 @@ def test_unknown_status_type_is_a_warning() -> None:
         },
         now=NOW,
     )
-    assert res.problem is None and res.warning is not None
-    assert res.warning.code == "status_not_checked"
+    assert res.problem is not None and res.problem.code == "status_unavailable"
+    assert "cannot be checked" in res.problem.message
 
 
 # --- cache ------------------------------------------------------------------------------------
@@ -435,56 +440,45 @@ def test_legacy_status_list_2021_credential(tmp_path: Path) -> None:
         assert (res.problem.code if res.problem else None) == want
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self) -> None:
-        if self.path == "/slow":
-            time.sleep(1.0)
-        if self.path == "/redirect":
-            self.send_response(302)
-            self.send_header("Location", "ftp://example.org/x")
-            self.end_headers()
-            return
-        body = self.body if self.path != "/big" else b"x" * 5000
-        self.send_response(200 if self.path != "/missing" else 404)
-        self.send_header("Content-Type", "application/vc+ld+json")
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except OSError:
-            pass
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def test_http_fetcher_is_opt_in_and_bounded(reg: StatusRegistry) -> None:
+def test_http_fetcher_is_https_only_bounded_and_guarded(
+    reg: StatusRegistry, tmp_path: Path
+) -> None:
+    """Opt-in HTTPS with the did:web guards: TLS verified against the given CA, no private
+    address unless allowed, a size cap, timeouts, same-origin redirects only."""
+    ca, cert, key = make_ca_and_server_cert(tmp_path)
+    server = LocalHttpsServer(cert, key)
     lst = _signed_list(reg)
-    _Handler.body = json.dumps(lst).encode()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server.route("/list", server.json(lst, "application/vc+ld+json"))
+    server.route("/big", server.too_large(10_000, announce=True))
+    server.route("/slow", server.hang(2.0))
+    server.route("/missing", server.status(404))
+    server.route("/redirect", server.redirect("https://other.example/list"))
+    base = f"https://localhost:{server.port}"
     try:
         with pytest.raises(StatusFetchError, match="only https"):
-            HttpFetcher().fetch(f"{base}/list")
-        fetcher = HttpFetcher(allow_http=True, timeout=0.3, max_bytes=4096)
+            HttpFetcher().fetch(f"http://localhost:{server.port}/list")
+        with pytest.raises(StatusFetchError, match="private"):
+            HttpFetcher(ca_bundle=ca).fetch(f"{base}/list")  # loopback is refused by default
+        with pytest.raises(StatusFetchError, match="certificate"):
+            HttpFetcher(allow_networks=["127.0.0.0/8", "::1/128"]).fetch(f"{base}/list")
+        fetcher = HttpFetcher(
+            ca_bundle=ca, allow_networks=["127.0.0.0/8", "::1/128"], timeout=0.3, max_bytes=4096
+        )
         assert json.loads(fetcher.fetch(f"{base}/list"))["id"] == f"{BASE}/rev"
         for path, match in (
-            ("/big", "larger than"),
-            ("/slow", "cannot fetch"),
-            ("/missing", "cannot fetch"),
+            ("/big", "limit"),
+            ("/slow", "in time|too long"),
+            ("/missing", "HTTP 404"),
             ("/redirect", "redirect"),
         ):
             with pytest.raises(StatusFetchError, match=match):
                 fetcher.fetch(base + path)
-        # Through the checker: the list's id is the https URL, so map it via a small adapter.
+        # Through the checker: the list's id is its published URL, so map it with an adapter.
         checker = StatusChecker(lambda url: fetcher.fetch(f"{base}/list"))
         doc = _diploma(reg, ("rev",))
         assert verify(doc, now=NOW, status=checker).verified
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 # --- registry internals -----------------------------------------------------------------------

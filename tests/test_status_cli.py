@@ -9,8 +9,8 @@ import pytest
 
 from mbo_vc import Ed25519Key
 from mbo_vc.cli import main
-from mbo_vc.demo import example_diploma
-from mbo_vc.status.demo import run_revocation_demo
+from mbo_vc.demo.status import run_revocation_demo
+from tests.fixtures import example_diploma
 
 
 def test_issue_revoke_publish_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,8 +38,14 @@ def test_issue_revoke_publish_verify(tmp_path: Path, capsys: pytest.CaptureFixtu
 
     assert main(["status", "check", str(cred), "--status-dir", str(lists)]) == 0
     assert main(["verify", str(cred), "--status-dir", str(lists)]) == 0
-    capsys.readouterr()
-    assert main(["verify", str(cred), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "status: revocation: not revoked, list https://roc.example/st/revocation-1" in out
+    assert "status: suspension: not suspended" in out
+    # fail closed: without a status source it is not verified, and says how to check it
+    assert main(["verify", str(cred)]) == 1
+    out = capsys.readouterr().out
+    assert "status_unavailable" in out and "--status-dir" in out
+    assert main(["verify", str(cred), "--json", "--no-status"]) == 0
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert [w["code"] for w in warnings] == ["status_not_checked"]
 
@@ -51,7 +57,7 @@ def test_issue_revoke_publish_verify(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "NOT verified" in out and "revoked [credentialStatus[0]]" in out
     assert main(["status", "check", str(cred), "--status-dir", str(lists), "--json"]) == 1
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["status"]
     assert [r["problem"]["code"] if r["problem"] else None for r in rows] == ["revoked", None]
 
     index = entries[1]["statusListIndex"]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from mbo_vc import Ed25519Key, sign, verify
-from mbo_vc.demo import example_diploma
 from mbo_vc.status import MIN_ENTRIES, Bitstring, MappingFetcher, StatusChecker, StatusRegistry
+from tests.fixtures import example_diploma
 from tests.helpers import INTEROP_JS, run_js
 
 

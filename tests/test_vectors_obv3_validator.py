@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mbo_vc import DidResolver, verify
-from mbo_vc.verify import verify_proofs
+from mbo_vc.verification import verify_proofs
 from tests.helpers import load_vector
 
 NOW = "2025-01-01T00:00:00Z"

@@ -13,25 +13,44 @@ from mbo_vc.errors import MboVcError
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import Limits
-from mbo_vc.policy import VerifierPolicy
-from mbo_vc.presentation import present, verify_presentation
-from mbo_vc.result import Problem, ProofResult, VerificationResult
+from mbo_vc.presentation import present
+from mbo_vc.result import (
+    CredentialReport,
+    PresentationResult,
+    Problem,
+    ProofResult,
+    StatusOutcome,
+    VerificationResult,
+)
 from mbo_vc.signing import sign
-from mbo_vc.verify import verify
+from mbo_vc.status import StatusChecker
+from mbo_vc.verification import (
+    RequiredSigner,
+    VerifierPolicy,
+    verify,
+    verify_jwt,
+    verify_presentation,
+)
 
 __all__ = [
+    "CredentialReport",
     "DidResolver",
     "DocumentLoader",
     "Ed25519Key",
     "Limits",
     "MboVcError",
+    "PresentationResult",
     "Problem",
     "ProofResult",
+    "RequiredSigner",
+    "StatusChecker",
+    "StatusOutcome",
     "VerificationResult",
     "VerifierPolicy",
     "present",
     "sign",
     "verify",
+    "verify_jwt",
     "verify_presentation",
 ]
 

@@ -1,26 +1,201 @@
-"""The one exception hierarchy of mbo_vc.
+"""The one exception hierarchy of mbo_vc and the one list of codes.
 
 Every error the library raises on purpose derives from :class:`MboVcError` and carries a stable,
-machine-readable ``code`` (the same codes that :class:`mbo_vc.verify.Problem` uses), so callers
-can branch on ``err.code`` and never on message text. Messages never contain private key material.
+machine-readable ``code``. Each class has exactly one code and an instance always carries its
+class's code, so callers can branch on the class or on ``err.code`` and never on message text.
+:data:`CODES` lists every code an exception or a verification result can carry (the table in
+docs/verification.md is generated from it and a test keeps both in step).
+
+Messages never contain private key material: :func:`redact` removes anything that looks like a
+secret key (multibase secret keys, also inside ``did:key:``, and private JWK members) from every
+exception message and every verification problem, wherever the text came from.
 """
 
 from __future__ import annotations
 
+import re
+
+import base58
+
+__all__ = ["CODES", "WARNING_CODES", "MboVcError", "error_class_for", "redact", "redact_json"]
+
+CODES: dict[str, str] = {
+    # input
+    "malformed_document": "the input is not a usable JSON object, JWT or document",
+    "duplicate_key": "the JSON has a duplicate member",
+    "invalid_number": "a JSON number that parsers disagree on",
+    "limit_exceeded": "the input exceeds a safety limit",
+    "invalid_date": "a date is not a valid XML Schema dateTimeStamp (or a JWT NumericDate)",
+    "invalid_field": "a field does not fit the OBv3 / mbo model (the message names it)",
+    "internal_error": "an unexpected error inside mbo_vc (a bug: please report it)",
+    "bad_usage": "the caller passed arguments that do not fit together",
+    # JSON-LD
+    "unknown_context": "a JSON-LD context that is neither bundled nor registered",
+    "context_integrity": "a pinned context does not match its sha256",
+    "canonicalization_failed": "RDF canonicalisation failed",
+    "invalid_jsonld": "JSON-LD processing failed",
+    "dropped_term": "a term the context does not define (JSON-LD would drop it unsigned)",
+    "relative_iri": "a relative IRI where an absolute one is needed",
+    "invalid_value": "a value JSON-LD would drop or cannot represent",
+    "protected_term_redefinition": "a context redefines a protected term",
+    "canonicalization_limit": "RDF canonicalisation exceeded its work budget",
+    # keys and DIDs
+    "invalid_key": "a key is malformed, of the wrong type, or weak (e.g. of small order)",
+    "did_resolution_failed": "a DID could not be resolved",
+    "unsupported_did_method": "the DID method is not supported (or needs --online)",
+    "invalid_did": "the DID is malformed for its method",
+    "invalid_did_document": "a DID document is not a usable JSON object",
+    "did_document_id_mismatch": "the DID document's id is not the DID that was resolved",
+    "vm_not_found": "the DID document does not contain the verification method",
+    "did_web_error": "did:web retrieval failed",
+    "did_web_timeout": "the did:web host took longer than allowed",
+    "did_web_too_large": "the did:web response is larger than the size cap",
+    "did_web_redirect_refused": "a did:web redirect was refused (other host, not HTTPS, too many)",
+    "did_web_address_refused": "the did:web host resolves only to addresses that are not allowed",
+    "did_web_http_error": "the did:web host answered with an HTTP error or malformed response",
+    "did_web_tls_error": "the TLS handshake with the did:web host failed",
+    "did_web_unreachable": "the did:web host could not be reached",
+    "network_error": "an HTTPS request failed",
+    "network_timeout": "an HTTPS request took longer than allowed",
+    "network_too_large": "an HTTPS response is larger than the size cap",
+    "network_redirect_refused": "an HTTPS redirect was refused (other host, not HTTPS, too many)",
+    "network_address_refused": "the host resolves only to addresses that are not allowed",
+    "network_http_error": "the host answered with an HTTP error status or malformed response",
+    "network_tls_error": "the TLS handshake failed (e.g. the certificate does not verify)",
+    "network_unreachable": "the host could not be reached",
+    # structure (VC Data Model)
+    "not_a_credential": "the document is not a verifiable credential",
+    "not_a_presentation": "the document is not a verifiable presentation",
+    "missing_issuer": "the credential has no (single, absolute) issuer",
+    "missing_holder": "the presentation names no holder, and the verifier's policy requires one",
+    "hidden_credential": "the presentation's signed data holds credentials its JSON does not show",
+    "invalid_envelope": "an enveloped credential is not a data: URL of a supported media type",
+    # proofs
+    "no_proof": "the document has no proof",
+    "malformed_proof": "a proof lacks a required member or has a malformed one",
+    "unsupported_cryptosuite": "the proof type or cryptosuite is not supported or not accepted",
+    "proof_type_mismatch": "the proof type does not go with its cryptosuite",
+    "context_mismatch": "the proof's @context does not match the document's",
+    "missing_previous_proof": "a proof chain refers to a proof that is not present",
+    "embedded_verification_method": "the proof embeds its key instead of referencing it",
+    "invalid_signature": "the signature does not verify",
+    "vm_unresolvable": "the verification method could not be resolved",
+    "vm_not_authorized": "the key is not authorized by the issuer (or holder) for this purpose",
+    "proof_purpose_mismatch": "the proof purpose is not the one expected",
+    "challenge_mismatch": "the proof's challenge is missing or not the expected one",
+    "domain_mismatch": "the proof's domain is missing or not the expected one",
+    "proof_expired": "the proof's expires time has passed",
+    "proof_not_yet_valid": "(warning) the proof's created time lies in the future",
+    "duplicate_proof": "(warning) the same proof appears more than once; it counts once",
+    # JOSE
+    "jwt_malformed": "not a well-formed compact JWS/JWT, or an unsupported or unlisted crit",
+    "jwt_alg_not_allowed": "the JWS alg is none, HMAC, not accepted, or does not fit the key",
+    "jwt_bad_type": "the JOSE typ/cty is not the expected media type (vc+jwt, vp+jwt, JWT)",
+    "jwt_kid_mismatch": "the JWS kid does not name a verification method of the issuer/holder",
+    "jwt_claim_mismatch": "a JWT claim contradicts the credential (iss vs issuer, jti vs id …)",
+    "jwt_forbidden_claim": "a vc+jwt / vp+jwt payload carries the VC 1.1 vc or vp claim",
+    # validity and policy
+    "not_yet_valid": "the credential's validFrom (issuanceDate, nbf) lies in the future",
+    "expired": "the credential's validUntil (expirationDate, exp) has passed",
+    "untrusted_issuer": "the issuer is not on the verifier's list of trusted issuers",
+    "missing_type": "a credential type the verifier requires is missing",
+    "holder_mismatch": "a presented credential's subject is not the presentation's holder",
+    "missing_signer": "a required signer (e.g. examencommissie, bevoegd gezag) has no valid proof",
+    "proof_chain_broken": "the bevoegd gezag's proof does not chain to the examencommissie's proof",
+    # status
+    "revoked": "a revocation status entry is set: the issuer revoked the credential",
+    "suspended": "a suspension status entry is set: the credential is suspended",
+    "status_message": "a message status entry has a non-zero value (the message says which)",
+    "status_unavailable": "a status entry could not be checked (no status source given, list "
+    "unobtainable, unverifiable or unsupported): the credential's status is unknown",
+    "status_list_issuer_mismatch": "the status list credential's issuer is not the credential's",
+    "status_index_out_of_range": "a statusListIndex (times statusSize) lies outside its list",
+    "malformed_status_entry": "a credentialStatus entry lacks a required member or is malformed",
+    "status_not_checked": "(warning) status checking was switched off (check_status=False, "
+    "--no-status), or a set status has a purpose that does not fail verification (refresh)",
+    "status_policy_relaxed": "(warning) a status list was accepted only because a named "
+    "status policy switch relaxes the strict default",
+    "status_list_invalid": "a status list credential or its bitstring is unusable",
+    "status_list_encoding": "encodedList is not multibase base64url",
+    "status_list_compression": "encodedList does not hold one well-formed GZIP stream",
+    "status_list_too_short": "the status list has fewer entries than the minimum (131,072)",
+    "status_list_too_large": "the decompressed status list exceeds the size limit",
+    "status_registry": "the issuer's status registry refused an operation",
+}
+
+WARNING_CODES = frozenset(
+    {
+        "proof_not_yet_valid",
+        "duplicate_proof",
+        "status_not_checked",
+        "status_policy_relaxed",
+    }
+)
+"""Codes that appear as warnings only: they never make a result not verified."""
+
+# --- redaction of secrets -------------------------------------------------------------------
+
+_PRIVATE_MULTICODECS = (
+    b"\x80\x26",  # ed25519-priv (0x1300)
+    b"\x81\x26",  # secp256k1-priv (0x1301)
+    b"\x82\x26",  # x25519-priv (0x1302)
+    b"\x86\x26",  # p256-priv (0x1306)
+    b"\x87\x26",  # p384-priv (0x1307)
+    b"\x88\x26",  # p521-priv (0x1308)
+)
+_MULTIBASE_TOKEN = re.compile(r"z[1-9A-HJ-NP-Za-km-z]{40,200}")
+_JWK_PRIVATE = re.compile(
+    r"""(?P<key>(?:["'](?:d|p|q|dp|dq|qi|k)["']|(?<![A-Za-z0-9_])["']?(?:secretKeyMultibase|"""
+    r"""privateKeyMultibase|privateKeyJwk|privateKeyBase58|privateKeyHex|privateKeyPem)["']?)"""
+    r"""\s*[:=]\s*)(?P<q>["']?)(?P<value>[^\s"',}]{8,})"""
+)
+REDACTED = "[redacted secret]"
+
+
+def _is_secret_multibase(token: str) -> bool:
+    try:
+        raw = base58.b58decode(token[1:].encode("ascii"))
+    except ValueError:
+        return False
+    return raw[:2] in _PRIVATE_MULTICODECS
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret-key-looking value replaced by ``[redacted secret]``."""
+    if not isinstance(text, str):
+        text = str(text)
+    if "z" in text:
+        text = _MULTIBASE_TOKEN.sub(
+            lambda m: REDACTED if _is_secret_multibase(m.group(0)) else m.group(0), text
+        )
+    return _JWK_PRIVATE.sub(lambda m: m.group("key") + m.group("q") + REDACTED, text)
+
+
+def redact_json(value: object) -> object:
+    """A JSON value with :func:`redact` applied to every string in it (keys included)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list | tuple):
+        return [redact_json(v) for v in value]
+    if isinstance(value, dict):
+        return {redact(str(k)): redact_json(v) for k, v in value.items()}
+    return value
+
+
+# --- the hierarchy ---------------------------------------------------------------------------
+
 
 class MboVcError(Exception):
-    """Root of every error mbo_vc raises on purpose."""
+    """Root of every error mbo_vc raises on purpose (never raised itself)."""
 
-    code: str = "error"
+    code: str = "internal_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code is not None:
-            self.code = code
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
 
     @property
     def message(self) -> str:
-        """The human-readable message."""
+        """The human-readable message (secrets redacted)."""
         return str(self.args[0]) if self.args else ""
 
 
@@ -30,6 +205,24 @@ class InputError(MboVcError):
     code = "malformed_document"
 
 
+class DuplicateKeyError(InputError):
+    """A JSON object has the same member twice (parsers would disagree on its value)."""
+
+    code = "duplicate_key"
+
+
+class InvalidNumberError(InputError):
+    """A JSON number that parsers disagree on (huge, negative zero, NaN …)."""
+
+    code = "invalid_number"
+
+
+class InvalidDateError(InputError):
+    """A date is not an XML Schema dateTimeStamp (or a JWT NumericDate is out of range)."""
+
+    code = "invalid_date"
+
+
 class ModelValidationError(InputError):
     """A value does not fit the OBv3 or mbo model; the message says which field, in the user's
     terms (``crebo must be 5 digits``). ``field`` names the field, ``line`` the input line if any.
@@ -37,15 +230,8 @@ class ModelValidationError(InputError):
 
     code = "invalid_field"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str | None = None,
-        line: int | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, field: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
         self.field = field
         self.line = line
 
@@ -56,16 +242,32 @@ class LimitExceededError(InputError):
     code = "limit_exceeded"
 
 
+class NotACredentialError(InputError):
+    """The document is not a verifiable credential (type, first context …)."""
+
+    code = "not_a_credential"
+
+
+class NotAPresentationError(InputError):
+    """The document is not a verifiable presentation."""
+
+    code = "not_a_presentation"
+
+
+class EnvelopeError(InputError):
+    """An enveloped credential or presentation is not a ``data:`` URL of a supported type."""
+
+    code = "invalid_envelope"
+
+
 class ContextError(MboVcError):
-    """A JSON-LD context could not be served by the offline loader."""
+    """A JSON-LD context is neither bundled nor registered (it is never fetched)."""
 
     code = "unknown_context"
 
 
-class UnknownContextError(ContextError):
-    """The context URL is neither bundled nor registered by the caller."""
-
-    code = "unknown_context"
+UnknownContextError = ContextError
+"""The context URL is neither bundled nor registered by the caller."""
 
 
 class ContextIntegrityError(ContextError):
@@ -75,30 +277,53 @@ class ContextIntegrityError(ContextError):
 
 
 class CanonicalizationError(MboVcError):
-    """JSON-LD expansion or RDF canonicalisation failed."""
+    """RDF canonicalisation (or JCS) failed."""
 
     code = "canonicalization_failed"
 
 
-class SafeModeError(CanonicalizationError):
-    """The document would lose data in JSON-LD processing (safe mode refused it).
+class JsonLdError(CanonicalizationError):
+    """JSON-LD processing (expansion, toRDF) refused the document."""
 
-    Codes: ``dropped_term`` (a term the context does not define), ``relative_iri`` (a relative
-    IRI where an absolute one is needed), ``invalid_value`` (a value JSON-LD would drop or cannot
-    represent).
+    code = "invalid_jsonld"
+
+
+class SafeModeError(CanonicalizationError):
+    """The document uses a term its context does not define, so JSON-LD would drop it unsigned.
+
+    The other safe-mode refusals are the subclasses: :class:`RelativeIriError`,
+    :class:`InvalidValueError` and :class:`ProtectedTermError`.
     """
 
     code = "dropped_term"
 
 
+class RelativeIriError(SafeModeError):
+    """A relative IRI where JSON-LD needs an absolute one (it would be dropped)."""
+
+    code = "relative_iri"
+
+
+class InvalidValueError(SafeModeError):
+    """A value JSON-LD would silently drop or cannot represent in RDF."""
+
+    code = "invalid_value"
+
+
+class ProtectedTermError(SafeModeError):
+    """A context redefines a protected term (or nullifies a context with protected terms)."""
+
+    code = "protected_term_redefinition"
+
+
 class CanonicalizationLimitError(CanonicalizationError, LimitExceededError):
-    """RDF canonicalisation exceeded its work budget (poison graph)."""
+    """RDF canonicalisation exceeded its work budget (poison graph) or its quad limit."""
 
     code = "canonicalization_limit"
 
 
 class KeyFormatError(MboVcError):
-    """A key, multibase or multicodec value is malformed or of the wrong type."""
+    """A key, multibase or multicodec value is malformed, of the wrong type, or weak."""
 
     code = "invalid_key"
 
@@ -187,16 +412,112 @@ class DidWebUnreachableError(DidWebError):
     code = "did_web_unreachable"
 
 
-class ProofError(MboVcError):
-    """A proof could not be created, or its configuration is invalid."""
+class NetworkError(MboVcError):
+    """An HTTPS request (opt-in network use) failed; subclasses say how."""
 
-    code = "invalid_proof"
+    code = "network_error"
+
+
+class NetworkTimeoutError(NetworkError):
+    """Connecting, reading or the whole request took longer than allowed."""
+
+    code = "network_timeout"
+
+
+class NetworkTooLargeError(NetworkError, LimitExceededError):
+    """The response is larger than the size cap (it was not read further)."""
+
+    code = "network_too_large"
+
+
+class NetworkRedirectError(NetworkError):
+    """A redirect was refused (another host, not HTTPS, or too many)."""
+
+    code = "network_redirect_refused"
+
+
+class NetworkAddressRefusedError(NetworkError):
+    """The host resolves only to private/loopback/link-local addresses the caller did not allow."""
+
+    code = "network_address_refused"
+
+
+class NetworkHttpError(NetworkError):
+    """The host answered with an HTTP error status or a malformed HTTP response."""
+
+    code = "network_http_error"
+
+
+class NetworkTlsError(NetworkError):
+    """The TLS handshake failed (e.g. the certificate does not verify)."""
+
+    code = "network_tls_error"
+
+
+class NetworkUnreachableError(NetworkError):
+    """The host could not be reached (DNS failure, connection refused …)."""
+
+    code = "network_unreachable"
+
+
+class ProofError(MboVcError):
+    """A proof is malformed or could not be created."""
+
+    code = "malformed_proof"
 
 
 class UnsupportedCryptosuiteError(ProofError):
-    """The proof type / cryptosuite is not supported."""
+    """The proof type / cryptosuite is not supported (or not accepted by the verifier)."""
 
     code = "unsupported_cryptosuite"
+
+
+class ProofTypeMismatchError(ProofError):
+    """The proof ``type`` does not go with its ``cryptosuite``."""
+
+    code = "proof_type_mismatch"
+
+
+class ContextMismatchError(ProofError):
+    """The proof's ``@context`` is not the document's, or a suite's context is missing."""
+
+    code = "context_mismatch"
+
+
+class MissingPreviousProofError(ProofError):
+    """A proof's ``previousProof`` names a proof the document does not have."""
+
+    code = "missing_previous_proof"
+
+
+class JoseError(MboVcError):
+    """A compact JWS / JWT is malformed (or uses an unsupported or unlisted critical header)."""
+
+    code = "jwt_malformed"
+
+
+class JwtAlgorithmError(JoseError):
+    """The JWS ``alg`` is none, HMAC, not accepted, or does not fit the key."""
+
+    code = "jwt_alg_not_allowed"
+
+
+class JwtTypeError(JoseError):
+    """The JOSE ``typ``/``cty`` is not the expected media type."""
+
+    code = "jwt_bad_type"
+
+
+class JwtKidError(JoseError):
+    """The JWS ``kid`` names no verification method of the issuer (or holder)."""
+
+    code = "jwt_kid_mismatch"
+
+
+class JwtForbiddenClaimError(JoseError):
+    """A ``vc+jwt``/``vp+jwt`` payload carries the VC 1.1 ``vc``/``vp`` claim."""
+
+    code = "jwt_forbidden_claim"
 
 
 class UsageError(MboVcError):
@@ -206,7 +527,7 @@ class UsageError(MboVcError):
 
 
 class StatusListError(MboVcError):
-    """A Bitstring Status List (or its entry, list credential or registry) is unusable."""
+    """A Bitstring Status List (or its list credential) is unusable."""
 
     code = "status_list_invalid"
 
@@ -248,12 +569,38 @@ class StatusEntryError(StatusListError):
 
 
 class StatusFetchError(StatusListError):
-    """The status list credential could not be obtained."""
+    """The status could not be checked: the list credential could not be obtained or used."""
 
     code = "status_unavailable"
+
+
+class StatusListIssuerMismatchError(StatusListError):
+    """The status list credential is issued by someone other than the credential's issuer."""
+
+    code = "status_list_issuer_mismatch"
 
 
 class StatusRegistryError(StatusListError):
     """The issuer's status registry refused an operation (unknown list, full list, …)."""
 
     code = "status_registry"
+
+
+def _all_classes() -> list[type[MboVcError]]:
+    out: list[type[MboVcError]] = []
+    stack: list[type[MboVcError]] = [MboVcError]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub not in out:
+                out.append(sub)
+                stack.append(sub)
+    return out
+
+
+def error_class_for(code: str) -> type[MboVcError]:
+    """The exception class whose code is ``code`` (:class:`InputError` for result-only codes)."""
+    for cls in _all_classes():
+        if cls.__dict__.get("code") == code:
+            return cls
+    return InputError

@@ -23,16 +23,31 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from jwcrypto import jwk as _jwk
 from multiformats import multibase
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 
-from mbo_vc.errors import KeyFormatError, UsageError
+from mbo_vc.errors import InputError, KeyFormatError, UsageError
+from mbo_vc.json_input import decode_utf8, read_file_bounded
 
 __all__ = [
     "ED25519_PRIV_HEADER",
     "ED25519_PUB_HEADER",
+    "MAX_KEY_FILE_BYTES",
+    "VERIFICATION_METHOD_TYPES",
     "Ed25519Key",
     "decode_multibase",
     "encode_multibase_base58btc",
+    "public_jwk_of",
 ]
+
+MAX_KEY_FILE_BYTES = 64 * 1024
+"""Key files larger than this are refused without being read."""
+
+VERIFICATION_METHOD_TYPES = frozenset(
+    {"Multikey", "Ed25519VerificationKey2020", "JsonWebKey", "JsonWebKey2020"}
+)
+"""Verification method types whose key material mbo_vc reads."""
+
+_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
 
 ED25519_PUB_HEADER = b"\xed\x01"
 """Multicodec varint of ``ed25519-pub`` (0xed)."""
@@ -111,6 +126,13 @@ class Ed25519Key:
         """Create a public-only key from 32 raw bytes."""
         if not isinstance(data, bytes | bytearray) or len(data) != 32:
             raise KeyFormatError("an Ed25519 public key is exactly 32 bytes")
+        # libsodium's check: on the curve, canonical encoding, prime-order subgroup, not of
+        # small order (a small-order key makes signatures that verify for many messages).
+        if not crypto_core_ed25519_is_valid_point(bytes(data)):
+            raise KeyFormatError(
+                "not a valid Ed25519 public key (not a canonical point of the prime-order "
+                "subgroup, e.g. of small order)"
+            )
         try:
             return cls(Ed25519PublicKey.from_public_bytes(bytes(data)))
         except ValueError:
@@ -145,6 +167,12 @@ class Ed25519Key:
             if data.get("kty") != "OKP" or data.get("crv") != "Ed25519":
                 raise KeyFormatError("JWK is not an OKP key on curve Ed25519")
             key = _jwk.JWK(**data)
+            if not key.has_private:
+                x = data.get("x")
+                raw = (
+                    base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)) if isinstance(x, str) else b""
+                )
+                return cls.from_public_bytes(raw)
             if key.has_private:
                 private = key.get_op_key("sign")
                 if not isinstance(private, Ed25519PrivateKey):
@@ -291,14 +319,21 @@ class Ed25519Key:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Ed25519Key:
-        """Read a key file written by :meth:`save` (or a Multikey / JWK JSON document)."""
+        """Read a key file written by :meth:`save` (or a Multikey / JWK JSON document).
+
+        At most :data:`MAX_KEY_FILE_BYTES` are read; the file must be UTF-8 JSON. Every failure
+        is a :class:`~mbo_vc.errors.KeyFormatError` that never quotes the file's content.
+        """
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise KeyFormatError(f"cannot read key file {path}: {exc.strerror}") from None
+            text = decode_utf8(
+                read_file_bounded(path, max_bytes=MAX_KEY_FILE_BYTES, what="key file"),
+                f"key file {path}",
+            )
+        except InputError as exc:
+            raise KeyFormatError(exc.message) from None
         try:
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise KeyFormatError(f"key file {path} is not JSON") from None
         if not isinstance(doc, dict):
             raise KeyFormatError(f"key file {path} is not a JSON object")
@@ -330,3 +365,37 @@ class Ed25519Key:
 
     def __reduce__(self) -> Any:
         raise TypeError("Ed25519Key objects are not picklable (private key protection)")
+
+
+def public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
+    """The public key of a verification method, as a public JWK (the one place that reads a
+    verification method's key material: ``publicKeyJwk`` or ``publicKeyMultibase``).
+
+    Refuses methods of an unknown type, JWKs with private or symmetric members, and multibase
+    values that hold a secret key, with :class:`~mbo_vc.errors.KeyFormatError`.
+    """
+    if not isinstance(method, Mapping):
+        raise KeyFormatError("a verification method must be a JSON object")
+    vm_type = method.get("type")
+    if vm_type not in VERIFICATION_METHOD_TYPES:
+        raise KeyFormatError(f"verification method type {str(vm_type)[:60]!r} is not supported")
+    has_jwk, has_mb = "publicKeyJwk" in method, "publicKeyMultibase" in method
+    if has_jwk == has_mb:
+        raise KeyFormatError(
+            "a verification method needs exactly one of publicKeyJwk and publicKeyMultibase"
+        )
+    if has_jwk:
+        data = method["publicKeyJwk"]
+        if not isinstance(data, Mapping):
+            raise KeyFormatError("publicKeyJwk must be a JSON object")
+        if any(m in data for m in _PRIVATE_JWK_MEMBERS):
+            raise KeyFormatError("publicKeyJwk holds private or symmetric key material")
+        if data.get("kty") not in ("OKP", "EC", "RSA"):
+            raise KeyFormatError(f"publicKeyJwk kty {str(data.get('kty'))[:20]!r} not supported")
+        if data.get("kty") == "OKP":
+            return Ed25519Key.from_jwk(data).to_jwk()
+        return dict(data)
+    key = Ed25519Key.from_multibase(method["publicKeyMultibase"])
+    if key.has_private:
+        raise KeyFormatError("publicKeyMultibase holds a secret key")
+    return key.to_jwk()

@@ -1,83 +1,57 @@
-"""Typed verification results: every failed check is a :class:`Problem` with a stable code."""
+"""Typed verification results: every failed check is a :class:`Problem` with a stable code.
+
+The codes are those of :data:`mbo_vc.errors.CODES` (the one list). A result says which checks
+ran (``checks``), which failed (``problems``), what did not fail but deserves a look
+(``warnings``), each proof on its own (``proofs``) and each status entry as checked
+(``status``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["PROBLEM_CODES", "Problem", "ProofResult", "VerificationResult"]
+from mbo_vc.errors import CODES, redact, redact_json
 
-PROBLEM_CODES: dict[str, str] = {
-    "malformed_document": "the input is not a usable JSON object",
-    "internal_error": "an unexpected error inside mbo_vc (a bug: please report it)",
-    "limit_exceeded": "the input exceeds a safety limit",
-    "duplicate_key": "the JSON has a duplicate member",
-    "invalid_number": "a JSON number that parsers disagree on",
-    "unknown_context": "a JSON-LD context that is neither bundled nor registered",
-    "context_integrity": "a pinned context does not match its sha256",
-    "dropped_term": "a term the context does not define (JSON-LD would drop it unsigned)",
-    "relative_iri": "a relative IRI where an absolute one is needed",
-    "invalid_value": "a value JSON-LD would drop or cannot represent",
-    "protected_term_redefinition": "a context redefines a protected term",
-    "invalid_jsonld": "JSON-LD processing failed",
-    "canonicalization_failed": "RDF canonicalisation failed",
-    "canonicalization_limit": "RDF canonicalisation exceeded its work budget",
-    "non_compact_form": "a member spelled as a full IRI, compact IRI or keyword alias",
-    "included_block": "an @included block (data a JSON reader would not see where expected)",
-    "embedded_verification_method": "the proof embeds its key instead of referencing it",
-    "proof_type_mismatch": "the proof type does not go with its cryptosuite",
-    "not_a_credential": "the document is not a verifiable credential",
-    "no_proof": "the document has no proof",
-    "malformed_proof": "a proof lacks a required member or has a malformed one",
-    "unsupported_cryptosuite": "the proof type or cryptosuite is not supported or not accepted",
-    "context_mismatch": "the proof's @context does not match the document's",
-    "missing_previous_proof": "a proof chain refers to a proof that is not present",
-    "invalid_signature": "the signature does not verify",
-    "invalid_key": "the verification method's key is malformed",
-    "vm_unresolvable": "the verification method could not be resolved",
-    "vm_not_authorized": "the key is not authorized by the issuer for this proof purpose",
-    "proof_purpose_mismatch": "the proof purpose is not the one expected",
-    "challenge_mismatch": "the proof's challenge is missing or not the expected one",
-    "domain_mismatch": "the proof's domain is missing or not the expected one",
-    "proof_expired": "the proof's expires time has passed",
-    "proof_not_yet_valid": "the proof's created time lies in the future",
-    "missing_issuer": "the credential has no issuer",
-    "invalid_field": "a field does not fit the OBv3 / mbo model (the message names it)",
-    "missing_signer": "a required signer (e.g. examencommissie, bevoegd gezag) has no valid proof",
-    "proof_chain_broken": "the bevoegd gezag's proof does not chain to the examencommissie's proof",
-    "invalid_date": "a date is not a valid XML Schema dateTimeStamp",
-    "not_yet_valid": "the credential's validFrom lies in the future",
-    "expired": "the credential's validUntil has passed",
-    "revoked": "a revocation status entry is set: the issuer revoked the credential",
-    "suspended": "a suspension status entry is set: the credential is suspended",
-    "status_message": "a message status entry has a non-zero value (the message says which)",
-    "status_unavailable": "a status list cannot be fetched, verified or decoded, or is not valid",
-    "status_list_issuer_mismatch": "the status list credential's issuer is not the credential's",
-    "status_index_out_of_range": "a statusListIndex (times statusSize) lies outside its list",
-    "malformed_status_entry": "a credentialStatus entry lacks a required member or is malformed",
-    "status_not_checked": "(warning) credentialStatus present but not checked (no checker given)",
-    "not_a_presentation": "the document is not a verifiable presentation",
-    "missing_holder": "the presentation names no holder",
-    "holder_mismatch": "a presented credential's subject is not the presentation's holder",
-    "invalid_envelope": "an enveloped credential is not a data: URL of a supported media type",
-    "untrusted_issuer": "the issuer is not on the verifier's list of trusted issuers",
-    "missing_type": "a credential type the verifier requires is missing",
-    "jwt_malformed": "not a well-formed compact JWS/JWT (or an unsupported header such as crit)",
-    "jwt_alg_not_allowed": "the JWS alg is none, HMAC, not accepted, or does not fit the key",
-    "jwt_bad_type": "the JOSE typ/cty is not the expected media type (vc+jwt, vp+jwt, JWT)",
-    "jwt_kid_mismatch": "the JWS kid does not name a verification method of the issuer/holder",
-    "jwt_claim_mismatch": "a JWT claim contradicts the credential (iss vs issuer, jti vs id …)",
-    "jwt_forbidden_claim": "a vc+jwt / vp+jwt payload carries the VC 1.1 vc or vp claim",
-}
+if TYPE_CHECKING:
+    from mbo_vc.verification.view import CredentialView, PresentationView
+
+__all__ = [
+    "PROBLEM_CODES",
+    "CredentialReport",
+    "PresentationResult",
+    "Problem",
+    "ProofResult",
+    "StatusOutcome",
+    "VerificationResult",
+]
+
+PROBLEM_CODES = CODES
+"""Every code a problem (or an exception) can carry, with its meaning (see :data:`CODES`)."""
+
+
+def _safe(out: dict[str, Any]) -> dict[str, Any]:
+    """A result's JSON form with secrets redacted wherever they sit (ids, controllers …)."""
+    safe = redact_json(out)
+    assert isinstance(safe, dict)
+    return safe
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One failed check: a stable machine-readable ``code`` and a human ``message``."""
+    """One failed check: a stable machine-readable ``code`` and a human ``message``.
+
+    The message (and ``where``) never contain secret key material (see
+    :func:`mbo_vc.errors.redact`), whatever input they quote.
+    """
 
     code: str
     message: str
     where: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact(self.message)[:2000])
+        object.__setattr__(self, "where", redact(self.where)[:300])
 
     def to_json(self) -> dict[str, str]:
         """JSON form (``code``, ``message`` and, when known, ``where``)."""
@@ -89,7 +63,11 @@ class Problem:
 
 @dataclass
 class ProofResult:
-    """The result of checking one proof of a proof set or chain."""
+    """The result of checking one proof of a proof set or chain (or of one JWS).
+
+    The members (purpose, verification method, dates, chain) are those the signature covers: read
+    from the signed proof configuration, not from the proof's JSON spelling.
+    """
 
     index: int
     type: str | None
@@ -100,6 +78,10 @@ class ProofResult:
     controller: str | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    id: str | None = None
+    previous_proof: tuple[str, ...] = ()
+    created: str | None = None
+    expires: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -108,7 +90,7 @@ class ProofResult:
 
     def to_json(self) -> dict[str, Any]:
         """JSON form of this proof's result."""
-        return {
+        out: dict[str, Any] = {
             "index": self.index,
             "type": self.type,
             "cryptosuite": self.cryptosuite,
@@ -119,17 +101,87 @@ class ProofResult:
             "verified": self.verified,
             "problems": [p.to_json() for p in self.problems],
         }
+        if self.id is not None:
+            out["id"] = self.id
+        if self.previous_proof:
+            out["previousProof"] = list(self.previous_proof)
+        if self.created is not None:
+            out["created"] = self.created
+        if self.expires is not None:
+            out["expires"] = self.expires
+        return out
+
+
+@dataclass(frozen=True)
+class StatusOutcome:
+    """What checking one ``credentialStatus`` entry found (the pipeline's status step)."""
+
+    where: str
+    purpose: str | None = None
+    list_credential: str | None = None
+    index: int | None = None
+    status: int | None = None
+    """The status value read from the list (None when it could not be read)."""
+    problem: Problem | None = None
+    warning: Problem | None = None
+    message: str | None = None
+    """The entry's ``statusMessage`` text for this value, when it has one."""
+    entry: Any = None
+    """The parsed entry (:class:`mbo_vc.status.StatusEntry`) when it could be parsed."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the entry was checked and reports nothing against the credential."""
+        return self.problem is None and self.status is not None
+
+    def summary(self) -> str:
+        """One line for people: what was checked and what it said."""
+        ref = f"list {self.list_credential} index {self.index}" if self.list_credential else ""
+        if self.problem is not None:
+            return f"{self.purpose or 'status'}: {self.problem.code} ({self.problem.message})"
+        if self.status is None:
+            what = self.warning.message if self.warning else "not checked"
+            return f"{self.purpose or 'status'}: {what}"
+        state = {"revocation": "not revoked", "suspension": "not suspended"}.get(
+            self.purpose or "", f"status {hex(self.status)}"
+        )
+        if self.message:
+            state += f" ({self.message})"
+        return f"{self.purpose}: {state}, {ref} checked"
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form of this outcome."""
+        return {
+            "where": self.where,
+            "purpose": self.purpose,
+            "statusListCredential": self.list_credential,
+            "statusListIndex": self.index,
+            "status": self.status,
+            "message": self.message,
+            "problem": self.problem.to_json() if self.problem else None,
+            "warning": self.warning.to_json() if self.warning else None,
+        }
 
 
 @dataclass
 class VerificationResult:
-    """What ``mbo_vc.verify`` found: ``verified`` is True only when no check failed."""
+    """What ``mbo_vc.verify`` found: ``verified`` is True only when no check failed.
+
+    ``document`` is the input as JSON (the payload for a JWT); ``view`` is the credential as its
+    signature covers it, from which every check read (see docs/verification.md).
+    """
 
     problems: list[Problem] = field(default_factory=list)
     proofs: list[ProofResult] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     document: dict[str, Any] | None = None
+    view: CredentialView | None = None
+    format: str = "data-integrity"
+    """``data-integrity``, ``vc+jwt``, ``jwt-vc-1.1`` or ``unknown``."""
+    status: list[StatusOutcome] = field(default_factory=list)
+    not_a_document: bool = False
+    """True when the input was not a document at all (not JSON, not a JWT): the CLI exits 2."""
 
     @property
     def verified(self) -> bool:
@@ -145,15 +197,205 @@ class VerificationResult:
         """Record a failed check."""
         self.problems.append(Problem(code, message, where))
 
+    def warn(self, code: str, message: str, where: str = "") -> None:
+        """Record a finding that does not fail verification."""
+        self.warnings.append(Problem(code, message, where))
+
+    def check(self, name: str) -> None:
+        """Record that the check ``name`` ran."""
+        if name not in self.checks:
+            self.checks.append(name)
+
     def __bool__(self) -> bool:
         return self.verified
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for ``mbo-vc verify --json``."""
-        return {
+        out: dict[str, Any] = {
             "verified": self.verified,
+            "format": self.format,
             "problems": [p.to_json() for p in self.problems],
             "warnings": [p.to_json() for p in self.warnings],
             "checks": list(self.checks),
             "proofs": [p.to_json() for p in self.proofs],
         }
+        if self.status:
+            out["status"] = [s.to_json() for s in self.status]
+        if self.view is not None:
+            out["credential"] = self.view.summary()
+        return _safe(out)
+
+
+@dataclass
+class CredentialReport:
+    """What the verifier found for one credential of a presentation."""
+
+    index: int
+    format: str
+    """``data-integrity``, ``vc+jwt``, ``jwt-vc-1.1`` or ``unknown``."""
+    result: VerificationResult
+    holder_bound: bool | None = None
+    """True/False when holder binding was checked, None when it did not apply."""
+    problems: list[Problem] = field(default_factory=list)
+    """Every problem of this credential (the pipeline's and the holder binding's)."""
+
+    @property
+    def verified(self) -> bool:
+        """True when the credential verified and every check on it passed."""
+        return self.result.verified and not self.problems
+
+    @property
+    def id(self) -> str | None:
+        """The credential's ``id`` (as signed), when it has one."""
+        view = self.result.view
+        return view.id if view is not None else None
+
+    @property
+    def issuer(self) -> str | None:
+        """The credential's issuer id (as signed)."""
+        view = self.result.view
+        return view.issuer if view is not None else None
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of this credential's problems."""
+        return [p.code for p in self.problems]
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        """Each check performed on this credential and whether it passed."""
+        names = list(dict.fromkeys(self.result.checks))
+        if self.holder_bound is not None:
+            names.append("holder_binding")
+        failed = {check_of(p.code) for p in self.problems}
+        out = {name: name not in failed for name in names}
+        for name in failed:
+            out[name] = False
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form of this report."""
+        out: dict[str, Any] = {
+            "index": self.index,
+            "format": self.format,
+            "id": self.id,
+            "issuer": self.issuer,
+            "verified": self.verified,
+            "holderBound": self.holder_bound,
+            "checks": self.checks,
+            "problems": [p.to_json() for p in self.problems],
+            "warnings": [p.to_json() for p in self.result.warnings],
+            "proofs": [p.to_json() for p in self.result.proofs],
+        }
+        if self.result.status:
+            out["status"] = [s.to_json() for s in self.result.status]
+        return _safe(out)
+
+
+_CHECK_OF_CODE = {
+    "vm_not_authorized": "issuer_authorization",
+    "jwt_kid_mismatch": "issuer_authorization",
+    "expired": "validity_period",
+    "not_yet_valid": "validity_period",
+    "invalid_date": "validity_period",
+    "untrusted_issuer": "policy",
+    "missing_type": "policy",
+    "missing_signer": "policy",
+    "proof_chain_broken": "policy",
+    "holder_mismatch": "holder_binding",
+    "jwt_malformed": "jose_header",
+    "jwt_alg_not_allowed": "jose_header",
+    "jwt_bad_type": "jose_header",
+    "jwt_forbidden_claim": "jose_header",
+    "not_a_credential": "structure",
+    "missing_issuer": "structure",
+    "malformed_document": "structure",
+    "jwt_claim_mismatch": "structure",
+    "invalid_envelope": "structure",
+    "revoked": "status",
+    "suspended": "status",
+    "malformed_status_entry": "status",
+}
+
+
+def check_of(code: str) -> str:
+    """The name of the check a problem code belongs to (``proofs`` by default)."""
+    if code in _CHECK_OF_CODE:
+        return _CHECK_OF_CODE[code]
+    if code.startswith("status"):
+        return "status"
+    return "proofs"
+
+
+@dataclass
+class PresentationResult:
+    """What :func:`mbo_vc.verify_presentation` found: the holder proof and every credential."""
+
+    format: str = "data-integrity"
+    """``data-integrity``, ``vp+jwt`` or ``jwt-vp-1.1``."""
+    holder: str | None = None
+    proofs: list[ProofResult] = field(default_factory=list)
+    presentation_problems: list[Problem] = field(default_factory=list)
+    """Problems of the presentation itself (holder proof, challenge, domain, holder, policy)."""
+    credentials: list[CredentialReport] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    document: dict[str, Any] | None = None
+    view: PresentationView | None = None
+    not_a_document: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem: the presentation's own, then each credential's (``where`` says which)."""
+        out = list(self.presentation_problems)
+        for report in self.credentials:
+            prefix = f"verifiableCredential[{report.index}]"
+            for p in report.problems:
+                out.append(Problem(p.code, p.message, f"{prefix}.{p.where}" if p.where else prefix))
+        return out
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of all problems, in order."""
+        return [p.code for p in self.problems]
+
+    @property
+    def verified(self) -> bool:
+        """True when the holder proof verified, no check failed and every credential verified."""
+        return (
+            not self.presentation_problems
+            and any(p.verified for p in self.proofs)
+            and all(c.verified for c in self.credentials)
+        )
+
+    def add(self, code: str, message: str, where: str = "") -> None:
+        """Record a failed check on the presentation itself."""
+        self.presentation_problems.append(Problem(code, message, where))
+
+    def warn(self, code: str, message: str, where: str = "") -> None:
+        """Record a finding on the presentation that does not fail verification."""
+        self.warnings.append(Problem(code, message, where))
+
+    def check(self, name: str) -> None:
+        """Record that the check ``name`` ran."""
+        if name not in self.checks:
+            self.checks.append(name)
+
+    def __bool__(self) -> bool:
+        return self.verified
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form for ``mbo-vc verify --json``."""
+        return _safe(
+            {
+                "verified": self.verified,
+                "type": "VerifiablePresentation",
+                "format": self.format,
+                "holder": self.holder,
+                "problems": [p.to_json() for p in self.presentation_problems],
+                "warnings": [p.to_json() for p in self.warnings],
+                "checks": list(self.checks),
+                "proofs": [p.to_json() for p in self.proofs],
+                "credentials": [c.to_json() for c in self.credentials],
+            }
+        )

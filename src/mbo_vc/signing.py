@@ -6,19 +6,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from mbo_vc.document import check_structure
-from mbo_vc.jsonld import DocumentLoader, check_compact_form, default_loader
+from mbo_vc.json_input import check_structure
+from mbo_vc.jsonld import DocumentLoader, default_loader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.proofs.core import add_proof, suite_for
+from mbo_vc.proofs import Canonicalizer, create_proof, suite_named, suites
 
-__all__ = ["SIGNING_SUITES", "sign"]
+__all__ = ["sign", "signing_suites"]
 
-SIGNING_SUITES: dict[str, tuple[str, str | None]] = {
-    "eddsa-rdfc-2022": ("DataIntegrityProof", "eddsa-rdfc-2022"),
-    "eddsa-jcs-2022": ("DataIntegrityProof", "eddsa-jcs-2022"),
-    "Ed25519Signature2020": ("Ed25519Signature2020", None),
-}
+
+def signing_suites() -> list[str]:
+    """The names ``sign(cryptosuite=…)`` accepts."""
+    return sorted(suites())
 
 
 def sign(
@@ -42,20 +41,13 @@ def sign(
     proofs gets a proof set; pass ``previous_proof`` (proof ids) to make a proof chain. Documents
     that JSON-LD would silently change are refused (:class:`~mbo_vc.errors.SafeModeError`).
     """
-    from mbo_vc.errors import UsageError
-
-    if cryptosuite not in SIGNING_SUITES:
-        raise UsageError(
-            f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SIGNING_SUITES)}"
-        )
+    suite = suite_named(cryptosuite)
     check_structure(document, limits=limits)
-    check_compact_form(document)
-    suite = suite_for(*SIGNING_SUITES[cryptosuite])
-    return add_proof(
+    return create_proof(
         document,
         key,
         suite,
-        loader=loader or default_loader(),
+        canon=Canonicalizer(loader or default_loader(), limits),
         proof_purpose=proof_purpose,
         created=created,
         expires=expires,
@@ -63,5 +55,4 @@ def sign(
         domain=domain,
         proof_id=proof_id,
         previous_proof=previous_proof,
-        limits=limits,
     )

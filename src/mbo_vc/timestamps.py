@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from mbo_vc.errors import InputError
+from mbo_vc.errors import InvalidDateError
 
 __all__ = ["format_timestamp", "parse_timestamp"]
 
@@ -19,21 +19,18 @@ _DATETIME_STAMP = re.compile(
 def parse_timestamp(value: object, what: str = "date") -> datetime:
     """Parse an XML Schema dateTimeStamp (timezone required) into an aware datetime."""
     if not isinstance(value, str):
-        raise InputError(f"{what} must be a string", code="invalid_date")
+        raise InvalidDateError(f"{what} must be a string")
     m = _DATETIME_STAMP.match(value)
     if m is None:
-        raise InputError(
-            f"{what} {value[:40]!r} is not an XML Schema dateTimeStamp (e.g. 2024-07-01T00:00:00Z)",
-            code="invalid_date",
+        raise InvalidDateError(
+            f"{what} {value[:40]!r} is not an XML Schema dateTimeStamp (e.g. 2024-07-01T00:00:00Z)"
         )
     frac = (m.group("frac") or "")[:7].ljust(7, "0") if m.group("frac") else ""
     tz = "+00:00" if m.group("tz") == "Z" else m.group("tz")
     try:
         return datetime.fromisoformat(f"{m.group('date')}T{m.group('time')}{frac}{tz}")
     except ValueError:
-        raise InputError(
-            f"{what} {value[:40]!r} is not a valid date", code="invalid_date"
-        ) from None
+        raise InvalidDateError(f"{what} {value[:40]!r} is not a valid date") from None
 
 
 def format_timestamp(value: datetime | str | None = None) -> str:
@@ -47,5 +44,5 @@ def format_timestamp(value: datetime | str | None = None) -> str:
     if value is None:
         value = datetime.now(UTC)
     if value.tzinfo is None:
-        raise InputError("datetime must be timezone-aware", code="invalid_date")
+        raise InvalidDateError("datetime must be timezone-aware")
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

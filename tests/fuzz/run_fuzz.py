@@ -1,7 +1,7 @@
 """Long fuzz run over the public entry points (not part of the default test run).
 
 usage: python tests/fuzz/run_fuzz.py [--scale 1.0]
-Runs hypothesis with many examples per target (about 150,000 inputs at scale 1.0) and prints a
+Runs hypothesis with many examples per target (about 155,000 inputs at scale 1.0) and prints a
 table: target, inputs run, result. Exit 1 if any target found an uncaught exception or a false
 accept (the falsifying example is printed).
 """
@@ -34,6 +34,8 @@ TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
         st.text(max_size=80) | st.from_regex(r"did:(key|web|jwk|x):[A-Za-z0-9.%:_-]{0,60}"),)),
     ("multibase / Multikey decode", 15_000, t.target_multibase, (
         st.text(max_size=80) | st.from_regex(r"[zu][1-9A-HJ-NP-Za-km-z_-]{0,60}"),)),
+    ("verify(context-appended expired/revoked)", 5_000, t.fuzz_context_append, (
+        t.context_append_plans,)),
     ("verify_presentation(arbitrary JSON)", 10_000, t.target_presentation, (t.json_values,)),
     ("verify_presentation(mutated VP)", 5_000, t.target_mutated_presentation, (
         st.integers(0, 10_000), t.json_values)),

@@ -111,3 +111,32 @@ test('usage errors exit 2; unknown URLs are never fetched', () => {
   assert.equal(r.code, 1);
   assert.equal(r.out.error.cause.name, 'OfflineLoaderError');
 });
+
+test('batch: sign, verify, canonize and present in one process', () => {
+  const seed = '44'.repeat(32);
+  const one = cli('sign.mjs', ['--seed', seed, '--created',
+    '2024-01-01T00:00:00Z'], VEC.unsigned);
+  const r = cli('batch.mjs', [], [
+    {op: 'sign', document: VEC.unsigned, seed, created: '2024-01-01T00:00:00Z'},
+    {op: 'canonize', document: VEC.unsigned},
+    {op: 'verify', document: one.out},
+    {op: 'canonize', document: cred({foo: 'bar'})},
+    {op: 'present', credentials: [one.out], seed, challenge: 'c1',
+      holder: false}
+  ]);
+  assert.equal(r.code, 1); // the undefined term is refused, the rest is ok
+  const [signed, canon, verified, refused, vp] = r.out;
+  assert.deepEqual(signed.signed, one.out);
+  assert.equal(canon.nquads, VEC.canonical_document);
+  assert.equal(verified.verified, true);
+  assert.equal(refused.ok, false);
+  assert.equal(refused.code, 'invalid property');
+  assert.equal(vp.ok, true);
+  assert.equal('holder' in vp.signed, false);
+  const v = cli('batch.mjs', [], [{op: 'verify-presentation',
+    document: vp.signed, challenge: 'c1'}]);
+  assert.equal(v.code, 0);
+  assert.equal(v.out[0].credentialResults[0].verified, true);
+  assert.equal(cli('batch.mjs', [], [{op: 'bogus'}]).code, 2);
+  assert.equal(cli('batch.mjs', [], {op: 'sign'}).code, 2);
+});

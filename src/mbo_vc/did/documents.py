@@ -17,8 +17,8 @@ from typing import Any
 
 from mbo_vc.did.key import DID_CONTEXT, MULTIKEY_CONTEXT
 from mbo_vc.did.web import DEFAULT_MAX_BYTES, parse_did_web
-from mbo_vc.document import parse_json
 from mbo_vc.errors import InvalidDidDocumentError, InvalidDidError, MboVcError, UsageError
+from mbo_vc.json_input import parse_json
 from mbo_vc.keys import Ed25519Key
 
 __all__ = [

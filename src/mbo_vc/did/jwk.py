@@ -15,8 +15,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from mbo_vc.document import parse_json
 from mbo_vc.errors import InvalidDidError, KeyFormatError, MboVcError
+from mbo_vc.json_input import parse_json
 from mbo_vc.keys import Ed25519Key
 
 __all__ = [

@@ -2,15 +2,16 @@
 
 A waardepapier can carry two Data Integrity proofs as a proof chain: first the examencommissie's
 (its decision on the result), then the bevoegd gezag's, whose ``previousProof`` names the first,
-so the issuing signature covers the decision's signature too. :func:`check_signers` is the
-verifier policy that requires both to be present, valid, made by the expected keys, and chained.
+so the issuing signature covers the decision's signature too. :func:`signers_policy` is the
+verifier policy that requires both to be present, valid, made by the expected keys, and chained
+(it runs as the pipeline's policy step, on the proofs as signed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,10 @@ from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.mbo.model import Waardepapier
 from mbo_vc.models import as_list
-from mbo_vc.result import Problem, ProofResult, VerificationResult
+from mbo_vc.result import Problem, VerificationResult
 from mbo_vc.signing import sign
-from mbo_vc.verify import verify
+from mbo_vc.verification import RequiredSigner, VerifierPolicy, verify
+from mbo_vc.verification.policy import apply_signers
 
 __all__ = [
     "BEVOEGD_GEZAG",
@@ -28,6 +30,7 @@ __all__ = [
     "Signer",
     "check_signers",
     "issue",
+    "signers_policy",
     "verify_waardepapier",
 ]  # fmt: skip
 
@@ -35,17 +38,8 @@ EXAMENCOMMISSIE = "examencommissie"
 BEVOEGD_GEZAG = "bevoegd gezag"
 
 
-@dataclass(frozen=True)
-class Signer:
-    """An expected signer: its role and its DID or verification-method URL."""
-
-    role: str
-    id: str
-
-    def made(self, proof: ProofResult) -> bool:
-        """True when ``proof`` was made by this signer's key (by DID or by method URL)."""
-        vm = proof.verification_method or ""
-        return proof.controller == self.id or vm == self.id or vm.split("#")[0] == self.id
+Signer = RequiredSigner
+"""An expected signer: its role and its DID or verification-method URL."""
 
 
 def issue(
@@ -76,6 +70,21 @@ def issue(
     return doc
 
 
+def signers_policy(
+    examencommissie: str, bevoegd_gezag: str | None = None, *, require_chain: bool = True
+) -> VerifierPolicy:
+    """The verifier policy of a waardepapier signed by both: a valid proof by the
+    examencommissie and one by the bevoegd gezag (default: the credential's issuer), the latter
+    chained to the former (``previousProof``) unless ``require_chain`` is False."""
+    return VerifierPolicy(
+        required_signers=(
+            RequiredSigner(EXAMENCOMMISSIE, examencommissie),
+            RequiredSigner(BEVOEGD_GEZAG, bevoegd_gezag),
+        ),
+        chain_signers=require_chain,
+    )
+
+
 def check_signers(
     result: VerificationResult,
     *,
@@ -83,47 +92,11 @@ def check_signers(
     bevoegd_gezag: str | None = None,
     require_chain: bool = True,
 ) -> VerificationResult:
-    """Require a valid proof by the examencommissie and one by the bevoegd gezag (default: the
-    credential's issuer), the latter chained to the former (``previousProof``) unless
-    ``require_chain`` is False. Failures are added to ``result`` (codes ``missing_signer``,
-    ``proof_chain_broken``), so ``result.verified`` turns False; ``result`` is returned.
-    """
-    doc = result.document or {}
-    if bevoegd_gezag is None:
-        issuer = doc.get("issuer")
-        issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-        bevoegd_gezag = issuer if isinstance(issuer, str) else ""
-    raw = as_list(doc.get("proof"))
-    signers = [Signer(EXAMENCOMMISSIE, examencommissie), Signer(BEVOEGD_GEZAG, bevoegd_gezag)]
-    found: dict[str, list[ProofResult]] = {}
-    for signer in signers:
-        found[signer.role] = [p for p in result.proofs if p.verified and signer.made(p)]
-        if not found[signer.role]:
-            result.add(
-                "missing_signer",
-                f"no valid proof by the {signer.role} ({signer.id or 'unknown'})",
-                "proof",
-            )
-    if require_chain and all(found.values()):
-        ec_ids = {
-            raw[p.index].get("id")
-            for p in found[EXAMENCOMMISSIE]
-            if p.index < len(raw) and isinstance(raw[p.index], Mapping)
-        }
-        chained = False
-        for p in found[BEVOEGD_GEZAG]:
-            proof = raw[p.index] if p.index < len(raw) else {}
-            prev = proof.get("previousProof") if isinstance(proof, Mapping) else None
-            if set(as_list(prev)) & (ec_ids - {None}):
-                chained = True
-        if not chained:
-            result.add(
-                "proof_chain_broken",
-                "the bevoegd gezag's proof does not name the examencommissie's proof in "
-                "previousProof (the issuance must cover the decision)",
-                "proof",
-            )
-    result.checks.append("mbo_signers")
+    """Apply :func:`signers_policy` to a verification result (codes ``missing_signer``,
+    ``proof_chain_broken``), reading the proofs as signed; ``result`` is returned."""
+    policy = signers_policy(examencommissie, bevoegd_gezag, require_chain=require_chain)
+    issuer = result.view.issuer if result.view is not None else None
+    apply_signers(result, policy.required_signers, issuer, chain=policy.chain_signers)
     return result
 
 
@@ -133,18 +106,19 @@ def verify_waardepapier(
     examencommissie: str,
     bevoegd_gezag: str | None = None,
     require_chain: bool = True,
+    policy: VerifierPolicy | None = None,
     **verify_options: Any,
 ) -> VerificationResult:
-    """:func:`mbo_vc.verify` plus :func:`check_signers` (both signers present and authorized)."""
-    result = verify(document, **verify_options)
-    if result.document is None:
-        return result
-    return check_signers(
-        result,
-        examencommissie=examencommissie,
-        bevoegd_gezag=bevoegd_gezag,
-        require_chain=require_chain,
-    )
+    """:func:`mbo_vc.verify` with the signers' policy (both signers present, valid, chained),
+    added to ``policy`` when one is given."""
+    signers = signers_policy(examencommissie, bevoegd_gezag, require_chain=require_chain)
+    if policy is not None:
+        signers = dataclasses.replace(
+            policy,
+            required_signers=policy.required_signers + signers.required_signers,
+            chain_signers=signers.chain_signers,
+        )
+    return verify(document, policy=signers, **verify_options)
 
 
 def problems_of(result: VerificationResult, code: str) -> list[Problem]:

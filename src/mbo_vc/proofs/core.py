@@ -2,60 +2,150 @@
 
 The data flows one way: document → canonical form (the suite's *transformation*) → hash →
 signature → proof. The proof configuration is canonicalised the same way, and the signed bytes are
-``sha256(canonical proof config) ‖ sha256(canonical document)``. Verification walks the same road
-back. Proof sets (several independent proofs) and proof chains (``previousProof``) are handled
-here, once, for every suite.
+``hash(canonical proof config) ‖ hash(canonical document)``. :func:`create_proof` walks that road
+and :func:`verify_proof` walks it back, for every suite; proof sets (several independent proofs)
+and proof chains (``previousProof``) are handled here, once.
+
+A cryptosuite is one small registered object (:class:`Cryptosuite`: name, transformation, hash,
+sign, verify), like Digital Bazaar's split. What a verifier reads of a proof (purpose, key,
+dates, challenge, domain, chain) is read from the signed proof configuration's RDF, never from
+the proof's JSON spelling, so a context added after signing cannot hide or rename a member.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from mbo_vc.errors import InputError, KeyFormatError, ProofError, UnsupportedCryptosuiteError
-from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import Ed25519Key, decode_multibase, encode_multibase_base58btc
+from mbo_vc import vocab
+from mbo_vc.did import DidResolver, ResolvedMethod
+from mbo_vc.errors import (
+    ContextMismatchError,
+    DidError,
+    InputError,
+    KeyFormatError,
+    MboVcError,
+    MissingPreviousProofError,
+    ProofError,
+    ProofTypeMismatchError,
+    UnsupportedCryptosuiteError,
+)
+from mbo_vc.jsonld import DocumentLoader, NodeMap, canonicalize_expanded, expand, node_map
+from mbo_vc.keys import (
+    Ed25519Key,
+    decode_multibase,
+    encode_multibase_base58btc,
+    public_jwk_of,
+)
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
+from mbo_vc.result import Problem, ProofResult
 from mbo_vc.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
     "PROOF_PURPOSES",
+    "Canonicalizer",
     "Cryptosuite",
+    "ProofView",
     "SigningInput",
-    "add_proof",
     "as_proof_list",
+    "create_proof",
     "proof_document",
+    "register_suite",
     "signing_input",
     "suite_for",
+    "suite_named",
+    "suites",
+    "verify_proofs",
 ]
 
-PROOF_PURPOSES = frozenset(
-    {
-        "assertionMethod",
-        "authentication",
-        "capabilityInvocation",
-        "capabilityDelegation",
-        "keyAgreement",
-    }
-)
+PROOF_PURPOSES = frozenset(vocab.PROOF_PURPOSE_IRIS.values())
+CREATED_SKEW = timedelta(minutes=5)
+"""A proof ``created`` this far after the verifier's clock is only a warning."""
+
+
+class Canonicalizer:
+    """Expansion and canonical forms for one signing or verification run, each computed once.
+
+    A proof set's proofs cover the same document, and the verified view reads the expansion the
+    canonical form was made from; this cache (keyed by the document's JSON text) lets them
+    share the work.
+    """
+
+    def __init__(self, loader: DocumentLoader, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.loader = loader
+        self.limits = limits
+        self._expanded: dict[str, list[dict[str, Any]]] = {}
+        self._nquads: dict[str, str] = {}
+
+    @staticmethod
+    def _key(document: Mapping[str, Any]) -> str:
+        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def expanded(self, document: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The safe-mode expansion of ``document`` (do not modify the result)."""
+        key = self._key(document)
+        found = self._expanded.get(key)
+        if found is None:
+            found = expand(document, self.loader)
+            self._expanded[key] = found
+        return found
+
+    def rdfc(self, document: Mapping[str, Any]) -> str:
+        """The RDFC-1.0 canonical N-Quads of ``document``."""
+        key = self._key(document)
+        found = self._nquads.get(key)
+        if found is None:
+            found = canonicalize_expanded(
+                copy.deepcopy(self.expanded(document)), self.loader, limits=self.limits
+            )
+            self._nquads[key] = found
+        return found
+
+    def nodes(self, document: Mapping[str, Any]) -> NodeMap:
+        """The node map (the RDF, node by node) of ``document``."""
+        return node_map(copy.deepcopy(self.expanded(document)))
 
 
 class Cryptosuite(Protocol):
-    """A cryptosuite: how to canonicalise, and what the proof's type/cryptosuite say."""
+    """A cryptosuite: how to canonicalise, hash, sign and verify, and what its proofs say."""
 
     proof_type: str
     name: str | None
+    """The ``cryptosuite`` string (None for legacy suites that have only a proof ``type``)."""
     proof_carries_context: bool
     """True when the finished proof repeats the document's ``@context`` (eddsa-jcs-2022)."""
 
-    def canonicalize(
-        self, document: Mapping[str, Any], loader: DocumentLoader, limits: Limits
-    ) -> str:
-        """Return the canonical form of a document or a proof configuration."""
+    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
+        """The canonical form of a document or a proof configuration."""
+        ...
+
+    def hash(self, data: bytes) -> bytes:
+        """The suite's hash of a canonical form."""
+        ...
+
+    def sign(self, key: Any, data: bytes) -> bytes:
+        """Sign the hash data with a private key."""
+        ...
+
+    def verify(self, key: Any, data: bytes, signature: bytes) -> bool:
+        """True when ``signature`` is valid for ``data`` under ``key``."""
+        ...
+
+    def key_from_method(self, method: Mapping[str, Any]) -> Any:
+        """The public key of a (dereferenced) verification method, for :meth:`verify`."""
+        ...
+
+    def decode_proof_value(self, value: str) -> bytes:
+        """The signature bytes of a ``proofValue``."""
+        ...
+
+    def encode_proof_value(self, signature: bytes) -> str:
+        """The ``proofValue`` of signature bytes."""
         ...
 
     def check_document(self, document: Mapping[str, Any]) -> None:
@@ -75,25 +165,37 @@ def register_suite(suite: Cryptosuite, *aliases: str) -> Cryptosuite:
     return suite
 
 
+def suites() -> dict[str, Cryptosuite]:
+    """Every registered suite by its signing name (cryptosuite, or proof type for legacy)."""
+    return {(s.name or s.proof_type): s for s in _SUITES.values()}
+
+
+def suite_named(name: str) -> Cryptosuite:
+    """The suite ``name`` (``eddsa-rdfc-2022``, ``Ed25519Signature2020`` …) for signing."""
+    found = suites().get(name) if isinstance(name, str) else None
+    if found is None:
+        raise UnsupportedCryptosuiteError(
+            f"unknown cryptosuite {str(name)[:60]!r}; choose one of {', '.join(sorted(suites()))}"
+        )
+    return found
+
+
 def suite_for(proof_type: Any, cryptosuite: Any, *, allow_alias: bool = False) -> Cryptosuite:
     """Find the suite for a proof ``type`` and ``cryptosuite`` (None for legacy suites)."""
     if not isinstance(proof_type, str) or not isinstance(cryptosuite, str | None):
-        raise UnsupportedCryptosuiteError(
-            "proof type and cryptosuite must be strings", code="malformed_proof"
-        )
+        raise ProofError("proof type and cryptosuite must be strings")
     key = (proof_type, cryptosuite)
     if allow_alias and key in _ALIASES:
         key = _ALIASES[key]
     suite = _SUITES.get(key)
     known_names = {name for _, name in _SUITES} | {name for _, name in _ALIASES}
     if suite is None and cryptosuite is not None and cryptosuite in known_names:
-        raise UnsupportedCryptosuiteError(
-            f"proof type {str(proof_type)[:60]!r} does not go with cryptosuite {cryptosuite!r}",
-            code="proof_type_mismatch",
+        raise ProofTypeMismatchError(
+            f"proof type {proof_type[:60]!r} does not go with cryptosuite {cryptosuite!r}"
         )
     if suite is None:
         name = proof_type if cryptosuite is None else f"{proof_type}/{cryptosuite}"
-        raise UnsupportedCryptosuiteError(f"unsupported proof type or cryptosuite: {name!s:.100}")
+        raise UnsupportedCryptosuiteError(f"unsupported proof type or cryptosuite: {name:.100}")
     return suite
 
 
@@ -119,28 +221,33 @@ class SigningInput:
         return self.proof_config_hash + self.document_hash
 
 
+def proof_config(unsecured: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    """The proof configuration: the proof without ``proofValue``, with the document's context."""
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in unsecured:
+        config["@context"] = copy.deepcopy(unsecured["@context"])
+    return config
+
+
 def proof_document(
-    document: Mapping[str, Any], proof: Mapping[str, Any], all_proofs: list[Any]
+    document: Mapping[str, Any], proof: Mapping[str, Any], all_proofs: Sequence[Any]
 ) -> dict[str, Any]:
     """The unsecured document a proof was made over.
 
     For a proof in a chain (``previousProof``), that is the document with the proofs it names.
-    Raises :class:`~mbo_vc.errors.ProofError` with code ``missing_previous_proof`` if one is absent.
+    Raises :class:`~mbo_vc.errors.MissingPreviousProofError` if one is absent.
     """
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     previous = proof.get("previousProof")
     if previous is not None:
         wanted = previous if isinstance(previous, list) else [previous]
         if not all(isinstance(w, str) for w in wanted):
-            raise ProofError(
-                "previousProof must be a string or a list of strings", code="malformed_proof"
-            )
+            raise ProofError("previousProof must be a string or a list of strings")
         by_id = {p.get("id"): p for p in all_proofs if isinstance(p, dict) and p is not proof}
         missing = [w for w in wanted if w not in by_id]
         if missing:
-            raise ProofError(
-                f"previousProof {missing[0]!r} is not among the document's proofs",
-                code="missing_previous_proof",
+            raise MissingPreviousProofError(
+                f"previousProof {missing[0][:100]!r} is not among the document's proofs"
             )
         chained = [by_id[w] for w in wanted]
         unsecured["proof"] = chained[0] if len(chained) == 1 else chained
@@ -151,29 +258,29 @@ def signing_input(
     suite: Cryptosuite,
     unsecured: Mapping[str, Any],
     proof_options: Mapping[str, Any],
-    loader: DocumentLoader,
-    limits: Limits = DEFAULT_LIMITS,
+    canon: Canonicalizer,
 ) -> SigningInput:
-    """Canonicalise the proof configuration and the document and hash both (SHA-256)."""
-    config = {k: v for k, v in proof_options.items() if k != "proofValue"}
-    if "@context" in unsecured:
-        config["@context"] = copy.deepcopy(unsecured["@context"])
-    canonical_config = suite.canonicalize(config, loader, limits)
-    canonical_doc = suite.canonicalize(unsecured, loader, limits)
+    """Canonicalise the proof configuration and the document, and hash both."""
+    config = proof_config(unsecured, proof_options)
+    canonical_config = suite.canonicalize(config, canon)
+    canonical_doc = suite.canonicalize(unsecured, canon)
     return SigningInput(
         canonical_config,
         canonical_doc,
-        hashlib.sha256(canonical_config.encode("utf-8")).digest(),
-        hashlib.sha256(canonical_doc.encode("utf-8")).digest(),
+        suite.hash(canonical_config.encode("utf-8")),
+        suite.hash(canonical_doc.encode("utf-8")),
     )
 
 
-def add_proof(
+# --- creating a proof ------------------------------------------------------------------------
+
+
+def create_proof(
     document: Mapping[str, Any],
     key: Ed25519Key,
     suite: Cryptosuite,
     *,
-    loader: DocumentLoader,
+    canon: Canonicalizer,
     proof_purpose: str = "assertionMethod",
     created: datetime | str | None = None,
     expires: datetime | str | None = None,
@@ -181,13 +288,12 @@ def add_proof(
     domain: str | list[str] | None = None,
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
-    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof made by ``key`` (VC DI 1.0 §4.1/4.2)."""
     if not isinstance(document, Mapping):
         raise InputError("the document to sign must be a JSON object")
     if proof_purpose not in PROOF_PURPOSES:
-        raise ProofError(f"unknown proof purpose {proof_purpose!r}", code="malformed_proof")
+        raise ProofError(f"unknown proof purpose {str(proof_purpose)[:60]!r}")
     if not key.has_private:
         raise KeyFormatError("signing needs a private key")
     suite.check_document(document)
@@ -211,36 +317,294 @@ def add_proof(
     unsecured = proof_document(document, options, existing)
     if suite.proof_carries_context and "@context" in unsecured:
         options["@context"] = copy.deepcopy(unsecured["@context"])
-    to_sign = signing_input(suite, unsecured, options, loader, limits)
+    to_sign = signing_input(suite, unsecured, options, canon)
     proof = dict(options)
-    proof["proofValue"] = encode_multibase_base58btc(key.sign(to_sign.data))
+    proof["proofValue"] = suite.encode_proof_value(suite.sign(key, to_sign.data))
     signed = copy.deepcopy(dict(document))
     signed["proof"] = proof if not existing else [*copy.deepcopy(existing), proof]
     return signed
 
 
-def decode_proof_value(proof: Mapping[str, Any]) -> bytes:
-    """Decode ``proofValue`` (multibase base58btc) into the 64-byte Ed25519 signature."""
-    value = proof.get("proofValue")
-    if not isinstance(value, str):
-        raise ProofError("proof has no proofValue", code="malformed_proof")
+# --- verifying proofs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProofView:
+    """A proof's members as its signature covers them (read from the proof configuration's RDF)."""
+
+    id: str | None
+    types: tuple[str, ...]
+    cryptosuites: tuple[str, ...]
+    verification_methods: tuple[str | None, ...]
+    purposes: tuple[str | None, ...]
+    created: tuple[str | None, ...]
+    expires: tuple[str | None, ...]
+    challenges: tuple[str | None, ...]
+    domains: tuple[str | None, ...]
+    previous_proofs: tuple[str | None, ...]
+
+    @classmethod
+    def read(cls, nodes: NodeMap) -> ProofView:
+        """Read the proof node (the configuration's top-level node)."""
+        node = nodes.root
+        return cls(
+            None if node.is_blank else node.id,
+            node.types,
+            tuple(_lexical(v) or "" for v in node.literals(vocab.CRYPTOSUITE)),
+            tuple(node.refs(vocab.VERIFICATION_METHOD)),
+            tuple(
+                vocab.PROOF_PURPOSE_IRIS.get(r or "", None) for r in node.refs(vocab.PROOF_PURPOSE)
+            ),
+            tuple(_lexical(v) for v in node.literals(vocab.CREATED)),
+            tuple(_lexical(v) for v in node.literals(vocab.EXPIRES)),
+            tuple(_lexical(v) for v in node.literals(vocab.CHALLENGE)),
+            tuple(_lexical(v) for v in node.literals(vocab.DOMAIN)),
+            tuple(node.refs(vocab.PREVIOUS_PROOF)),
+        )
+
+
+def _lexical(literal: Any) -> str | None:
+    value = getattr(literal, "value", None)
+    return value if isinstance(value, str) else None
+
+
+def _one(values: Sequence[str | None], member: str) -> str:
+    if len(values) != 1 or values[0] is None:
+        what = "missing" if not values else "not a single value of the right kind"
+        raise ProofError(f"the proof's {member} is {what}")
+    return values[0]
+
+
+@dataclass(frozen=True)
+class ProofCheck:
+    """What the caller expects of the proofs (the proof layer's options)."""
+
+    resolver: DidResolver
+    clock: datetime
+    expected_purpose: str | None = "assertionMethod"
+    challenge: str | None = None
+    domain: str | None = None
+    accepted: Collection[str] | None = None
+    expiry_skew: timedelta = timedelta(0)
+
+
+def verify_proofs(
+    document: Mapping[str, Any], canon: Canonicalizer, check: ProofCheck
+) -> list[ProofResult]:
+    """Check every proof of ``document``: signature, purpose, dates, challenge, domain, key.
+
+    Identical proofs count once (a ``duplicate_proof`` warning). Whether a proof's controller may
+    speak for the issuer or holder is for the caller (it knows who that is).
+    """
+    proofs = as_proof_list(document.get("proof"))
+    results: list[ProofResult] = []
+    seen: dict[str, int] = {}
+    for index, proof in enumerate(proofs):
+        where = f"proof[{index}]"
+        if not isinstance(proof, Mapping):
+            res = ProofResult(index, None, None, None, None)
+            res.problems.append(Problem("malformed_proof", "a proof must be a JSON object", where))
+            results.append(res)
+            continue
+        text = Canonicalizer._key(proof)
+        if text in seen:
+            results[seen[text]].warnings.append(
+                Problem("duplicate_proof", f"{where} is identical to proof[{seen[text]}]", where)
+            )
+            continue
+        seen[text] = len(results)
+        res = ProofResult(index, _str(proof.get("type")), _str(proof.get("cryptosuite")),
+                          None, None)  # fmt: skip
+        results.append(res)
+        try:
+            _verify_one(document, proof, proofs, res, where, canon, check)
+        except MboVcError as exc:
+            res.problems.append(Problem(exc.code, exc.message, where))
+    return results
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _verify_one(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    proofs: Sequence[Any],
+    res: ProofResult,
+    where: str,
+    canon: Canonicalizer,
+    check: ProofCheck,
+) -> None:
+    def problem(code: str, message: str) -> None:
+        res.problems.append(Problem(code, message, where))
+
+    if isinstance(proof.get("verificationMethod"), Mapping):
+        problem(
+            "embedded_verification_method",
+            "the proof embeds its own verification method; keys must come from the "
+            "controller's DID document, not from the document they sign",
+        )
+        return
+    for member in ("type", "proofValue"):
+        if not isinstance(proof.get(member), str):
+            raise ProofError(f"proof member {member} is missing or not a string")
+    suite = suite_for(proof["type"], proof.get("cryptosuite"), allow_alias=True)
+    if check.accepted is not None and (suite.name or suite.proof_type) not in check.accepted:
+        problem("unsupported_cryptosuite", f"{suite.name or suite.proof_type} is not accepted")
+        return
+
+    unsecured = proof_document(document, proof, proofs)
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in options:
+        # eddsa-jcs-2022 repeats the @context in the proof. The spec lets the document's merely
+        # start with the proof's; we require it to be equal, so that no context can be slipped
+        # in after signing (docs/verification.md).
+        if _as_list(unsecured.get("@context")) != _as_list(options["@context"]):
+            raise ContextMismatchError("the proof's @context does not match the document's")
+    suite.check_document(unsecured)
+
+    # What the proof says, read from its signed configuration (not from its JSON spelling).
+    view = ProofView.read(canon.nodes(proof_config(unsecured, options)))
+    _check_view_matches(view, proof, suite)
+    vm = _one(view.verification_methods, "verificationMethod")
+    purpose = _one(view.purposes, "proofPurpose")
+    res.verification_method, res.proof_purpose, res.id = vm, purpose, view.id
+    res.previous_proof = tuple(p for p in view.previous_proofs if p is not None)
+    if check.expected_purpose is not None and purpose != check.expected_purpose:
+        problem(
+            "proof_purpose_mismatch",
+            f"proof purpose is {purpose!r}, expected {check.expected_purpose!r}",
+        )
+    if check.challenge is not None and view.challenges != (check.challenge,):
+        problem("challenge_mismatch", "the proof's challenge is missing or not the expected one")
+    if check.domain is not None and check.domain not in view.domains:
+        problem("domain_mismatch", "the proof's domain is missing or not the expected one")
+    _check_dates(view, res, where, check)
+
+    signature = _decode_signature(suite, proof["proofValue"])
     try:
-        signature = decode_multibase(value, expect="z")
+        resolved: ResolvedMethod = check.resolver.dereference(vm)
+    except DidError as exc:
+        problem("vm_unresolvable", f"{exc.message} ({exc.code})")
+        return
+    key = suite.key_from_method(resolved.method)
+    res.controller = resolved.controller
+    if resolved.controller != resolved.document.get("id"):
+        problem("vm_not_authorized", "the verification method's controller is not its DID")
+    elif not resolved.authorized_for(purpose):
+        problem(
+            "vm_not_authorized",
+            f"{resolved.id} is not listed under {purpose} in its controller's DID document",
+        )
+    to_sign = signing_input(suite, unsecured, options, canon)
+    res.signature_valid = suite.verify(key, to_sign.data, signature)
+    if not res.signature_valid:
+        problem("invalid_signature", "the signature does not verify over this document")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _check_view_matches(view: ProofView, proof: Mapping[str, Any], suite: Cryptosuite) -> None:
+    """The suite was chosen from the proof's JSON; the signed configuration must agree."""
+    if vocab.SEC + suite.proof_type not in view.types:
+        raise ProofTypeMismatchError(
+            f"the signed proof configuration is not of type {suite.proof_type}"
+        )
+    names = set(view.cryptosuites)
+    if suite.name is None and names:
+        raise ProofTypeMismatchError(f"a {suite.proof_type} proof has no cryptosuite")
+    if suite.name is not None and names != {proof.get("cryptosuite")}:
+        raise ProofTypeMismatchError(
+            "the signed proof configuration names another cryptosuite than the proof's JSON"
+        )
+    raw_previous = proof.get("previousProof")
+    raw = set(_as_list(raw_previous)) if raw_previous is not None else set()
+    if raw != set(view.previous_proofs):
+        raise ProofError("the proof's previousProof is not the one its configuration signs")
+
+
+def _check_dates(view: ProofView, res: ProofResult, where: str, check: ProofCheck) -> None:
+    if len(view.created) > 1 or len(view.expires) > 1:
+        raise ProofError("a proof has at most one created and one expires")
+    if view.created:
+        created = parse_timestamp(view.created[0], "proof created")
+        res.created = view.created[0]
+        if created > check.clock + CREATED_SKEW:
+            res.warnings.append(
+                Problem(
+                    "proof_not_yet_valid",
+                    f"proof created after the verifier's clock ({view.created[0]})",
+                    where,
+                )
+            )
+    if view.expires:
+        expires = parse_timestamp(view.expires[0], "proof expires")
+        res.expires = view.expires[0]
+        if expires < check.clock - check.expiry_skew:
+            res.problems.append(
+                Problem("proof_expired", f"the proof expired at {view.expires[0]}", where)
+            )
+
+
+def _decode_signature(suite: Cryptosuite, value: str) -> bytes:
+    try:
+        return suite.decode_proof_value(value)
     except KeyFormatError:
-        raise ProofError("proofValue is not multibase base58btc", code="malformed_proof") from None
+        raise ProofError("proofValue is not multibase base58btc") from None
+
+
+# --- shared by the Ed25519 suites ------------------------------------------------------------
+
+
+def decode_ed25519_proof_value(value: str) -> bytes:
+    """Decode ``proofValue`` (multibase base58btc) into a 64-byte Ed25519 signature."""
+    signature = decode_multibase(value, expect="z")
     if len(signature) != 64:
         raise ProofError(
-            f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature",
-            code="malformed_proof",
+            f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature"
         )
     return signature
 
 
-def check_proof_dates(proof: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """Parse ``created`` and ``expires`` (either may be absent)."""
-    created = proof.get("created")
-    expires = proof.get("expires")
-    return (
-        parse_timestamp(created, "proof created") if created is not None else None,
-        parse_timestamp(expires, "proof expires") if expires is not None else None,
-    )
+def ed25519_key_from_method(method: Mapping[str, Any]) -> Ed25519Key:
+    """The Ed25519 public key of a verification method (Multikey, JWK or 2020 type)."""
+    jwk = public_jwk_of(method)
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise KeyFormatError("the verification method is not an Ed25519 key")
+    return Ed25519Key.from_jwk(jwk)
+
+
+class Ed25519Mixin:
+    """Hashing, signing and proof values of the Ed25519 suites (SHA-256, pure EdDSA)."""
+
+    def hash(self, data: bytes) -> bytes:
+        """SHA-256."""
+        return hashlib.sha256(data).digest()
+
+    def sign(self, key: Ed25519Key, data: bytes) -> bytes:
+        """Ed25519 signature."""
+        if not isinstance(key, Ed25519Key):
+            raise KeyFormatError("this cryptosuite signs with an Ed25519 key")
+        return key.sign(data)
+
+    def verify(self, key: Ed25519Key, data: bytes, signature: bytes) -> bool:
+        """Ed25519 verification."""
+        return key.verify(signature, data)
+
+    def key_from_method(self, method: Mapping[str, Any]) -> Ed25519Key:
+        """The Ed25519 key of a verification method."""
+        return ed25519_key_from_method(method)
+
+    def decode_proof_value(self, value: str) -> bytes:
+        """A 64-byte signature from multibase base58btc."""
+        return decode_ed25519_proof_value(value)
+
+    def encode_proof_value(self, signature: bytes) -> str:
+        """Multibase base58btc."""
+        return encode_multibase_base58btc(signature)
+
+    def check_document(self, document: Mapping[str, Any]) -> None:
+        """Nothing beyond canonicalisation (suites with a context requirement override this)."""

@@ -8,9 +8,7 @@ from typing import Any
 import rfc8785
 
 from mbo_vc.errors import CanonicalizationError
-from mbo_vc.jsonld import DocumentLoader, expand
-from mbo_vc.limits import Limits
-from mbo_vc.proofs.core import register_suite
+from mbo_vc.proofs.core import Canonicalizer, Ed25519Mixin, register_suite
 
 __all__ = ["EddsaJcs2022", "jcs"]
 
@@ -25,27 +23,23 @@ def jcs(document: Any) -> str:
         ) from None
 
 
-class EddsaJcs2022:
+class EddsaJcs2022(Ed25519Mixin):
     """Data Integrity proof over the JCS form of the JSON document, with Ed25519.
 
     JCS signs the JSON bytes, not the RDF, so undefined terms would still be signed; we run the
-    same JSON-LD safe-mode check anyway, so that what a JSON-LD consumer reads is what was signed.
+    same JSON-LD safe-mode check anyway, so that what a JSON-LD consumer reads is what was signed
+    (and the verified view reads the same expansion).
     """
 
     proof_type = "DataIntegrityProof"
     name: str | None = "eddsa-jcs-2022"
     proof_carries_context = True
 
-    def canonicalize(
-        self, document: Mapping[str, Any], loader: DocumentLoader, limits: Limits
-    ) -> str:
+    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
         """JCS text; documents with an ``@context`` must also pass JSON-LD safe mode."""
         if "@context" in document:
-            expand(document, loader)
+            canon.expanded(document)
         return jcs(document)
-
-    def check_document(self, document: Mapping[str, Any]) -> None:
-        """Nothing beyond canonicalisation."""
 
 
 SUITE = register_suite(EddsaJcs2022())

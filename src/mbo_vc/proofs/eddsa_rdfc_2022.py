@@ -5,28 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mbo_vc.jsonld import DocumentLoader, canonicalize_rdfc
-from mbo_vc.limits import Limits
-from mbo_vc.proofs.core import register_suite
+from mbo_vc.proofs.core import Canonicalizer, Ed25519Mixin, register_suite
 
 __all__ = ["EddsaRdfc2022"]
 
 
-class EddsaRdfc2022:
+class EddsaRdfc2022(Ed25519Mixin):
     """Data Integrity proof with RDF Dataset Canonicalization and Ed25519."""
 
     proof_type = "DataIntegrityProof"
     name: str | None = "eddsa-rdfc-2022"
     proof_carries_context = False
 
-    def canonicalize(
-        self, document: Mapping[str, Any], loader: DocumentLoader, limits: Limits
-    ) -> str:
+    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
         """RDFC-1.0 N-Quads, in safe mode."""
-        return canonicalize_rdfc(document, loader, limits=limits)
-
-    def check_document(self, document: Mapping[str, Any]) -> None:
-        """Nothing beyond safe-mode canonicalisation."""
+        return canon.rdfc(document)
 
 
 SUITE = register_suite(EddsaRdfc2022(), "eddsa-2022")

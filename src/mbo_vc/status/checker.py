@@ -1,11 +1,18 @@
 """The verifier side of Bitstring Status List: check every ``credentialStatus`` entry.
 
 A :class:`StatusChecker` obtains each status list credential through a pluggable fetcher (a
-local folder, an in-memory mapping, or HTTP(S) when the caller opts in), verifies that
-credential with :func:`mbo_vc.verify` (its own proof and validity period), requires its issuer
-to be the credential's issuer, caches it (respecting ``ttl`` and ``validUntil``) and reads the
-entry's bits. Outcomes are problem codes: ``revoked``, ``suspended``, ``status_message``, and
-``status_unavailable`` when the list cannot be used, which is never the same as revoked.
+local folder, an in-memory mapping, or HTTPS when the caller opts in), verifies that credential
+on the one verification road (:func:`mbo_vc.verify`: its own proof and validity period), reads
+the list from the list credential's *verified view* (what its signature covers), requires its
+issuer to be the credential's issuer, caches it (respecting ``ttl`` and ``validUntil``) and
+reads the entry's bits. It plugs into verification as the injected status step
+(``verify(..., status=checker)``); verification never imports this module.
+
+Outcomes are problem codes: ``revoked``, ``suspended``, ``status_message``, and
+``status_unavailable`` when an entry cannot be checked (which is never the same as revoked,
+and never passes: status fails closed). The strict defaults can be relaxed only by named
+options (``list_issuers``, ``require_list_id_match``, ``min_entries``); a list accepted only
+because of one carries the warning ``status_policy_relaxed``.
 """
 
 from __future__ import annotations
@@ -13,25 +20,28 @@ from __future__ import annotations
 import json
 import os
 import threading
-import urllib.error
-import urllib.request
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from mbo_vc.document import check_structure, issuer_id, parse_json
+from mbo_vc import vocab
 from mbo_vc.errors import (
     MboVcError,
+    NetworkError,
     StatusEntryError,
     StatusFetchError,
     StatusIndexError,
     StatusListError,
+    StatusListIssuerMismatchError,
+    StatusListTooShortError,
+    UsageError,
 )
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.result import Problem, VerificationResult
+from mbo_vc.net import HttpsClient
+from mbo_vc.result import Problem, StatusOutcome
 from mbo_vc.status.codec import (
     DEFAULT_MAX_LIST_BYTES,
     ENTRY_TYPES,
@@ -42,6 +52,7 @@ from mbo_vc.status.codec import (
     parse_status_entry,
     parse_status_list_credential,
 )
+from mbo_vc.verification import CredentialView, verify
 
 __all__ = [
     "DirectoryFetcher",
@@ -50,11 +61,12 @@ __all__ = [
     "StatusChecker",
     "StatusListFetcher",
     "StatusResult",
-    "check_status_into",
 ]
 
 DEFAULT_MAX_FETCH_BYTES = 8 * 1024 * 1024
 Document = Mapping[str, Any] | bytes | str
+StatusResult = StatusOutcome
+"""The outcome for one ``credentialStatus`` entry (the pipeline's :class:`StatusOutcome`)."""
 
 
 @runtime_checkable
@@ -78,14 +90,14 @@ class MappingFetcher:
         """Serve ``document`` at ``url`` (default: its ``id``)."""
         key = url or document.get("id")
         if not isinstance(key, str):
-            raise StatusFetchError("the status list credential has no id; pass its URL")
+            raise UsageError("the status list credential has no id; pass its URL")
         self.documents[key] = document
 
     def fetch(self, url: str) -> Document:
         """The document registered for ``url``."""
         try:
             return self.documents[url]
-        except KeyError:
+        except (KeyError, TypeError):
             raise StatusFetchError(f"no status list credential is registered for {url}") from None
 
 
@@ -128,13 +140,13 @@ class DirectoryFetcher:
             path = self.folder / name
             try:
                 doc = json.loads(path.read_bytes())
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 continue
             if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
                 continue
             types = doc.get("type")
             types = types if isinstance(types, list) else [types]
-            if not any(t in LIST_CREDENTIAL_TYPES for t in types):
+            if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
                 continue
             if doc["id"] in index:
                 ambiguous.setdefault(doc["id"], [index[doc["id"]].name]).append(name)
@@ -157,29 +169,23 @@ class DirectoryFetcher:
         if path is None:
             raise StatusFetchError(f"no status list credential with id {url} in {self.folder}")
         try:
-            return path.read_bytes()
+            with path.open("rb") as fh:
+                data = fh.read(self.max_file_bytes + 1)
         except OSError as exc:
             raise StatusFetchError(f"cannot read {path}: {exc.strerror}") from None
-
-
-class _NoDowngradeRedirect(urllib.request.HTTPRedirectHandler):
-    max_redirections = 3
-
-    def __init__(self, schemes: Collection[str]) -> None:
-        self.schemes = schemes
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        """Follow a redirect only to an allowed scheme."""
-        if newurl.split(":", 1)[0].lower() not in self.schemes:
-            raise StatusFetchError(f"refusing redirect to {newurl[:100]}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        if len(data) > self.max_file_bytes:
+            raise StatusFetchError(f"{path} is larger than {self.max_file_bytes} bytes")
+        return data
 
 
 class HttpFetcher:
     """Fetches status list credentials over HTTPS (opt-in: the issuer sees the request).
 
-    Bounded: ``timeout`` seconds per request, at most ``max_bytes`` read, at most 3 redirects,
-    and only to ``https`` (``allow_http=True`` also allows plain ``http``, e.g. for tests).
+    The request goes through :class:`mbo_vc.net.HttpsClient`, with the same guards as did:web:
+    HTTPS only, certificate checks always on, ``timeout`` seconds to connect and to read (twice
+    that in all), at most ``max_bytes``, redirects only to the same origin, and no private,
+    loopback or link-local address unless ``allow_private`` / ``allow_networks`` say so.
+    ``ca_bundle`` or ``ssl_context`` replace the system trust store.
     """
 
     def __init__(
@@ -187,58 +193,35 @@ class HttpFetcher:
         *,
         timeout: float = 5.0,
         max_bytes: int = DEFAULT_MAX_FETCH_BYTES,
-        allow_http: bool = False,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        ssl_context: Any = None,
+        allow_private: bool = False,
+        allow_networks: Collection[str] = (),
+        dns_resolver: Callable[[str, int], Sequence[str]] | None = None,
     ) -> None:
-        self.timeout = timeout
-        self.max_bytes = max_bytes
-        self.schemes = ("https", "http") if allow_http else ("https",)
-        self._opener = urllib.request.build_opener(_NoDowngradeRedirect(self.schemes))
+        if not timeout > 0:
+            raise UsageError("timeout must be positive")
+        self.client = HttpsClient(
+            ssl_context=ssl_context,
+            ca_bundle=ca_bundle,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            total_timeout=2 * timeout,
+            max_bytes=max_bytes,
+            allow_private=allow_private,
+            allow_networks=allow_networks,
+            dns_resolver=dns_resolver,
+            accept="application/vc+ld+json, application/vc, application/ld+json, "
+            "application/json;q=0.9",
+            user_agent="mbo-vc status checker",
+        )
 
     def fetch(self, url: str) -> Document:
-        """GET ``url`` and return the body (bounded by size and time)."""
-        if url.split(":", 1)[0].lower() not in self.schemes:
-            raise StatusFetchError(f"will not fetch {url[:100]}: only {'/'.join(self.schemes)}")
-        request = urllib.request.Request(  # noqa: S310 - scheme checked above
-            url,
-            headers={
-                "Accept": "application/vc+ld+json, application/vc, application/ld+json, "
-                "application/json;q=0.9",
-                "Accept-Encoding": "identity",
-                "User-Agent": "mbo_vc-status-checker",
-            },
-        )
+        """GET ``url`` (HTTPS only) and return the body."""
         try:
-            with self._opener.open(request, timeout=self.timeout) as resp:
-                if resp.status != 200:
-                    raise StatusFetchError(f"{url[:100]} answered HTTP {resp.status}")
-                length = resp.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
-                    raise StatusFetchError(f"{url[:100]} is larger than {self.max_bytes} bytes")
-                body = resp.read(self.max_bytes + 1)
-        except StatusFetchError:
-            raise
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise StatusFetchError(f"cannot fetch {url[:100]}: {exc}") from None
-        if len(body) > self.max_bytes:
-            raise StatusFetchError(f"{url[:100]} is larger than {self.max_bytes} bytes")
-        return body
-
-
-@dataclass(frozen=True)
-class StatusResult:
-    """The outcome for one ``credentialStatus`` entry."""
-
-    where: str
-    entry: StatusEntry | None
-    status: int | None = None
-    problem: Problem | None = None
-    warning: Problem | None = None
-    message: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the entry was checked and reports nothing against the credential."""
-        return self.problem is None and self.status is not None
+            return self.client.get(url).body
+        except NetworkError as exc:
+            raise StatusFetchError(f"cannot fetch {str(url)[:100]}: {exc.message}") from None
 
 
 @dataclass
@@ -246,10 +229,7 @@ class _Cached:
     status_list: StatusList
     fetched_at: datetime
     expires_at: datetime
-
-
-class _IssuerMismatch(StatusListError):
-    code = "status_list_issuer_mismatch"
+    relaxed: tuple[str, ...] = ()
 
 
 def _aware(now: datetime | None) -> datetime:
@@ -258,13 +238,27 @@ def _aware(now: datetime | None) -> datetime:
     return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
 
 
+@dataclass
+class _Notes:
+    """Relaxations a list needed (each becomes a ``status_policy_relaxed`` warning)."""
+
+    items: list[str] = field(default_factory=list)
+
+
 class StatusChecker:
     """Checks credentials' status entries against verified, cached status list credentials.
 
-    ``loader``/``resolver``/``accepted_cryptosuites`` are used to verify the list credentials.
+    ``loader``/``resolver``/``accepted_cryptosuites``/``limits`` are used to verify the list
+    credentials. The strict defaults follow the spec; each relaxation is a named option whose
+    use is reported as a ``status_policy_relaxed`` warning:
+
+    - ``list_issuers``: further DIDs that may issue status lists for credentials (by default
+      only the credential's own issuer may);
+    - ``require_list_id_match`` (default True): the fetched list credential's ``id`` must be
+      the URL the entry names, so that one list of an issuer cannot stand in for another;
+    - ``min_entries`` (default 131,072, the spec's herd-privacy minimum).
+
     ``lenient_index`` accepts a JSON-number ``statusListIndex`` (the spec requires a string).
-    ``require_list_id_match`` (default on) requires the fetched list credential's ``id`` to be
-    the URL the entry names, so that one list of an issuer cannot stand in for another.
     ``default_ttl`` is how long a list without ``ttl`` is cached.
     """
 
@@ -280,10 +274,19 @@ class StatusChecker:
         min_entries: int = MIN_ENTRIES,
         lenient_index: bool = False,
         require_list_id_match: bool = True,
+        list_issuers: Collection[str] = (),
         default_ttl: timedelta = timedelta(minutes=5),
         max_cached_lists: int = 256,
     ) -> None:
-        self._fetch = fetcher.fetch if isinstance(fetcher, StatusListFetcher) else fetcher
+        self._fetch: Callable[[str], Document]
+        if isinstance(fetcher, StatusListFetcher):
+            self._fetch = fetcher.fetch
+        elif callable(fetcher):
+            self._fetch = fetcher
+        else:
+            raise UsageError("fetcher must have a fetch(url) method or be callable")
+        if isinstance(list_issuers, str):
+            raise UsageError("list_issuers must be a collection of DIDs")
         self.loader = loader
         self.resolver = resolver
         self.accepted_cryptosuites = accepted_cryptosuites
@@ -292,6 +295,7 @@ class StatusChecker:
         self.min_entries = min_entries
         self.lenient_index = lenient_index
         self.require_list_id_match = require_list_id_match
+        self.list_issuers = frozenset(list_issuers)
         self.default_ttl = default_ttl
         self.max_cached_lists = max_cached_lists
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
@@ -310,13 +314,16 @@ class StatusChecker:
 
         Raises :class:`~mbo_vc.errors.StatusListError` (``status_unavailable`` and friends).
         """
-        clock = _aware(now)
+        return self._cached(url, _aware(now)).status_list
+
+    def _cached(self, url: str, clock: datetime) -> _Cached:
         with self._lock:
             hit = self._cache.get(url)
             if hit is not None and hit.fetched_at <= clock < hit.expires_at:
                 self._cache.move_to_end(url)
-                return hit.status_list
-        status_list = self._load(url, clock)
+                return hit
+        notes = _Notes()
+        status_list = self._load(url, clock, notes)
         ttl = (
             timedelta(milliseconds=status_list.ttl_ms)
             if status_list.ttl_ms is not None
@@ -325,16 +332,15 @@ class StatusChecker:
         expires = clock + ttl
         if status_list.valid_until is not None:
             expires = min(expires, status_list.valid_until)
+        entry = _Cached(status_list, clock, expires, tuple(notes.items))
         with self._lock:
-            self._cache[url] = _Cached(status_list, clock, expires)
+            self._cache[url] = entry
             self._cache.move_to_end(url)
             while len(self._cache) > self.max_cached_lists:
                 self._cache.popitem(last=False)
-        return status_list
+        return entry
 
-    def _load(self, url: str, clock: datetime) -> StatusList:
-        from mbo_vc.verify import verify
-
+    def _load(self, url: str, clock: datetime, notes: _Notes) -> StatusList:
         self.fetches += 1
         try:
             raw = self._fetch(url)
@@ -344,80 +350,113 @@ class StatusChecker:
             raise StatusFetchError(f"cannot obtain {url}: {exc.message}") from None
         except Exception as exc:  # a caller's fetcher must not crash verification
             raise StatusFetchError(f"cannot obtain {url}: {type(exc).__name__}") from None
-        try:
-            if isinstance(raw, bytes | str):
-                doc = parse_json(raw, limits=self.limits)
-            elif isinstance(raw, Mapping):
-                check_structure(raw, limits=self.limits)
-                doc = dict(raw)
-            else:
-                raise StatusFetchError(f"the fetcher returned no document for {url}")
-        except MboVcError as exc:
-            raise StatusFetchError(f"{url} is not a usable JSON document: {exc.message}") from None
-        if self.require_list_id_match and doc.get("id") != url:
-            raise StatusFetchError(
-                f"the status list credential obtained for {url} has id {str(doc.get('id'))[:100]!r}"
-            )
+        if not isinstance(raw, bytes | str | Mapping):
+            raise StatusFetchError(f"the fetcher returned no document for {url}")
         result = verify(
-            doc,
+            raw,
             now=clock,
             loader=self.loader,
             resolver=self.resolver,
             accepted_cryptosuites=self.accepted_cryptosuites,
             limits=self.limits,
+            check_status=False,
         )
-        if not result.verified:
+        if not result.verified or result.view is None:
             codes = ", ".join(dict.fromkeys(result.codes)) or "no proof verified"
             raise StatusFetchError(f"the status list credential {url} does not verify ({codes})")
+        view = result.view
+        if view.id != url:
+            if self.require_list_id_match:
+                raise StatusFetchError(
+                    f"the status list credential obtained for {url} has id {str(view.id)[:100]!r}"
+                )
+            notes.items.append(
+                f"the list credential obtained for {url} has id {str(view.id)[:100]!r} "
+                "(accepted: require_list_id_match=False)"
+            )
         try:
-            return parse_status_list_credential(doc, max_bytes=self.max_list_bytes)
+            return parse_status_list_credential(_list_json(view), max_bytes=self.max_list_bytes)
         except StatusListError as exc:
             raise StatusFetchError(f"status list {url}: {exc.message} ({exc.code})") from None
 
     # --- credentials ---------------------------------------------------------------------
     def check(
         self, credential: Mapping[str, Any], *, now: datetime | None = None
-    ) -> list[StatusResult]:
-        """Check every ``credentialStatus`` entry of ``credential`` (never raises for bad data)."""
-        clock = _aware(now)
-        raw = credential.get("credentialStatus")
+    ) -> list[StatusOutcome]:
+        """Check every ``credentialStatus`` entry of an already verified credential's JSON.
+
+        (The verification pipeline calls :meth:`check_entries` with the entries of the
+        credential's verified view instead.) Never raises for bad data.
+        """
+        raw = credential.get("credentialStatus") if isinstance(credential, Mapping) else None
         if raw is None:
             return []
         items = raw if isinstance(raw, list) else [raw]
-        issuer = issuer_id(credential)
-        return [
-            self._check_entry(
-                item,
-                f"credentialStatus[{i}]" if isinstance(raw, list) else "credentialStatus",
-                issuer,
-                clock,
-            )
+        entries = [
+            (f"credentialStatus[{i}]" if isinstance(raw, list) else "credentialStatus", item)
             for i, item in enumerate(items)
         ]
+        issuer = credential.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        return self.check_entries(
+            entries, issuer=issuer if isinstance(issuer, str) else None, now=_aware(now)
+        )
+
+    def check_entries(
+        self, entries: Sequence[tuple[str, Any]], *, issuer: str | None, now: datetime
+    ) -> list[StatusOutcome]:
+        """One outcome per ``(where, entry)`` (the pipeline's status step). Never raises."""
+        clock = _aware(now)
+        out = []
+        for where, item in entries:
+            try:
+                out.append(self._check_entry(item, where, issuer, clock))
+            except Exception as exc:  # defence in depth: status must fail closed, not crash
+                out.append(
+                    StatusOutcome(
+                        where,
+                        problem=Problem(
+                            "status_unavailable",
+                            f"checking this entry failed unexpectedly ({type(exc).__name__})",
+                            where,
+                        ),
+                    )
+                )
+        return out
 
     def _check_entry(
         self, item: Any, where: str, issuer: str | None, clock: datetime
-    ) -> StatusResult:
+    ) -> StatusOutcome:
         if isinstance(item, Mapping) and item.get("type") not in ENTRY_TYPES:
-            return StatusResult(
+            return StatusOutcome(
                 where,
-                None,
-                warning=Problem(
-                    "status_not_checked",
-                    f"status type {str(item.get('type'))[:60]!r} is not supported",
+                problem=Problem(
+                    "status_unavailable",
+                    f"status type {str(item.get('type'))[:60]!r} cannot be checked by mbo_vc "
+                    f"(supported: {', '.join(ENTRY_TYPES)}), so the credential's status is "
+                    "unknown; check it another way, or switch status checking off explicitly",
                     where,
                 ),
             )
         try:
             entry = parse_status_entry(item, lenient_index=self.lenient_index)
         except StatusEntryError as exc:
-            return StatusResult(where, None, problem=Problem(exc.code, exc.message, where))
+            return StatusOutcome(where, problem=Problem(exc.code, exc.message, where))
+        base = StatusOutcome(where, entry.purpose, entry.list_credential, entry.index, entry=entry)
+        warnings: list[str] = []
         try:
-            status_list = self.status_list(entry.list_credential, now=clock)
+            cached = self._cached(entry.list_credential, clock)
+            status_list = cached.status_list
+            warnings.extend(cached.relaxed)
             if issuer is None or status_list.issuer != issuer:
-                raise _IssuerMismatch(
+                if status_list.issuer not in self.list_issuers:
+                    raise StatusListIssuerMismatchError(
+                        f"the status list {entry.list_credential} is issued by "
+                        f"{status_list.issuer!r}, the credential by {issuer!r}"
+                    )
+                warnings.append(
                     f"the status list {entry.list_credential} is issued by "
-                    f"{status_list.issuer!r}, the credential by {issuer!r}"
+                    f"{status_list.issuer} (accepted: list_issuers)"
                 )
             if entry.purpose not in status_list.purposes:
                 raise StatusFetchError(
@@ -426,77 +465,84 @@ class StatusChecker:
                 )
             if status_list.valid_until is not None and clock >= status_list.valid_until:
                 raise StatusFetchError(f"the status list {entry.list_credential} has expired")
-            value = status_list.status(entry, min_entries=self.min_entries)
-        except StatusIndexError as exc:
-            return StatusResult(where, entry, problem=Problem(exc.code, exc.message, where))
-        except _IssuerMismatch as exc:
-            return StatusResult(where, entry, problem=Problem(exc.code, exc.message, where))
+            entries = status_list.bits.entries(entry.size)
+            if entries < MIN_ENTRIES:
+                if entries < self.min_entries:
+                    raise StatusListTooShortError(
+                        f"the status list has {entries} entries of {entry.size} bit(s); the "
+                        f"minimum is {self.min_entries}"
+                    )
+                warnings.append(
+                    f"the status list {entry.list_credential} has {entries} entries, fewer "
+                    f"than the spec's {MIN_ENTRIES} (accepted: min_entries={self.min_entries})"
+                )
+            value = status_list.status(entry, min_entries=0)
+        except (StatusIndexError, StatusListIssuerMismatchError) as exc:
+            return replace(base, problem=Problem(exc.code, exc.message, where))
         except StatusListError as exc:
             detail = (
                 exc.message if exc.code == "status_unavailable" else f"{exc.message} ({exc.code})"
             )
-            return StatusResult(where, entry, problem=Problem("status_unavailable", detail, where))
-        return self._outcome(where, entry, value)
+            return replace(base, problem=Problem("status_unavailable", detail, where))
+        outcome = self._outcome(replace(base, status=value), entry, value)
+        if warnings and outcome.warning is None:
+            outcome = replace(
+                outcome, warning=Problem("status_policy_relaxed", "; ".join(warnings), where)
+            )
+        return outcome
 
     @staticmethod
-    def _outcome(where: str, entry: StatusEntry, value: int) -> StatusResult:
+    def _outcome(base: StatusOutcome, entry: StatusEntry, value: int) -> StatusOutcome:
+        where = base.where
         text = entry.message_for(value)
         ref = f"{entry.list_credential} index {entry.index}"
+        base = replace(base, message=text)
+        if not value:
+            return base
         if entry.purpose == "revocation":
-            problem = Problem("revoked", f"revoked ({ref})", where) if value else None
-            return StatusResult(where, entry, value, problem, message=text)
+            return replace(base, problem=Problem("revoked", f"revoked ({ref})", where))
         if entry.purpose == "suspension":
-            problem = Problem("suspended", f"suspended ({ref})", where) if value else None
-            return StatusResult(where, entry, value, problem, message=text)
+            return replace(base, problem=Problem("suspended", f"suspended ({ref})", where))
         if entry.purpose == "message":
-            problem = None
-            if value:
-                problem = Problem(
+            return replace(
+                base,
+                problem=Problem(
                     "status_message", f"status {hex(value)}: {text or 'no message'} ({ref})", where
-                )
-            return StatusResult(where, entry, value, problem, message=text)
-        warning = None
-        if value:
-            warning = Problem(
-                "status_not_checked",
-                f"status purpose {entry.purpose!r} is set ({hex(value)}) but not acted on ({ref})",
+                ),
+            )
+        if entry.purpose == "refresh":
+            return replace(
+                base,
+                warning=Problem(
+                    "status_not_checked",
+                    f"the issuer marks this credential for refresh ({ref}): a newer version is "
+                    "available",
+                    where,
+                ),
+            )
+        return replace(
+            base,
+            problem=Problem(
+                "status_unavailable",
+                f"status purpose {entry.purpose[:60]!r} is set ({hex(value)}) and mbo_vc does not "
+                f"know what it means ({ref})",
                 where,
-            )
-        return StatusResult(where, entry, value, warning=warning, message=text)
+            ),
+        )
 
 
-def check_status_into(
-    document: Mapping[str, Any],
-    result: VerificationResult,
-    clock: datetime,
-    checker: StatusChecker | None,
-) -> None:
-    """The verify pipeline's status step: add status problems (or warnings) to ``result``."""
-    if document.get("credentialStatus") is None:
-        return
-    if checker is None:
-        result.warnings.append(
-            Problem(
-                "status_not_checked",
-                "the credential has credentialStatus, but no status checker was given "
-                "(verify(..., status=StatusChecker(...)) or mbo-vc verify --status-dir DIR)",
-                "credentialStatus",
-            )
-        )
-        return
-    if not any(p.signature_valid for p in result.proofs):
-        result.warnings.append(
-            Problem(
-                "status_not_checked",
-                "status not checked: no proof of the credential verified, so its "
-                "credentialStatus is not authentic",
-                "credentialStatus",
-            )
-        )
-        return
-    for outcome in checker.check(document, now=clock):
-        if outcome.problem is not None:
-            result.problems.append(outcome.problem)
-        if outcome.warning is not None:
-            result.warnings.append(outcome.warning)
-    result.checks.append("status")
+def _list_json(view: CredentialView) -> dict[str, Any]:
+    """The members of a verified status list credential the codec reads, from its view."""
+    doc: dict[str, Any] = {"id": view.id, "type": view.type_names, "issuer": view.issuer}
+    for name, iri in (
+        ("validFrom", vocab.VALID_FROM),
+        ("validUntil", vocab.VALID_UNTIL),
+        ("issuanceDate", vocab.ISSUANCE_DATE),
+        ("expirationDate", vocab.EXPIRATION_DATE),
+    ):
+        dates = view.dates(iri)
+        if dates:
+            doc[name] = dates[0] if len(dates) == 1 else dates
+    subjects = view.subject_json()
+    doc["credentialSubject"] = subjects[0] if len(subjects) == 1 else subjects
+    return doc

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mbo_vc.document import issuer_id, types_of
 from mbo_vc.errors import (
     InputError,
     StatusCompressionError,
@@ -455,6 +454,21 @@ def parse_status_list_credential(
         valid_until,
         legacy,
     )
+
+
+def types_of(obj: Mapping[str, Any]) -> list[str]:
+    """An object's ``type`` strings (one value counts as a one-element list)."""
+    types = obj.get("type")
+    types = types if isinstance(types, list) else [types]
+    return [t for t in types if isinstance(t, str)]
+
+
+def issuer_id(doc: Mapping[str, Any]) -> str | None:
+    """A credential's issuer id (``issuer`` as a string or an object with ``id``)."""
+    issuer = doc.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
 
 
 def _date(doc: Mapping[str, Any], name: str) -> datetime | None:

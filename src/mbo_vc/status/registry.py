@@ -31,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
 from mbo_vc.keys import Ed25519Key
+from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
     LIST_CREDENTIAL_TYPE,
     LIST_TYPE,
@@ -689,8 +690,6 @@ class StatusRegistry:
         cryptosuite: str = "eddsa-rdfc-2022",
     ) -> tuple[dict[str, Any], int]:
         """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq."""
-        from mbo_vc.signing import sign
-
         info = self.store.get_list(list_id)
         bits, seq = self.bitstring(list_id)
         start = _now_utc(now)

@@ -2,7 +2,7 @@
 
 ``mbo-vc did web --domain school.nl --key k1.json [--key k2.json] > did.json``
 ``mbo-vc did bind --did did:web:school.nl --key k1.json --out school-k1.json``
-``mbo-vc did resolve DID [--web] [--pinned-dir DIR]``
+``mbo-vc did resolve DID [--online] [--pinned-dir DIR]``
 """
 
 from __future__ import annotations
@@ -10,57 +10,23 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mbo_vc.cli import write_json
-from mbo_vc.did import DidResolver
-from mbo_vc.did.documents import bind_key, did_web_document, did_web_for, load_pinned_dir
+from mbo_vc.cli._io import add_network_arguments, load_key, resolver_from_args, write_json
+from mbo_vc.did.documents import bind_key, did_web_document, did_web_for
 from mbo_vc.did.web import parse_did_web
-from mbo_vc.errors import UnsupportedDidMethodError, UsageError
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.errors import UnsupportedDidMethodError
 
-__all__ = ["add_parser", "add_resolver_arguments", "resolver_from_args"]
-
-
-def add_resolver_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--web``, ``--pinned-dir``, ``--ca-bundle``, ``--timeout`` and ``--allow-private``."""
-    parser.add_argument("--web", action="store_true", help="allow fetching did:web over HTTPS")
-    parser.add_argument("--pinned-dir", metavar="DIR", help="folder of pinned DID documents")
-    parser.add_argument("--ca-bundle", metavar="PEM", help="trust these CAs for did:web")
-    parser.add_argument("--timeout", type=float, default=5.0, help="did:web timeout (seconds)")
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="let did:web contact private/loopback addresses (testing only)",
-    )
-
-
-def resolver_from_args(args: argparse.Namespace) -> DidResolver:
-    """The resolver the ``add_resolver_arguments`` options ask for (offline unless ``--web``)."""
-    documents = load_pinned_dir(args.pinned_dir) if args.pinned_dir else None
-    if not args.web:
-        if args.ca_bundle or args.allow_private:
-            raise UsageError("--ca-bundle and --allow-private only apply with --web")
-        return DidResolver(documents=documents)
-    if not args.timeout > 0:
-        raise UsageError("--timeout must be positive")
-    return DidResolver.with_web(
-        documents=documents,
-        ca_bundle=args.ca_bundle,
-        connect_timeout=args.timeout,
-        read_timeout=args.timeout,
-        total_timeout=2 * args.timeout,
-        allow_private=args.allow_private,
-    )
+__all__ = ["add_parser"]
 
 
 def _cmd_web(args: argparse.Namespace) -> int:
     did = did_web_for(args.domain, args.path)
-    keys = [Ed25519Key.load(path) for path in args.key]
+    keys = [load_key(path) for path in args.key]
     write_json(did_web_document(did, keys), args.output)
     return 0
 
 
 def _cmd_bind(args: argparse.Namespace) -> int:
-    key = bind_key(Ed25519Key.load(args.key), args.did, args.fragment)
+    key = bind_key(load_key(args.key), args.did, args.fragment)
     key.save(args.out, overwrite=args.force)
     print(key.verification_method)
     return 0
@@ -79,10 +45,10 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
         else:
             write_json(resolver.resolve(target), None)
     except UnsupportedDidMethodError:
-        if target.startswith("did:web:") and not args.web:
+        if target.startswith("did:web:") and not args.online:
             parse_did_web(_did_of(target))  # a malformed did:web says so first
             raise UnsupportedDidMethodError(
-                f"{_did_of(target)[:100]}: did:web needs --web (network) or a --pinned-dir "
+                f"{_did_of(target)[:100]}: did:web needs --online (network) or a --pinned-dir "
                 "that holds its document"
             ) from None
         raise
@@ -113,6 +79,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     res = sub.add_parser("resolve", help="print a DID document (or a DID URL's method)")
     res.add_argument("did", help="DID or DID URL (did:…#fragment)")
-    add_resolver_arguments(res)
+    add_network_arguments(res)
     res.set_defaults(func=_cmd_resolve)
     return did

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mbo_vc.demo.examples import example_diploma
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import bind_key, load_pinned_dir, write_did_web_site
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.signing import sign
-from mbo_vc.verify import verify
+from mbo_vc.verification import verify
 
 __all__ = ["run_did_web_demo"]
 
@@ -27,8 +28,6 @@ def run_did_web_demo(
     document lists both keys; once the old key is dropped (``OUT/did-web-rotated``) only the
     new one does. Returns True when every step behaved as expected.
     """
-    from mbo_vc.demo import example_diploma
-
     did = f"did:web:{domain}"
     old = bind_key(old_key or Ed25519Key.generate(), did, "key-1")
     new = bind_key(Ed25519Key.generate(), did, "key-2")

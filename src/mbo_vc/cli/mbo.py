@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from mbo_vc.cli._io import load_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
@@ -88,8 +89,8 @@ def run_issue(
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
-    key = Ed25519Key.load(args.key)
-    ec = Ed25519Key.load(args.examencommissie_key) if args.examencommissie_key else None
+    key = load_key(args.key)
+    ec = load_key(args.examencommissie_key) if args.examencommissie_key else None
     data = Path(args.data)
     if not data.is_file():
         raise UsageError(f"cannot read {args.data}: no such file")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
-from mbo_vc.errors import InputError, LimitExceededError
+from mbo_vc.errors import DuplicateKeyError, InputError, InvalidNumberError, LimitExceededError
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["check_structure", "issuer_id", "parse_json", "read_bounded", "types_of"]
+__all__ = ["check_structure", "decode_utf8", "parse_json", "read_bounded", "read_file_bounded"]
 
 _MAX_SAFE_INT = 2**53 - 1
 
@@ -23,35 +24,34 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise InputError(f"duplicate JSON member {key[:80]!r}", code="duplicate_key")
+            raise DuplicateKeyError(f"duplicate JSON member {key[:80]!r}")
         out[key] = value
     return out
 
 
 def _reject_constant(name: str) -> Any:
-    raise InputError(f"{name} is not valid JSON", code="invalid_number")
+    raise InvalidNumberError(f"{name} is not valid JSON")
 
 
 def _parse_float(text: str) -> float:
     value = float(text)
     if math.isinf(value) or math.isnan(value):
-        raise InputError(f"number {text[:40]} is out of range", code="invalid_number")
+        raise InvalidNumberError(f"number {text[:40]} is out of range")
     if value == 0 and text.lstrip().startswith("-"):
-        raise InputError("negative zero is ambiguous across JSON parsers", code="invalid_number")
+        raise InvalidNumberError("negative zero is ambiguous across JSON parsers")
     return value
 
 
 def _parse_int(text: str) -> int:
     if len(text) > 20:
-        raise InputError("integer literal too long", code="invalid_number")
+        raise InvalidNumberError("integer literal too long")
     value = int(text)
     if abs(value) > _MAX_SAFE_INT:
-        raise InputError(
-            f"integer {text} is outside the range JSON parsers agree on (±2^53-1)",
-            code="invalid_number",
+        raise InvalidNumberError(
+            f"integer {text} is outside the range JSON parsers agree on (±2^53-1)"
         )
     if value == 0 and text.startswith("-"):
-        raise InputError("negative zero is ambiguous across JSON parsers", code="invalid_number")
+        raise InvalidNumberError("negative zero is ambiguous across JSON parsers")
     return value
 
 
@@ -83,13 +83,7 @@ def parse_json(data: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> dict[st
         raise LimitExceededError(
             f"document is {size} bytes, more than the limit of {limits.max_document_bytes}"
         )
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"document is not valid UTF-8 (byte {exc.start})") from None
-    else:
-        text = data
+    text = decode_utf8(data, "document") if isinstance(data, bytes) else data
     if text.startswith("\ufeff"):
         text = text[1:]
     if _nesting_depth(text) > limits.max_json_depth:
@@ -172,36 +166,49 @@ def check_structure(document: Mapping[str, Any], *, limits: Limits = DEFAULT_LIM
             stack.extend((v, depth + 1) for v in item)
         elif isinstance(item, float):
             if math.isinf(item) or math.isnan(item):
-                raise InputError("non-finite number in document", code="invalid_number")
+                raise InvalidNumberError("non-finite number in document")
         elif item is None or isinstance(item, bool | int):
             continue
         else:
             raise InputError(f"value of type {type(item).__name__} is not JSON")
 
 
-def read_bounded(stream: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Read at most ``max_document_bytes`` (+1 to detect more) from a binary stream.
-
-    A larger input is refused without reading it all, so memory stays bounded.
+def read_bounded(
+    stream: Any, *, limits: Limits = DEFAULT_LIMITS, max_bytes: int | None = None
+) -> bytes:
+    """Read at most ``max_bytes`` (default ``max_document_bytes``; +1 to detect more) from a
+    binary stream. A larger input is refused without reading it all, so memory stays bounded.
     """
-    data = stream.read(limits.max_document_bytes + 1)
-    if len(data) > limits.max_document_bytes:
-        raise LimitExceededError(
-            f"document is larger than the limit of {limits.max_document_bytes} bytes"
-        )
+    cap = limits.max_document_bytes if max_bytes is None else max_bytes
+    data = stream.read(cap + 1)
+    if not isinstance(data, bytes | bytearray):
+        raise InputError("the stream must be opened in binary mode")
+    if len(data) > cap:
+        raise LimitExceededError(f"input is larger than the limit of {cap} bytes")
     return bytes(data)
 
 
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The credential's issuer id (``issuer`` as a URL or as an object with ``id``)."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
+def read_file_bounded(path: str | os.PathLike[str], *, max_bytes: int, what: str = "file") -> bytes:
+    """The bytes of the file at ``path``, refusing (without reading on) more than ``max_bytes``.
+
+    Raises :class:`~mbo_vc.errors.InputError` (``malformed_document``) when it cannot be read and
+    :class:`~mbo_vc.errors.LimitExceededError` when it is too large.
+    """
+    try:
+        with open(path, "rb") as fh:
+            return read_bounded(fh, max_bytes=max_bytes)
+    except LimitExceededError:
+        raise LimitExceededError(f"{what} {path} is larger than {max_bytes} bytes") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {what} {path}: {exc.strerror or type(exc).__name__}"
+        ) from None
 
 
-def types_of(document: Mapping[str, Any]) -> list[str]:
-    """The document's ``type`` values (a single value counts as a one-element list)."""
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    return [t for t in types if isinstance(t, str)]
+def decode_utf8(data: bytes, what: str = "input") -> str:
+    """``data`` as UTF-8 text (a leading BOM dropped), or :class:`~mbo_vc.errors.InputError`."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not valid UTF-8 (byte {exc.start})") from None
+    return text[1:] if text.startswith("\ufeff") else text

@@ -17,23 +17,24 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.document import parse_json
+from mbo_vc.cli._io import (
+    add_context_argument,
+    add_network_arguments,
+    load_key,
+    loader_from_args,
+    parse_now,
+    read_document,
+    resolver_from_args,
+)
 from mbo_vc.errors import UsageError
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
 from mbo_vc.status.registry import StatusRegistry
+from mbo_vc.verification import verify
 
 __all__ = ["add_parser"]
 
 EXIT_OK, EXIT_FAIL = 0, 1
-
-
-def _read_doc(path: str) -> dict[str, Any]:
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_json(data)
 
 
 def _registry(args: argparse.Namespace, *, must_exist: bool = True) -> StatusRegistry:
@@ -88,7 +89,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
         if args.into:
             if args.count != 1:
                 raise UsageError("--into takes one credential (drop --count)")
-            _emit(reg.attach(_read_doc(args.into), list_ids), args.output)
+            _emit(reg.attach(read_document(args.into), list_ids), args.output)
             return EXIT_OK
         rows = []
         for _ in range(args.count):
@@ -108,7 +109,7 @@ def _cmd_change(args: argparse.Namespace) -> int:
         if args.credential:
             if args.list or args.index is not None:
                 raise UsageError("give a credential file or --list/--index, not both")
-            for info, entry in reg.entries_of(_read_doc(args.credential)):
+            for info, entry in reg.entries_of(read_document(args.credential)):
                 if info.purpose == purpose:
                     targets.append((info.list_id, entry.index))
             if not targets:
@@ -126,9 +127,7 @@ def _cmd_change(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from mbo_vc.keys import Ed25519Key
-
-    key = Ed25519Key.load(args.key)
+    key = load_key(args.key)
     valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
     with _registry(args) as reg:
         list_ids = args.list or [info.list_id for info in reg.lists()]
@@ -139,7 +138,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    doc = _read_doc(args.input)
+    doc = read_document(args.input)
     if args.db:
         with _registry(args) as reg:
             found = reg.entries_of(doc)
@@ -154,34 +153,37 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.status_dir:
         raise UsageError("give --status-dir DIR (verifier view) or --db DB (issuer view)")
-    from mbo_vc.timestamps import parse_timestamp
-
-    now = parse_timestamp(args.now, "--now") if args.now else None
-    checker = StatusChecker(DirectoryFetcher(args.status_dir), lenient_index=args.lenient_index)
-    results = checker.check(doc, now=now)
-    if not results:
-        raise UsageError(f"{args.input} has no credentialStatus")
-    bad = any(r.problem is not None or r.status is None for r in results)
+    loader = loader_from_args(args)
+    resolver = resolver_from_args(args)
+    checker = StatusChecker(
+        DirectoryFetcher(args.status_dir),
+        loader=loader,
+        resolver=resolver,
+        lenient_index=args.lenient_index,
+    )
+    # The entries are read as the credential's signature covers them: the same road as verify.
+    result = verify(doc, now=parse_now(args.now), loader=loader, resolver=resolver,
+                    status=checker)  # fmt: skip
+    if "status" not in result.checks:
+        raise UsageError(f"{args.input} has no credentialStatus (or could not be read: "
+                         f"{', '.join(result.codes) or 'ok'})")  # fmt: skip
+    outcomes = result.status
+    status_codes = [p.code for p in result.problems if p.code.startswith("status")
+                    or p.code in ("revoked", "suspended", "malformed_status_entry")]  # fmt: skip
+    bad = bool(status_codes) or not outcomes
     if args.json:
-        _emit(
-            [
-                {
-                    "where": r.where,
-                    "purpose": r.entry.purpose if r.entry else None,
-                    "status": r.status,
-                    "message": r.message,
-                    "problem": r.problem.to_json() if r.problem else None,
-                    "warning": r.warning.to_json() if r.warning else None,
-                }
-                for r in results
-            ]
-        )
+        _emit({"status": [o.to_json() for o in outcomes],
+               "problems": [p.to_json() for p in result.problems]})  # fmt: skip
     else:
-        for r in results:
-            issue = r.problem or r.warning
-            what = f"{issue.code}: {issue.message}" if issue else f"status {r.status}: ok"
-            purpose = f" ({r.entry.purpose})" if r.entry else ""
-            print(f"{r.where}{purpose}: {what}")
+        for o in outcomes:
+            print(f"{o.where}: {o.summary()}")
+        for p in result.problems:
+            if p.code in status_codes and not any(o.problem == p for o in outcomes):
+                print(f"{p.where or 'credentialStatus'}: {p.code}: {p.message}")
+        if not result.verified:
+            others = [c for c in result.codes if c not in status_codes]
+            if others:
+                print(f"(the credential itself does not verify: {', '.join(others)})")
     return EXIT_FAIL if bad else EXIT_OK
 
 
@@ -252,4 +254,6 @@ def add_parser(subparsers: Any) -> None:
         help="accept a JSON-number statusListIndex (the spec requires a string)",
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_context_argument(p)
+    add_network_arguments(p)
     p.set_defaults(func=_cmd_check)

@@ -11,51 +11,19 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from mbo_vc.demo.did_web import run_did_web_demo
+from mbo_vc.demo.examples import STATUS_BASE_URL, example_diploma
+from mbo_vc.demo.mbo import example_waardepapieren
+from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.did.key import did_key_document
 from mbo_vc.keys import Ed25519Key
+from mbo_vc.mbo.signers import issue, verify_waardepapier
+from mbo_vc.presentation import present
 from mbo_vc.signing import sign
-from mbo_vc.verify import verify
+from mbo_vc.status import DirectoryFetcher, StatusChecker, StatusRegistry
+from mbo_vc.verification import verify, verify_presentation
 
 __all__ = ["example_diploma", "run_demo"]
-
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
-OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-STATUS_BASE_URL = "https://roc-voorbeeld.example/status"
-
-
-def example_diploma(issuer_did: str, *, valid_from: str = "2026-07-01T00:00:00Z") -> dict[str, Any]:
-    """An unsigned OBv3 credential for a fictional mbo-diploma (Verzorgende-IG, niveau 3)."""
-    return {
-        "@context": [VC_V2, OB_V3],
-        "id": f"urn:uuid:{uuid.uuid4()}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "mbo-diploma Verzorgende-IG",
-        "issuer": {
-            "id": issuer_did,
-            "type": ["Profile"],
-            "name": "ROC Voorbeeld (bevoegd gezag)",
-        },
-        "validFrom": valid_from,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": "demo-student-0001",
-                    "identityType": "studentId",
-                    "hashed": False,
-                }
-            ],
-            "achievement": {
-                "id": "https://example.org/kwalificaties/25491",
-                "type": ["Achievement"],
-                "achievementType": "Diploma",
-                "name": "Verzorgende-IG (crebo 25491)",
-                "description": "mbo-diploma niveau 3, beroepsopleidende leerweg (BOL).",
-                "criteria": {"narrative": "Alle kerntaken en keuzedelen met goed gevolg afgelegd."},
-            },
-        },
-    }
 
 
 def _write(path: Path, doc: Any) -> Path:
@@ -70,13 +38,6 @@ def _step(title: str) -> None:
 
 def run_demo(out: Path) -> int:
     """Run the demo; returns 0 when every step behaved as expected, 1 otherwise."""
-    from mbo_vc.did.demo import run_did_web_demo
-    from mbo_vc.mbo.demo import example_waardepapieren
-    from mbo_vc.mbo.signers import issue, verify_waardepapier
-    from mbo_vc.presentation import present, verify_presentation, wallet_demo
-    from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
-    from mbo_vc.status.registry import StatusRegistry
-
     out.mkdir(parents=True, exist_ok=True)
     ok = True
 
@@ -149,14 +110,14 @@ def run_demo(out: Path) -> int:
 
     def check_vp() -> Any:
         status = StatusChecker(DirectoryFetcher(lists_dir))
-        return verify_presentation(vp, challenge=challenge, domain=domain,
-                                   credential_options={"status": status})  # fmt: skip
+        return verify_presentation(vp, challenge=challenge, domain=domain, status=status)
 
     pres = check_vp()
     good = sum(c.verified for c in pres.credentials)
     print(f"{vp_path.name}: verified={pres.verified} ({good}/{len(pres.credentials)} credentials)")
     ok &= pres.verified
-    replay = verify_presentation(vp, challenge="another-challenge", domain=domain)
+    replay = verify_presentation(vp, challenge="another-challenge", domain=domain,
+                                 check_status=False)  # fmt: skip
     print(f"replayed with another challenge: verified={replay.verified} {replay.codes[:1]}")
     ok &= not replay.verified and "challenge_mismatch" in replay.codes
 

@@ -1,0 +1,249 @@
+"""What every ``mbo-vc`` command shares: bounded input, output, the network switch, the
+resolver, loader and status options, and printing a verification result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mbo_vc.did import DidResolver
+from mbo_vc.did.documents import load_pinned_dir
+from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
+from mbo_vc.json_input import parse_json, read_bounded
+from mbo_vc.jsonld import DocumentLoader, default_loader
+from mbo_vc.keys import Ed25519Key
+from mbo_vc.result import PresentationResult, VerificationResult
+from mbo_vc.status import DirectoryFetcher, HttpFetcher, StatusChecker
+from mbo_vc.timestamps import parse_timestamp
+
+__all__ = [
+    "EXIT_NOT_VERIFIED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_context_argument",
+    "add_network_arguments",
+    "load_key",
+    "loader_from_args",
+    "parse_now",
+    "print_result",
+    "read_document",
+    "read_input",
+    "resolver_from_args",
+    "status_from_args",
+    "write_json",
+    "write_output",
+]
+
+EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
+
+
+def read_input(path: str) -> bytes:
+    """Read a file (or stdin for ``-``) without ever holding more than the size limit."""
+    try:
+        if path == "-":
+            return read_bounded(sys.stdin.buffer)
+        with open(path, "rb") as fh:
+            return read_bounded(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+
+
+def read_document(path: str) -> dict[str, Any]:
+    """A JSON document from ``path``; anything that is not one is a usage error (exit 2)."""
+    data = read_input(path)
+    try:
+        return parse_json(data)
+    except LimitExceededError:
+        raise
+    except InputError as exc:
+        raise UsageError(f"{path}: {exc.message}") from None
+
+
+def load_key(path: str) -> Ed25519Key:
+    """A key file (bounded read; a clear error, never its content)."""
+    return Ed25519Key.load(path)
+
+
+def write_output(text: str, out: str | None) -> None:
+    """Write ``text`` to the file ``out`` (stdout when None or ``-``)."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def write_json(doc: Any, out: str | None) -> None:
+    """Write ``doc`` as indented JSON to ``out`` (stdout when None or ``-``)."""
+    write_output(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", out)
+
+
+def add_context_argument(parser: argparse.ArgumentParser) -> None:
+    """``--context URL=FILE`` (repeatable): an extra JSON-LD context for this run."""
+    parser.add_argument("--context", action="append", metavar="URL=FILE",
+                        help="register an extra JSON-LD context for this run")  # fmt: skip
+
+
+def loader_from_args(args: argparse.Namespace) -> DocumentLoader:
+    """The loader for ``--context URL=FILE`` options (the default loader when there are none)."""
+    context_args = getattr(args, "context", None)
+    if not context_args:
+        return default_loader()
+    extra: dict[str, bytes] = {}
+    for item in context_args:
+        url, sep, file = item.partition("=")
+        if not sep or not url or not file:
+            raise UsageError(f"--context takes URL=FILE, got {item!r}")
+        extra[url] = read_input(file)
+    return DocumentLoader(extra=extra)
+
+
+def add_network_arguments(parser: argparse.ArgumentParser, *, status: bool = False) -> None:
+    """``--online`` (the one switch for all network use), ``--pinned-dir``, ``--ca-bundle``,
+    ``--timeout``, ``--allow-private``; with ``status``, also ``--status-dir``/``--no-status``."""
+    parser.add_argument(
+        "--online",
+        "--web",
+        dest="online",
+        action="store_true",
+        help="allow network use: did:web documents and status lists over HTTPS (with "
+        "timeouts, size limits and no private addresses)",
+    )
+    parser.add_argument("--pinned-dir", metavar="DIR", help="folder of pinned DID documents")
+    parser.add_argument("--ca-bundle", metavar="PEM", help="trust these CAs (with --online)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="network timeout (seconds)")
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let --online contact private/loopback addresses (testing only)",
+    )
+    if status:
+        parser.add_argument(
+            "--status-dir",
+            metavar="DIR",
+            help="check credentialStatus against the status lists in DIR",
+        )
+        parser.add_argument(
+            "--no-status",
+            action="store_true",
+            help="do not check credentialStatus (reported as a warning)",
+        )
+
+
+def _network_options(args: argparse.Namespace) -> dict[str, Any]:
+    if not getattr(args, "online", False):
+        if getattr(args, "ca_bundle", None) or getattr(args, "allow_private", False):
+            raise UsageError("--ca-bundle and --allow-private only apply with --online")
+        return {}
+    timeout = getattr(args, "timeout", 5.0)
+    if not timeout > 0:
+        raise UsageError("--timeout must be positive")
+    return {"ca_bundle": args.ca_bundle, "timeout": timeout, "allow_private": args.allow_private}
+
+
+def resolver_from_args(args: argparse.Namespace) -> DidResolver:
+    """The resolver the network options ask for (offline unless ``--online``)."""
+    pinned = getattr(args, "pinned_dir", None)
+    documents = load_pinned_dir(pinned) if pinned else None
+    options = _network_options(args)
+    if not options:
+        return DidResolver(documents=documents)
+    timeout = options["timeout"]
+    return DidResolver.with_web(
+        documents=documents,
+        ca_bundle=options["ca_bundle"],
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        total_timeout=2 * timeout,
+        allow_private=options["allow_private"],
+    )
+
+
+def status_from_args(
+    args: argparse.Namespace, loader: DocumentLoader, resolver: DidResolver
+) -> StatusChecker | None:
+    """The status checker ``--status-dir`` (a folder) or ``--online`` (HTTPS) ask for."""
+    if getattr(args, "no_status", False):
+        if getattr(args, "status_dir", None):
+            raise UsageError("--no-status and --status-dir do not go together")
+        return None
+    options = _network_options(args)
+    folder = getattr(args, "status_dir", None)
+    if folder:
+        return StatusChecker(DirectoryFetcher(folder), loader=loader, resolver=resolver)
+    if options:
+        fetcher = HttpFetcher(
+            timeout=options["timeout"],
+            ca_bundle=options["ca_bundle"],
+            allow_private=options["allow_private"],
+        )
+        return StatusChecker(fetcher, loader=loader, resolver=resolver)
+    return None
+
+
+def parse_now(value: str | None) -> str | None:
+    """Check ``--now`` (a usage error, exit 2, when it is not an ISO 8601 date with timezone)."""
+    if value is None:
+        return None
+    try:
+        parse_timestamp(value, "--now")
+    except InputError as exc:
+        raise UsageError(exc.message) from None
+    return value
+
+
+def _line(problem: Any) -> str:
+    where = f" [{problem.where}]" if problem.where else ""
+    return f"{problem.code}{where}: {problem.message}"
+
+
+def print_result(result: VerificationResult | PresentationResult, name: str, as_json: bool) -> None:
+    """Print a verification result: the verdict, checks, proofs, status, problems, warnings."""
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    lines: list[str] = []  # collected, then written once with any secret redacted
+    _print_lines(result, name, lines.append)
+    sys.stdout.write(redact("\n".join(lines)) + "\n")
+
+
+def _print_lines(result: VerificationResult | PresentationResult, name: str, out: Any) -> None:
+    """The human lines of :func:`print_result`, one ``out(line)`` each."""
+    out(f"{'verified' if result.verified else 'NOT verified'}: {name}")
+    if isinstance(result, PresentationResult):
+        out(f"  presentation ({result.format}) by holder {result.holder or '(not named)'}")
+        out(f"  checks: {', '.join(result.checks) or '-'}")
+        for proof in result.proofs:
+            out(f"  proof {proof.index}: {proof.cryptosuite or proof.type} by {proof.controller}")
+        for p in result.presentation_problems:
+            out(f"    {_line(p)}")
+        for p in result.warnings:
+            out(f"    warning {_line(p)}")
+        for c in result.credentials:
+            state = "verified" if c.verified else "NOT verified"
+            passed = ", ".join(k for k, ok in c.checks.items() if ok) or "-"
+            out(f"  credential {c.index} ({c.format}) from {c.issuer}: {state}; passed: {passed}")
+            for s in c.result.status:
+                out(f"    status: {s.summary()}")
+            for p in c.problems:
+                out(f"    {_line(p)}")
+            for p in c.result.warnings:
+                out(f"    warning {_line(p)}")
+        return
+    out(f"  format: {result.format}")
+    out(f"  checks: {', '.join(result.checks) or '-'}")
+    for proof in result.proofs:
+        purpose = f" ({proof.proof_purpose})" if proof.proof_purpose else ""
+        out(f"  proof {proof.index}: {proof.cryptosuite or proof.type} by "
+              f"{proof.controller}{purpose}")  # fmt: skip
+    for s in result.status:
+        out(f"  status: {s.summary()}")
+    for p in result.problems:
+        out(f"  {_line(p)}")
+    for p in result.warnings:
+        out(f"  warning {_line(p)}")

@@ -1,0 +1,131 @@
+"""RDF Dataset Canonicalization (RDFC-1.0, = URDNA2015) of expanded JSON-LD, within limits.
+
+The reference stack's options: ``base: null``, ``rdfDirection: i18n-datatype``. The N-degree
+hashing step has a work budget (poison graphs) and the dataset a quad limit. The expanded form is
+an argument, so a document expanded once (for the verified view) is not expanded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pyld import jsonld as _pyld
+from pyld import nquads as _nquads
+from pyld.canon import URDNA2015
+
+from mbo_vc.errors import CanonicalizationLimitError, MboVcError
+from mbo_vc.jsonld.loader import DocumentLoader, default_loader
+from mbo_vc.jsonld.safe_mode import ABSOLUTE_IRI, BLANK_NODE, expand, jsonld_failure, pyld_options
+from mbo_vc.limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["canonicalize_expanded", "canonicalize_rdfc", "escape_literal", "to_dataset"]
+
+# --- canonical N-Quads escaping ---------------------------------------------------------------
+# pyld 3.3 escapes only \ \t \n \r and " in literals and writes every other control character
+# raw, so a string with, say, a form feed canonicalises (and hashes) differently from
+# rdf-canonize and the RDFC-1.0 canonical N-Quads form: a signature made by one stack would not
+# verify on the other. The canonical form writes \b \t \n \f \r \" \\ as ECHAR and every other
+# character U+0000-U+001F and U+007F as an uppercase UCHAR (rdf-canonize 5, lib/NQuads.js).
+# pyld serialises every quad (for hashing and for the output) through
+# ``pyld.nquads.escape``, so that one function is replaced; a test checks that pyld's own version
+# is still the incomplete one, so that a pyld release that fixes it is noticed.
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_ESCAPE = {chr(c): _ECHAR.get(chr(c), f"\\u{c:04X}") for c in [*range(0x20), 0x7F]}
+_ESCAPE.update(_ECHAR)
+_TO_ESCAPE = str.maketrans(_ESCAPE)
+PYLD_ESCAPE = _nquads.escape
+"""pyld's own literal escaping (kept for the test that watches for an upstream fix)."""
+
+
+def escape_literal(value: str) -> str:
+    """A literal's lexical form as canonical N-Quads writes it."""
+    return value.translate(_TO_ESCAPE)
+
+
+if not str(_pyld.__version__).startswith("3.3."):  # pragma: no cover - version guard
+    raise ImportError(
+        "mbo_vc needs pyld 3.3.x (its N-Quads escaping is corrected here); "
+        f"found {_pyld.__version__}"
+    )
+_nquads.escape = escape_literal
+
+
+class _BoundedURDNA2015(URDNA2015):
+    """RDFC-1.0 (URDNA2015) with a work budget on the N-degree hashing step.
+
+    The poison-graph worst case of RDFC-1.0 is exponential in the N-degree step; like
+    rdf-canonize's ``maxWorkFactor`` we bound the number of N-degree hash calls.
+    """
+
+    def __init__(self, max_calls: int) -> None:
+        super().__init__()
+        self._budget = max_calls
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise CanonicalizationLimitError(
+                "RDF canonicalisation exceeded its work budget (possible poison graph)"
+            )
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+def to_dataset(expanded: list[dict[str, Any]], loader: DocumentLoader) -> dict[str, Any]:
+    """Convert expanded JSON-LD to pyld's RDF dataset form (as ``jsonld.toRDF`` does)."""
+    proc = _pyld.JsonLdProcessor()
+    issuer = _pyld.IdentifierIssuer("_:b")
+    options = pyld_options(loader)
+    options.update({"produceGeneralizedRdf": False, "rdfDirection": "i18n-datatype"})
+    node_map: dict[str, Any] = {"@default": {}}
+    try:
+        proc._create_node_map(expanded, node_map, "@default", issuer)
+        dataset: dict[str, Any] = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if (
+                graph_name == "@default"
+                or ABSOLUTE_IRI.match(graph_name)
+                or BLANK_NODE.match(graph_name)
+            ):
+                dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
+    except MboVcError:
+        raise
+    except Exception as exc:
+        raise jsonld_failure(exc) from None
+    return dataset
+
+
+def canonicalize_expanded(
+    expanded: list[dict[str, Any]],
+    loader: DocumentLoader | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> str:
+    """The RDFC-1.0 canonical N-Quads of an already expanded (and safe-mode checked) document."""
+    loader = loader or default_loader()
+    dataset = to_dataset(expanded, loader)
+    quads = sum(len(v) for v in dataset.values())
+    if quads > limits.max_quads:
+        raise CanonicalizationLimitError(
+            f"document produces {quads} RDF quads, more than the limit of {limits.max_quads}"
+        )
+    try:
+        result = _BoundedURDNA2015(limits.max_canonicalization_calls).main(
+            dataset, {"format": "application/n-quads"}
+        )
+    except MboVcError:
+        raise
+    except Exception as exc:
+        raise jsonld_failure(exc) from None
+    return str(result)
+
+
+def canonicalize_rdfc(
+    document: Mapping[str, Any],
+    loader: DocumentLoader | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of ``document`` (safe mode, offline loader)."""
+    loader = loader or default_loader()
+    return canonicalize_expanded(expand(document, loader), loader, limits=limits)
