@@ -163,8 +163,32 @@ class StatusOutcome:
         }
 
 
+class _Findings:
+    """What both result kinds record besides problems: warnings and the checks that ran."""
+
+    warnings: list[Problem]
+    checks: list[str]
+
+    @property
+    def verified(self) -> bool:
+        """True when every check passed."""
+        raise NotImplementedError
+
+    def warn(self, code: str, message: str, where: str = "") -> None:
+        """Record a finding that does not fail verification."""
+        self.warnings.append(Problem(code, message, where))
+
+    def check(self, name: str) -> None:
+        """Record that the check ``name`` ran."""
+        if name not in self.checks:
+            self.checks.append(name)
+
+    def __bool__(self) -> bool:
+        return self.verified
+
+
 @dataclass
-class VerificationResult:
+class VerificationResult(_Findings):
     """What ``mbo_vc.verify`` found: ``verified`` is True only when no check failed.
 
     ``document`` is the input as JSON (the payload for a JWT); ``view`` is the credential as its
@@ -196,18 +220,6 @@ class VerificationResult:
     def add(self, code: str, message: str, where: str = "") -> None:
         """Record a failed check."""
         self.problems.append(Problem(code, message, where))
-
-    def warn(self, code: str, message: str, where: str = "") -> None:
-        """Record a finding that does not fail verification."""
-        self.warnings.append(Problem(code, message, where))
-
-    def check(self, name: str) -> None:
-        """Record that the check ``name`` ran."""
-        if name not in self.checks:
-            self.checks.append(name)
-
-    def __bool__(self) -> bool:
-        return self.verified
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for ``mbo-vc verify --json``."""
@@ -328,7 +340,7 @@ def check_of(code: str) -> str:
 
 
 @dataclass
-class PresentationResult:
+class PresentationResult(_Findings):
     """What :func:`mbo_vc.verify_presentation` found: the holder proof and every credential."""
 
     format: str = "data-integrity"
@@ -371,18 +383,6 @@ class PresentationResult:
     def add(self, code: str, message: str, where: str = "") -> None:
         """Record a failed check on the presentation itself."""
         self.presentation_problems.append(Problem(code, message, where))
-
-    def warn(self, code: str, message: str, where: str = "") -> None:
-        """Record a finding on the presentation that does not fail verification."""
-        self.warnings.append(Problem(code, message, where))
-
-    def check(self, name: str) -> None:
-        """Record that the check ``name`` ran."""
-        if name not in self.checks:
-            self.checks.append(name)
-
-    def __bool__(self) -> bool:
-        return self.verified
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for ``mbo-vc verify --json``."""

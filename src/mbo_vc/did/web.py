@@ -91,8 +91,7 @@ class DidWebLocation:
     @property
     def url(self) -> str:
         """The HTTPS URL of the DID document."""
-        netloc = self.host if self.port == 443 else f"{self.host}:{self.port}"
-        return f"https://{netloc}{self.path}"
+        return HttpsTarget(self.host, self.port, self.path).url
 
 
 def parse_did_web(did: str) -> DidWebLocation:

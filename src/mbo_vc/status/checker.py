@@ -27,7 +27,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from mbo_vc import vocab
 from mbo_vc.errors import (
     MboVcError,
     NetworkError,
@@ -534,15 +533,7 @@ class StatusChecker:
 def _list_json(view: CredentialView) -> dict[str, Any]:
     """The members of a verified status list credential the codec reads, from its view."""
     doc: dict[str, Any] = {"id": view.id, "type": view.type_names, "issuer": view.issuer}
-    for name, iri in (
-        ("validFrom", vocab.VALID_FROM),
-        ("validUntil", vocab.VALID_UNTIL),
-        ("issuanceDate", vocab.ISSUANCE_DATE),
-        ("expirationDate", vocab.EXPIRATION_DATE),
-    ):
-        dates = view.dates(iri)
-        if dates:
-            doc[name] = dates[0] if len(dates) == 1 else dates
+    doc.update(view.date_members())
     subjects = view.subject_json()
     doc["credentialSubject"] = subjects[0] if len(subjects) == 1 else subjects
     return doc

@@ -160,9 +160,10 @@ class CredentialView(_DocumentView):
         """The subjects as JSON objects with the member names of ``terms`` (for status lists)."""
         return [project(s, terms) for s in self.subjects]
 
-    def summary(self) -> dict[str, Any]:
-        """The checked members, for reports and ``--json``."""
-        out: dict[str, Any] = {"id": self.id, "type": self.type_names, "issuer": self.issuer}
+    def date_members(self) -> dict[str, Any]:
+        """The validity dates the credential has, by their VC member names (one value as
+        itself, several as a list)."""
+        out: dict[str, Any] = {}
         for name, iri in (
             ("validFrom", vocab.VALID_FROM),
             ("validUntil", vocab.VALID_UNTIL),
@@ -172,8 +173,17 @@ class CredentialView(_DocumentView):
             found = self.dates(iri)
             if found:
                 out[name] = found[0] if len(found) == 1 else found
-        out["credentialSubject"] = self.subject_ids
         return out
+
+    def summary(self) -> dict[str, Any]:
+        """The checked members, for reports and ``--json``."""
+        return {
+            "id": self.id,
+            "type": self.type_names,
+            "issuer": self.issuer,
+            **self.date_members(),
+            "credentialSubject": self.subject_ids,
+        }
 
 
 class PresentationView(_DocumentView):
