@@ -182,3 +182,25 @@ def test_known_divergence_on_proof_chains(vector_loader) -> None:
     assert [r.signature_valid for r in ours] == [True, True, True, True]
     _code, out = run_js("verify.mjs", "--proof-only", payload=signed)
     assert [r["verified"] for r in out["results"]] == [True, True, False, False], out
+
+
+def test_vc11_credential_gets_the_same_data_integrity_context_as_the_js_stack() -> None:
+    """A VC 1.1 credential needs the Data Integrity context for its proof: both stacks append
+    data-integrity/v2, so the signed documents (and proofValues) are identical."""
+    key = Ed25519Key.from_seed(bytes.fromhex(SEED))
+    doc = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", {"ex": "https://example.org/v#"}],
+        "id": "urn:uuid:6f5d8f5e-0000-4000-8000-000000000011",
+        "type": ["VerifiableCredential"],
+        "issuer": key.did,
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:student", "ex:name": "Sam"},
+    }
+    code, js_signed = run_js("sign.mjs", "--seed", SEED, "--created", CREATED, payload=doc)
+    assert code == 0, js_signed
+    ours = sign(doc, key, created=CREATED)
+    assert ours["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
+    assert ours == js_signed
+    assert verify(js_signed, now=CREATED).verified
+    code, out = run_js("verify.mjs", payload=ours)
+    assert code == 0 and out["verified"] is True, out

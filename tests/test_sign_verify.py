@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from mbo_vc import Ed25519Key, Limits, sign, verify
-from mbo_vc.errors import MboVcError
+from mbo_vc.errors import InvalidDateError, MboVcError
+from mbo_vc.jsonld import default_loader
+from mbo_vc.proofs import Canonicalizer, create_proof, suite_named
 from tests.fixtures import example_diploma
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
@@ -88,7 +90,12 @@ def test_every_one_character_change_fails(suite: str) -> None:
             result = verify(tampered, now=NOW)
             assert not result.verified, (path, changed)
             if path[0] not in ("proof", "@context", "type", "issuer"):
-                assert result.codes[0] in {"invalid_signature", "relative_iri", "dropped_term"}, (
+                assert result.codes[0] in {
+                    "invalid_signature",
+                    "relative_iri",
+                    "dropped_term",
+                    "invalid_date",
+                }, (
                     path,
                     result.codes,
                 )
@@ -146,11 +153,14 @@ def test_validity_period_against_callers_clock() -> None:
     assert verify(signed, now="2030-01-01T00:00:01Z").codes == ["expired"]
 
 
-def test_invalid_date_is_reported() -> None:
+def test_invalid_date_is_refused_on_signing_and_reported_on_verifying() -> None:
     cred = example_diploma(ISSUER.did, valid_from="1 juli 2026")
-    # validFrom is typed xsd:dateTime; the RDF accepts the literal, our check does not
-    signed = sign(cred, ISSUER)
-    assert "invalid_date" in verify(signed, now=NOW).codes
+    # validFrom is typed xsd:dateTime; the RDF accepts the literal, the data model does not
+    with pytest.raises(InvalidDateError, match=r"§4\.9"):
+        sign(cred, ISSUER)
+    signed = create_proof(cred, ISSUER, suite_named("eddsa-rdfc-2022"),
+                          canon=Canonicalizer(default_loader()))  # fmt: skip
+    assert verify(signed, now=NOW).codes == ["invalid_date"]
 
 
 def test_proof_purpose_challenge_domain_and_expiry() -> None:

@@ -63,10 +63,29 @@ CODES: dict[str, str] = {
     "network_http_error": "the host answered with an HTTP error status or malformed response",
     "network_tls_error": "the TLS handshake failed (e.g. the certificate does not verify)",
     "network_unreachable": "the host could not be reached",
-    # structure (VC Data Model)
-    "not_a_credential": "the document is not a verifiable credential",
+    # structure (VC Data Model 2.0 §4, VC 1.1; mbo_vc.data_model.rules)
+    "data_model_violation": "the document breaks a rule of the VC Data Model",
+    "invalid_context": "the first @context is not credentials/v2 (or v1 for VC 1.1)",
+    "not_a_credential": "the document is not a verifiable credential (type, or a presentation)",
     "not_a_presentation": "the document is not a verifiable presentation",
+    "invalid_id": "an id is present but is not a single URL",
     "missing_issuer": "the credential has no (single, absolute) issuer",
+    "missing_subject": "the credential has no credentialSubject, or one that makes no claim",
+    "missing_issuance_date": "a VC 1.1 credential has no issuanceDate",
+    "invalid_validity_period": "validFrom is later than validUntil",
+    "missing_object_type": "a credentialStatus, termsOfUse, evidence, refreshService, "
+    "credentialSchema or proof object has no type",
+    "missing_object_id": "a credentialSchema (or relatedResource) object has no URL id",
+    "invalid_related_resource": "a relatedResource entry is not an object with a unique URL id "
+    "and a digestSRI or digestMultibase",
+    "related_resource_digest_mismatch": "a relatedResource digest does not match the resource "
+    "mbo_vc holds for that URL",
+    "related_resource_not_checked": "(warning) a relatedResource digest could not be checked "
+    "(mbo_vc does not hold the served bytes of that resource)",
+    "invalid_holder": "the presentation's holder is not a single URL (or object with id)",
+    "schema_invalid": "the credential does not validate against the JSON Schema it names",
+    "schema_not_checked": "(warning) the credential names a credentialSchema mbo_vc does not "
+    "ship (it is never fetched)",
     "missing_holder": "the presentation names no holder, and the verifier's policy requires one",
     "hidden_credential": "the presentation's signed data holds credentials its JSON does not show",
     "invalid_envelope": "an enveloped credential is not a data: URL of a supported media type",
@@ -129,6 +148,8 @@ WARNING_CODES = frozenset(
         "duplicate_proof",
         "status_not_checked",
         "status_policy_relaxed",
+        "related_resource_not_checked",
+        "schema_not_checked",
     }
 )
 """Codes that appear as warnings only: they never make a result not verified."""
@@ -242,16 +263,95 @@ class LimitExceededError(InputError):
     code = "limit_exceeded"
 
 
-class NotACredentialError(InputError):
-    """The document is not a verifiable credential (type, first context …)."""
+class DataModelError(InputError):
+    """The document breaks a rule of the VC Data Model (each rule is a subclass with its code;
+    the message names the member, the rule and the spec section)."""
+
+    code = "data_model_violation"
+
+
+class InvalidContextError(DataModelError):
+    """The first ``@context`` entry is not credentials/v2 (or v1 for a VC 1.1 document)."""
+
+    code = "invalid_context"
+
+
+class NotACredentialError(DataModelError):
+    """The document is not a verifiable credential (``type`` lacks VerifiableCredential)."""
 
     code = "not_a_credential"
 
 
-class NotAPresentationError(InputError):
+class NotAPresentationError(DataModelError):
     """The document is not a verifiable presentation."""
 
     code = "not_a_presentation"
+
+
+class InvalidIdError(DataModelError):
+    """An ``id`` is present but is not a single URL."""
+
+    code = "invalid_id"
+
+
+class MissingIssuerError(DataModelError):
+    """The credential has no issuer, several, or one that is not a URL."""
+
+    code = "missing_issuer"
+
+
+class MissingSubjectError(DataModelError):
+    """The credential has no ``credentialSubject``, or one without any claim."""
+
+    code = "missing_subject"
+
+
+class MissingIssuanceDateError(DataModelError):
+    """A VC 1.1 credential has no ``issuanceDate``."""
+
+    code = "missing_issuance_date"
+
+
+class ValidityPeriodError(DataModelError):
+    """``validFrom`` is later than ``validUntil``."""
+
+    code = "invalid_validity_period"
+
+
+class MissingObjectTypeError(DataModelError):
+    """An object the data model requires to be typed has no ``type``."""
+
+    code = "missing_object_type"
+
+
+class MissingObjectIdError(DataModelError):
+    """An object the data model requires to have a URL ``id`` has none."""
+
+    code = "missing_object_id"
+
+
+class RelatedResourceError(DataModelError):
+    """A ``relatedResource`` entry is malformed (no object, no id, duplicate id, no digest)."""
+
+    code = "invalid_related_resource"
+
+
+class RelatedResourceDigestError(DataModelError):
+    """A ``relatedResource`` digest does not match the resource's bytes mbo_vc holds."""
+
+    code = "related_resource_digest_mismatch"
+
+
+class InvalidHolderError(DataModelError):
+    """The presentation's ``holder`` is not a single URL (or an object with one)."""
+
+    code = "invalid_holder"
+
+
+class SchemaInvalidError(InputError):
+    """The credential does not validate against the JSON Schema its credentialSchema names."""
+
+    code = "schema_invalid"
 
 
 class EnvelopeError(InputError):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from mbo_vc.errors import CODES, redact, redact_json
 
 if TYPE_CHECKING:
-    from mbo_vc.verification.view import CredentialView, PresentationView
+    from mbo_vc.data_model.view import CredentialView, PresentationView
 
 __all__ = [
     "PROBLEM_CODES",

@@ -6,11 +6,20 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from mbo_vc import vocab
+from mbo_vc.data_model import (
+    CredentialView,
+    PresentationView,
+    json_violations,
+    raise_first,
+    violations_of,
+)
+from mbo_vc.errors import InputError
 from mbo_vc.json_input import check_structure
 from mbo_vc.jsonld import DocumentLoader, default_loader
 from mbo_vc.keys import Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.proofs import Canonicalizer, create_proof, suite_named, suites
+from mbo_vc.proofs import Canonicalizer, Cryptosuite, create_proof, suite_named, suites
 
 __all__ = ["sign", "signing_suites"]
 
@@ -38,16 +47,29 @@ def sign(
     """Return a copy of ``document`` secured with one more Data Integrity proof by ``key``.
 
     ``created`` defaults to now (UTC, seconds precision, ``Z``). A document that already has
-    proofs gets a proof set; pass ``previous_proof`` (proof ids) to make a proof chain. Documents
+    proofs gets a proof set; pass ``previous_proof`` (proof ids) to make a proof chain.
+
+    Only what the VC Data Model allows is signed: a credential or presentation that breaks one
+    of its rules is refused with the rule's typed error (:class:`~mbo_vc.errors.DataModelError`
+    subclasses, the same codes verification reports; see docs/verification.md), and documents
     that JSON-LD would silently change are refused (:class:`~mbo_vc.errors.SafeModeError`).
+    A VC 1.1 document (first context credentials/v1) without the Data Integrity v2 context gets
+    it appended for a ``DataIntegrityProof``, as the reference stack does; a VC 2.0 document is
+    signed as it is.
     """
     suite = suite_named(cryptosuite)
+    if not isinstance(document, Mapping):
+        raise InputError("the document to sign must be a JSON object")
     check_structure(document, limits=limits)
+    loader = loader or default_loader()
+    canon = Canonicalizer(loader, limits)
+    document = with_suite_context(document, suite)
+    check_data_model(document, canon)
     return create_proof(
         document,
         key,
         suite,
-        canon=Canonicalizer(loader or default_loader(), limits),
+        canon=canon,
         proof_purpose=proof_purpose,
         created=created,
         expires=expires,
@@ -56,3 +78,31 @@ def sign(
         proof_id=proof_id,
         previous_proof=previous_proof,
     )
+
+
+def with_suite_context(document: Mapping[str, Any], suite: Cryptosuite) -> Mapping[str, Any]:
+    """``document`` with the Data Integrity v2 context appended when a ``DataIntegrityProof``
+    needs it: the document names neither that context nor credentials/v2 (a VC 1.1 document).
+    Like Digital Bazaar's ``ensureSuiteContext``."""
+    if suite.proof_type != "DataIntegrityProof":
+        return document
+    ctx = document.get("@context")
+    contexts = ctx if isinstance(ctx, list) else [ctx]
+    if vocab.DATA_INTEGRITY_V2 in contexts or vocab.VC_V2 in contexts or ctx is None:
+        return document
+    return {**document, "@context": [*contexts, vocab.DATA_INTEGRITY_V2]}
+
+
+def check_data_model(document: Mapping[str, Any], canon: Canonicalizer) -> None:
+    """Refuse a credential or presentation that breaks a VC Data Model rule (the first one)."""
+    raise_first(json_violations(document))
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    nodes = canon.nodes(unsecured)
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    view: CredentialView | PresentationView = (
+        PresentationView(nodes, document)
+        if "VerifiablePresentation" in types
+        else CredentialView(nodes, document)
+    )
+    raise_first(violations_of(view, document, loader=canon.loader))

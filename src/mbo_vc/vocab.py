@@ -1,6 +1,6 @@
 """The IRIs that the pinned W3C contexts give the members mbo_vc checks.
 
-Verification reads these IRIs from the signed RDF (see :mod:`mbo_vc.verification.view`), never a
+Verification reads these IRIs from the signed RDF (see :mod:`mbo_vc.data_model.view`), never a
 JSON member name, so no context a document brings can hide or rename them. The values are those
 of ``https://www.w3.org/ns/credentials/v2``, ``…/2018/credentials/v1``, the Data Integrity and
 Ed25519Signature2020 contexts and the status list contexts (a test expands each bundled context
@@ -49,6 +49,13 @@ VALID_UNTIL = CRED + "validUntil"
 ISSUANCE_DATE = CRED + "issuanceDate"
 EXPIRATION_DATE = CRED + "expirationDate"
 PROOF = SEC + "proof"
+TERMS_OF_USE = CRED + "termsOfUse"
+EVIDENCE = CRED + "evidence"
+REFRESH_SERVICE = CRED + "refreshService"
+CREDENTIAL_SCHEMA = CRED + "credentialSchema"
+RELATED_RESOURCE = CRED + "relatedResource"
+DIGEST_SRI = CRED + "digestSRI"
+DIGEST_MULTIBASE = SEC + "digestMultibase"
 
 # proofs
 DATA_INTEGRITY_PROOF = SEC + "DataIntegrityProof"

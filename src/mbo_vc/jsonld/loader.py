@@ -54,6 +54,8 @@ class PinnedContext:
     file: str
     sha256: str
     source: str
+    served: bool = False
+    """True when the file holds exactly the bytes the URL serves (``served_sha256``)."""
 
 
 def _read_manifest(folder: Path) -> dict[str, PinnedContext]:
@@ -61,7 +63,13 @@ def _read_manifest(folder: Path) -> dict[str, PinnedContext]:
         raw = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
         entries = raw["contexts"]
         return {
-            e["url"]: PinnedContext(e["url"], e["file"], e["sha256"], e.get("source", ""))
+            e["url"]: PinnedContext(
+                e["url"],
+                e["file"],
+                e["sha256"],
+                e.get("source", ""),
+                e.get("served_sha256") == e["sha256"],
+            )
             for e in entries
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -143,10 +151,13 @@ class DocumentLoader:
         self._pins: dict[str, PinnedContext] = _read_manifest(self._folder) if self._folder else {}
         self._docs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
+        self._extra_bytes: dict[str, bytes] = {}
         for url, doc in (extra or {}).items():
             if url in self._pins:
                 raise UsageError(f"context {url} is bundled and pinned; it cannot be replaced")
             self._docs[url] = _as_context_document(url, doc)
+            if isinstance(doc, str | bytes):
+                self._extra_bytes[url] = doc.encode("utf-8") if isinstance(doc, str) else doc
         self._extra_urls = frozenset(self._docs)
         # pyld's processed-context cache, private to this loader so that a context registered
         # here can never leak into another loader's processing.
@@ -164,6 +175,20 @@ class DocumentLoader:
     def pinned(self) -> Iterator[PinnedContext]:
         """Iterate over the bundled contexts' pins (URL, file, sha256, provenance)."""
         return iter(self._pins.values())
+
+    def served_bytes(self, url: str) -> bytes | None:
+        """The bytes ``url`` serves, when this loader holds exactly those (a bundled context
+        whose file is the served file, checked against its sha256, or a context registered as
+        text); None otherwise. Used to check ``relatedResource`` digests offline."""
+        if url in self._extra_bytes:
+            return self._extra_bytes[url]
+        pin = self._pins.get(url)
+        if pin is None or not pin.served or self._folder is None:
+            return None
+        data = (self._folder / pin.file).read_bytes()
+        if hashlib.sha256(data).hexdigest() != pin.sha256:
+            raise ContextIntegrityError(f"bundled context {url} does not match its pinned sha256")
+        return data
 
     def load(self, url: str) -> dict[str, Any]:
         """Return a fresh copy of the context document for ``url``."""

@@ -2,14 +2,15 @@
 
 - :mod:`~mbo_vc.verification.pipeline`: the road (load → detect → secure → verified view →
   structure → authorization → validity → status → policy → result);
-- :mod:`~mbo_vc.verification.view`: the verified view every check reads;
+- :mod:`~mbo_vc.data_model.view`: the verified view every check reads;
 - :mod:`~mbo_vc.verification.data_integrity` and :mod:`~mbo_vc.verification.jwt`: the securing
   steps (Data Integrity proofs, JWS);
-- :mod:`~mbo_vc.verification.datamodel`: the structure rules;
+- :mod:`mbo_vc.data_model`: the verified view and the data model rules (shared with signing);
 - :mod:`~mbo_vc.verification.status`: the status step and the interface checkers implement;
 - :mod:`~mbo_vc.verification.policy`: what a verifier accepts.
 """
 
+from mbo_vc.data_model.view import CredentialView, PresentationView
 from mbo_vc.result import (
     CredentialReport,
     PresentationResult,
@@ -28,7 +29,6 @@ from mbo_vc.verification.pipeline import (
 )
 from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy
 from mbo_vc.verification.status import StatusCheck
-from mbo_vc.verification.view import CredentialView, PresentationView
 
 __all__ = [
     "MAX_CREDENTIALS",

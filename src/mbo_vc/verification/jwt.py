@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mbo_vc import vocab
+from mbo_vc.data_model.view import CredentialView
 from mbo_vc.did import DidResolver, ResolvedMethod
 from mbo_vc.errors import DidError, JoseError, JwtAlgorithmError, JwtKidError, MboVcError
 from mbo_vc.jws import (
@@ -30,7 +31,6 @@ from mbo_vc.jws import (
 from mbo_vc.keys import public_jwk_of
 from mbo_vc.limits import Limits
 from mbo_vc.result import Problem, ProofResult
-from mbo_vc.verification.view import CredentialView
 
 __all__ = [
     "DecodedJwt",

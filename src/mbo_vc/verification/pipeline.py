@@ -5,7 +5,7 @@ bounded strict JSON load → format detection (Data Integrity credential or pres
 Data Integrity core, or the JWS) → *verified view* (what the signature covers) → structure →
 issuer / holder authorization → validity period → status (an injected checker) → policy →
 one typed result. Every check after the securing step reads the verified view
-(:mod:`mbo_vc.verification.view`); no check exists in two places. Nothing here raises for bad
+(:mod:`mbo_vc.data_model.view`); no check exists in two places. Nothing here raises for bad
 input: the result says which check failed and why.
 """
 
@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from mbo_vc import vocab
+from mbo_vc.data_model import json_violations, violations_of
+from mbo_vc.data_model.view import CredentialView, PresentationView
 from mbo_vc.did import DidResolver, default_resolver
 from mbo_vc.errors import (
     EnvelopeError,
@@ -42,11 +44,10 @@ from mbo_vc.result import (
     VerificationResult,
 )
 from mbo_vc.timestamps import parse_timestamp
-from mbo_vc.verification import data_integrity, datamodel
+from mbo_vc.verification import data_integrity
 from mbo_vc.verification import jwt as jwt_step
 from mbo_vc.verification.policy import VerifierPolicy, apply_policy, has_required_type
 from mbo_vc.verification.status import StatusCheck, check_status
-from mbo_vc.verification.view import CredentialView, PresentationView
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -296,16 +297,42 @@ def _open_envelope(doc: Mapping[str, Any], run: _Run, type_iri: str) -> tuple[st
 
 def _di_credential(doc: dict[str, Any], result: VerificationResult, run: _Run) -> None:
     result.document = doc
+    _json_rules(doc, result)
     proofs, nodes = data_integrity.secure(doc, run.canon(), run.proof_check(), run.limits)
     view = CredentialView(nodes, doc)
     result.view = view
-    datamodel.check_credential(view, result)
+    _structure(view, doc, result, run)
     if not proofs:
         result.add("no_proof", "the credential has no proof", "proof")
     else:
         _take_proofs(result, proofs)
         _authorize(result, view.issuer, run.purpose, "issuer")
     _after_securing(view, result, run)
+
+
+def _json_rules(
+    raw: Mapping[str, Any],
+    result: VerificationResult | PresentationResult,
+    *,
+    allow_v1: bool = True,
+) -> None:
+    """The data model rules read from the JSON, before JSON-LD processing."""
+    for v in json_violations(raw, allow_v1=allow_v1):
+        result.add(v.code, v.message, v.where)
+
+
+def _structure(
+    view: CredentialView | PresentationView,
+    raw: Mapping[str, Any],
+    result: VerificationResult | PresentationResult,
+    run: _Run,
+    *,
+    allow_v1: bool = True,
+) -> None:
+    """The data model's rules (mbo_vc.data_model.rules), as problems and warnings."""
+    for v in violations_of(view, raw, allow_v1=allow_v1, loader=run.loader):
+        (result.warn if v.warning else result.add)(v.code, v.message, v.where)
+    result.check("structure")
 
 
 def _take_proofs(
@@ -356,18 +383,16 @@ _VALIDITY = (
 def _check_validity(
     view: CredentialView, result: VerificationResult, clock: datetime, skew: timedelta
 ) -> None:
-    """validFrom/validUntil (VC 2.0) and issuanceDate/expirationDate (VC 1.1), as signed."""
+    """validFrom/validUntil (VC 2.0) and issuanceDate/expirationDate (VC 1.1), as signed,
+    against the clock (a date that is not one dateTimeStamp is the structure step's
+    ``invalid_date``)."""
     for iri, name, starts in _VALIDITY:
         values = view.dates(iri)
-        if not values:
-            continue
         if len(values) != 1 or values[0] is None:
-            result.add("invalid_date", f"{name} must be one XML Schema dateTimeStamp", name)
             continue
         try:
             when = parse_timestamp(values[0], name)
-        except MboVcError as exc:
-            result.add(exc.code, exc.message, name)
+        except MboVcError:
             continue
         if starts and when > clock + skew:
             result.add("not_yet_valid", f"{name} {values[0]} is after {clock.isoformat()}", name)
@@ -388,10 +413,11 @@ def _jwt_credential(token: str, result: VerificationResult, run: _Run) -> None:
     result.format = jwt.format
     result.document = jwt.document
     result.check("jose_header")
+    _json_rules(jwt.document, result, allow_v1=jwt.legacy)
     nodes = run.canon().nodes(_jwt_view_document(jwt.document, presentation=False))
     view = CredentialView(nodes, jwt.document)
     result.view = view
-    datamodel.check_credential(view, result, allow_v1=jwt.legacy)
+    _structure(view, jwt.document, result, run, allow_v1=jwt.legacy)
     result.problems.extend(jwt_step.claim_problems(jwt, view.issuer, view.id))
     proof = jwt_step.verify_jws(jwt, view.issuer, run.resolver, "assertionMethod")
     _take_proofs(result, [proof])
@@ -463,6 +489,7 @@ def verify_presentation(
 
 def _di_presentation(vp: dict[str, Any], result: PresentationResult, run: _Run) -> None:
     result.document = vp
+    _json_rules(vp, result)
     try:
         proofs, nodes = data_integrity.secure(vp, run.canon(), run.proof_check(), run.limits)
     except MboVcError as exc:
@@ -472,7 +499,7 @@ def _di_presentation(vp: dict[str, Any], result: PresentationResult, run: _Run) 
         return
     view = PresentationView(nodes, vp)
     result.view, result.holder = view, view.holder
-    datamodel.check_presentation(view, result)
+    _structure(view, vp, result, run)
     if not proofs:
         result.add("no_proof", "the presentation has no holder proof", "proof")
     else:
@@ -502,10 +529,11 @@ def _jwt_presentation(
     result.format = jwt.format
     result.document = jwt.document
     result.check("jose_header")
+    _json_rules(jwt.document, result, allow_v1=jwt.legacy)
     nodes = run.canon().nodes(_jwt_view_document(jwt.document, presentation=True))
     view = PresentationView(nodes, jwt.document)
     result.view, result.holder = view, view.holder
-    datamodel.check_presentation(view, result, allow_v1=jwt.legacy)
+    _structure(view, jwt.document, result, run, allow_v1=jwt.legacy)
     iss = jwt.payload.get("iss")
     controller = view.holder or (iss if isinstance(iss, str) and not jwt.legacy else None)
     for p in jwt_step.claim_problems(jwt, view.holder, view.id):

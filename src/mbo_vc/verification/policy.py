@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from mbo_vc import vocab
+from mbo_vc.data_model.view import CredentialView
 from mbo_vc.errors import MboVcError, UsageError
 from mbo_vc.jsonld import DocumentLoader, default_loader, expand
 from mbo_vc.jws import DEFAULT_JWT_ALGORITHMS
 from mbo_vc.result import ProofResult, VerificationResult
 from mbo_vc.timestamps import parse_timestamp
-from mbo_vc.verification.view import CredentialView
 
 __all__ = [
     "DEFAULT_JWT_ALGORITHMS",

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from mbo_vc.data_model.view import CredentialView
 from mbo_vc.errors import MboVcError
 from mbo_vc.result import StatusOutcome, VerificationResult
-from mbo_vc.verification.view import CredentialView
 
 __all__ = ["StatusCheck", "check_status"]
 
