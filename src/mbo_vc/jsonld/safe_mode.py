@@ -14,9 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver
-
 from mbo_vc.errors import (
     InvalidValueError,
     JsonLdError,
@@ -26,6 +23,7 @@ from mbo_vc.errors import (
     RelativeIriError,
     SafeModeError,
 )
+from mbo_vc.jsonld.fastpath import FastContextResolver, FastProcessor
 from mbo_vc.jsonld.loader import DocumentLoader, default_loader
 
 __all__ = ["ABSOLUTE_IRI", "BLANK_NODE", "expand", "jsonld_failure", "pyld_options"]
@@ -35,7 +33,7 @@ BLANK_NODE = re.compile(r"^_:[^\x00-\x20\x7f<>\"{}|\\^`]+$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
-class _SafeProcessor(_pyld.JsonLdProcessor):
+class _SafeProcessor(FastProcessor):
     """pyld's processor, recording every property that expansion drops."""
 
     def __init__(self) -> None:
@@ -78,7 +76,7 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
     """pyld's options as the reference stack uses them: offline loader, ``base: null``."""
     return {
         "documentLoader": loader,
-        "contextResolver": ContextResolver(loader.context_cache, loader),
+        "contextResolver": FastContextResolver(loader.context_cache, loader),
         "base": None,
         "processingMode": "json-ld-1.1",
         "extractAllScripts": False,

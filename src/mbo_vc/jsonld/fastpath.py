@@ -1,0 +1,113 @@
+"""Two narrow speed fixes to pyld 3.3's context processing; output is unchanged.
+
+1. **Type-scoped contexts were never cached.** pyld caches a processed context under the
+   ``_uuid`` of the active context it was processed on. A type-scoped context does not propagate,
+   so pyld first clones the active context (to remember ``previousContext``), and the clone gets a
+   fresh ``uuid.uuid1()`` on every use: the cache never hits, and the whole scoped context (the
+   VerifiableCredential, DataIntegrityProof, OBv3 class contexts …) is processed again for every
+   node of every document. Here the clone gets a key derived from its parent's (the clone is a
+   pure function of the parent, so equal keys mean equal contexts).
+2. **Inline contexts were re-hashed on every use.** pyld keys an inline context by its JCS text,
+   recomputed at each resolution. Here the key is remembered per context object (the scoped
+   contexts inside processed contexts are the same frozen objects every time).
+
+Both are off when :data:`ENABLED` is False; a test compares the canonical N-Quads of the whole
+test corpus with and without them. The same problems are worth reporting upstream (pyld:
+``_process_context`` with ``propagate=False``; ``ContextResolver.resolve`` for dict contexts).
+The classes check pyld's version on import.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from c14n.Canonicalize import canonicalize
+from frozendict import frozendict
+from pyld import jsonld as _pyld
+from pyld.context_resolver import ContextResolver
+from pyld.resolved_context import ResolvedContext
+
+__all__ = ["ENABLED", "FastContextResolver", "FastProcessor"]
+
+if not str(_pyld.__version__).startswith("3.3."):  # pragma: no cover - version guard
+    raise ImportError(
+        "mbo_vc's context-cache fixes are written for pyld 3.3.x; "
+        f"found {_pyld.__version__}: re-check mbo_vc/jsonld/fastpath.py"
+    )
+
+ENABLED = True
+"""Switch both fixes off (for the equivalence test)."""
+
+_NON_PROPAGATING = "/non-propagating"
+
+
+class FastProcessor(_pyld.JsonLdProcessor):
+    """pyld's processor whose non-propagating clones have stable cache keys."""
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        if ENABLED and not propagate and not active_ctx.get("previousContext"):
+            first = local_ctx[0] if isinstance(local_ctx, list) and local_ctx else local_ctx
+            # (a context with its own @propagate decides for itself: leave it to pyld)
+            if not (isinstance(first, dict | frozendict) and "@propagate" in first):
+                if "_uuid" not in active_ctx:
+                    active_ctx["_uuid"] = str(uuid.uuid1())
+                clone = self._clone_active_context(active_ctx)
+                clone["previousContext"] = active_ctx
+                clone["_uuid"] = str(active_ctx["_uuid"]) + _NON_PROPAGATING
+                active_ctx = clone
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+
+class FastContextResolver(ContextResolver):
+    """pyld's context resolver, remembering the cache key of each inline context object."""
+
+    _keys: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+    _lock = threading.Lock()
+    _max_keys = 4096
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
+        """As pyld's, with a fast path for a context that is one inline object."""
+        if not ENABLED:
+            return super().resolve(active_ctx, context, base, cycles)
+        ctx = context
+        if isinstance(ctx, dict | frozendict) and "@context" in ctx:
+            ctx = ctx["@context"]
+        if isinstance(ctx, list) and len(ctx) == 1:
+            ctx = ctx[0]
+        if not isinstance(ctx, dict | frozendict):
+            return super().resolve(active_ctx, context, base, cycles)
+        key = self._key(ctx)
+        resolved = self._get(key)
+        if not resolved:
+            resolved = ResolvedContext(ctx)
+            self._cache_resolved_context(key, resolved, "static")
+        return [resolved]
+
+    @classmethod
+    def _key(cls, ctx: Any) -> str:
+        with cls._lock:
+            hit = cls._keys.get(id(ctx))
+            if hit is not None and hit[0] is ctx:
+                cls._keys.move_to_end(id(ctx))
+                return hit[1]
+        key = canonicalize(dict(ctx)).decode("utf-8")
+        if isinstance(ctx, frozendict):  # only immutable contexts can be remembered by identity
+            with cls._lock:
+                cls._keys[id(ctx)] = (ctx, key)  # (holding ctx keeps its id from being reused)
+                while len(cls._keys) > cls._max_keys:
+                    cls._keys.popitem(last=False)
+        return key

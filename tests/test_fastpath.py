@@ -1,0 +1,91 @@
+"""The context-cache fixes (mbo_vc.jsonld.fastpath) change nothing but speed: the canonical
+N-Quads (and every error) of the whole test corpus are the same with and without them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import mbo_vc.jsonld.fastpath as fastpath
+from mbo_vc import Ed25519Key
+from mbo_vc.errors import MboVcError
+from mbo_vc.jsonld import DocumentLoader, canonicalize_rdfc, read_pinned_folder
+from mbo_vc.mbo.signers import issue
+from tests.fixtures import example_waardepapieren
+from tests.helpers import VECTORS
+
+
+def _documents(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object with an @context inside a fixture file (documents, proofs stripped)."""
+    if isinstance(value, dict):
+        if "@context" in value and ("type" in value or "@type" in value):
+            yield {k: v for k, v in value.items() if k != "proof"}
+        for v in value.values():
+            yield from _documents(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _documents(v)
+
+
+def _corpus() -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(VECTORS.rglob("*.json")):
+        if "contexts" in path.parts:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        for i, doc in enumerate(_documents(data)):
+            out.append((f"{path.relative_to(VECTORS)}#{i}", doc))
+    key = Ed25519Key.from_seed(bytes([5]) * 32)
+    for kind, paper in example_waardepapieren(key.did).items():
+        out.append((kind, issue(paper, key)))
+    # the attack corpus: every re-spelling trick (aliases, @nest, scoped contexts overriding
+    # protected terms, index/id/type maps, reverse properties, @included …)
+    from tests.test_attacks import CASES, attacked
+
+    for case in CASES:
+        doc = attacked(case)
+        out.append((case.id, {k: v for k, v in doc.items() if k != "proof"}))
+        for i, inner in enumerate(doc.get("verifiableCredential") or []):
+            if isinstance(inner, dict):
+                out.append((f"{case.id}/vc{i}", {k: v for k, v in inner.items() if k != "proof"}))
+    return out
+
+
+CORPUS = _corpus()
+
+
+def _loader() -> DocumentLoader:
+    extra = read_pinned_folder(VECTORS / "contexts")
+    return DocumentLoader(extra=extra)
+
+
+def _canonical(doc: dict[str, Any], loader: DocumentLoader) -> str:
+    try:
+        return canonicalize_rdfc(doc, loader)
+    except MboVcError as exc:
+        return f"error {exc.code}"
+
+
+def test_the_corpus_is_large() -> None:
+    assert len(CORPUS) > 300
+    assert sum(1 for _, d in CORPUS if "VerifiableCredential" in str(d.get("type"))) > 150
+
+
+def test_same_nquads_with_and_without_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastpath, "ENABLED", True)
+    fast_loader = _loader()
+    fast = [_canonical(doc, fast_loader) for _, doc in CORPUS]
+    fast_again = [_canonical(doc, fast_loader) for _, doc in CORPUS]  # warm caches
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    slow_loader = _loader()
+    slow = [_canonical(doc, slow_loader) for _, doc in CORPUS]
+    differ = [name for (name, _), a, b in zip(CORPUS, fast, slow, strict=True) if a != b]
+    assert differ == []
+    assert fast_again == fast
+    assert sum(1 for x in fast if not x.startswith("error")) > 250
