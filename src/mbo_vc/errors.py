@@ -87,7 +87,10 @@ CODES: dict[str, str] = {
     "schema_not_checked": "(warning) the credential names a credentialSchema mbo_vc does not "
     "ship (it is never fetched)",
     "missing_holder": "the presentation names no holder, and the verifier's policy requires one",
-    "hidden_credential": "the presentation's signed data holds credentials its JSON does not show",
+    "hidden_credential": "the signed data of a presentation (or a CLR) holds credentials its JSON "
+    "does not show",
+    "embedded_credential_invalid": "a credential embedded in a CLR (credentialSubject."
+    "verifiableCredential) does not verify; its own report says why",
     "invalid_envelope": "an enveloped credential is not a data: URL of a supported media type",
     # proofs
     "no_proof": "the document has no proof",

@@ -206,11 +206,19 @@ class VerificationResult(_Findings):
     status: list[StatusOutcome] = field(default_factory=list)
     not_a_document: bool = False
     """True when the input was not a document at all (not JSON, not a JWT): the CLI exits 2."""
+    embedded: list[CredentialReport] = field(default_factory=list)
+    """The credentials a CLR embeds (``credentialSubject.verifiableCredential``), each verified
+    on the same road."""
 
     @property
     def verified(self) -> bool:
-        """True when every check passed (and at least one proof verified)."""
-        return not self.problems and any(p.verified for p in self.proofs)
+        """True when every check passed (and at least one proof verified), embedded credentials
+        included."""
+        return (
+            not self.problems
+            and any(p.verified for p in self.proofs)
+            and all(c.verified for c in self.embedded)
+        )
 
     @property
     def codes(self) -> list[str]:
@@ -235,6 +243,8 @@ class VerificationResult(_Findings):
             out["status"] = [s.to_json() for s in self.status]
         if self.view is not None:
             out["credential"] = self.view.summary()
+        if self.embedded:
+            out["embedded"] = [c.to_json() for c in self.embedded]
         return _safe(out)
 
 
@@ -324,6 +334,8 @@ _CHECK_OF_CODE = {
     "malformed_document": "structure",
     "jwt_claim_mismatch": "structure",
     "invalid_envelope": "structure",
+    "hidden_credential": "embedded_credentials",
+    "embedded_credential_invalid": "embedded_credentials",
     "revoked": "status",
     "suspended": "status",
     "malformed_status_entry": "status",

@@ -54,6 +54,13 @@ EVIDENCE = CRED + "evidence"
 REFRESH_SERVICE = CRED + "refreshService"
 CREDENTIAL_SCHEMA = CRED + "credentialSchema"
 RELATED_RESOURCE = CRED + "relatedResource"
+JSON_SCHEMA = CRED + "JsonSchema"
+CLR = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#"
+CLR_CREDENTIAL = CLR + "ClrCredential"
+CLR_VERIFIABLE_CREDENTIAL = CLR + "verifiableCredential"
+ONE_EDTECH_JSON_SCHEMA_VALIDATOR = (
+    "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019"
+)
 DIGEST_SRI = CRED + "digestSRI"
 DIGEST_MULTIBASE = SEC + "digestMultibase"
 
@@ -115,5 +122,7 @@ TYPE_NAMES: dict[str, str] = {
     SL2021 + "StatusList2021": "StatusList2021",
     DATA_INTEGRITY_PROOF: "DataIntegrityProof",
     SEC + "Ed25519Signature2020": "Ed25519Signature2020",
+    JSON_SCHEMA: "JsonSchema",
+    ONE_EDTECH_JSON_SCHEMA_VALIDATOR: "1EdTechJsonSchemaValidator2019",
 }
 """Type IRIs of the W3C vocabularies → their term (the name the codecs and reports use)."""

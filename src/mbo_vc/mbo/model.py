@@ -53,6 +53,7 @@ from mbo_vc.models.base import validation_error
 __all__ = [
     "MBO_CONTEXT",
     "OBV3_SCHEMA_URL",
+    "SCHEMA_BASE",
     "Instelling",
     "Kwaliteitskader",
     "MboCertificaat",
@@ -72,6 +73,8 @@ MBO_CONTEXT = "https://w3id.org/mbo-vc/v1"
 OBV3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
+SCHEMA_BASE = "https://w3id.org/mbo-vc/schemas/v1/"
+"""Where mbo_vc's JSON Schemas per waardepapier are published (shipped in ``mbo_vc/schemas``)."""
 EQF_URL = "https://europass.europa.eu/en/europass-digital-tools/european-qualifications-framework"
 NLQF_URL = "https://www.nlqf.nl/"
 _CODE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -515,7 +518,8 @@ class Waardepapier(_Model):
                 credential_subject=subject,
                 credential_status=status,
                 credential_schema=[
-                    CredentialSchema(id=OBV3_SCHEMA_URL, type="1EdTechJsonSchemaValidator2019")
+                    CredentialSchema(id=OBV3_SCHEMA_URL, type="1EdTechJsonSchemaValidator2019"),
+                    CredentialSchema(id=f"{SCHEMA_BASE}{self.kind}.schema.json", type="JsonSchema"),
                 ],
             ),
             **self._credential_extra(),

@@ -2,9 +2,9 @@
 
 Each schema is ``allOf``: the OBv3 credential shape generated from
 :class:`~mbo_vc.models.OpenBadgeCredential` (its ``$defs``), the OBv3 constraints the models check
-in code (contexts, types, subject id or identifier, proof as an array), and the mbo constraints of
-that waardepapier (achievementType, crebo, niveau, leerweg, cohort …), written from the same
-patterns the models use. ``python scripts/generate_mbo_schemas.py`` rewrites
+in code (contexts, types, subject id or identifier, proof an object or an array), and the mbo
+constraints of that waardepapier (achievementType, crebo, niveau, leerweg, cohort …), written
+from the same patterns the models use. ``python scripts/generate_mbo_schemas.py`` rewrites
 ``src/mbo_vc/schemas/``; a test checks the files are current.
 """
 
@@ -14,13 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.mbo.model import MBO_CONTEXT, WAARDEPAPIEREN, _Mbo
+from mbo_vc.mbo.model import MBO_CONTEXT, SCHEMA_BASE, WAARDEPAPIEREN, _Mbo
 from mbo_vc.models import OB_CONTEXT, VC_V2, OpenBadgeCredential
 from mbo_vc.models.obv3 import IDENTIFIER_TYPES, RESULT_STATUSES
 
 __all__ = ["SCHEMA_BASE", "mbo_json_schema", "schema_folder", "write_schemas"]
 
-SCHEMA_BASE = "https://w3id.org/mbo-vc/schemas/v1/"
 _EXT = "^ext:[A-Za-z0-9.\\-_]+$"
 
 
@@ -30,7 +29,8 @@ def schema_folder() -> Path:
 
 
 def _contains(value: str) -> dict[str, Any]:
-    return {"type": "array", "contains": {"const": value}}
+    # one value or an array holding it: the same JSON-LD, and other stacks write either form
+    return {"anyOf": [{"const": value}, {"type": "array", "contains": {"const": value}}]}
 
 
 def _ob_constraints() -> dict[str, Any]:
@@ -69,7 +69,14 @@ def _ob_constraints() -> dict[str, Any]:
                 "required": ["id", "type", "name"],
                 "properties": {"type": _contains("Profile")},
             },
-            "proof": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+            # one proof object or an array of them (VC Data Integrity §2.1; mbo_vc writes an
+            # array, as 1EdTech's OBv3 schema wants, other stacks often one object)
+            "proof": {
+                "anyOf": [
+                    {"type": "object"},
+                    {"type": "array", "minItems": 1, "items": {"type": "object"}},
+                ]
+            },
             "credentialSubject": {
                 "type": "object",
                 "required": ["type", "achievement"],

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from mbo_vc import vocab
 from mbo_vc.data_model import json_violations, violations_of
+from mbo_vc.data_model.json_schema import schema_violations
 from mbo_vc.data_model.view import CredentialView, PresentationView
 from mbo_vc.did import DidResolver, default_resolver
 from mbo_vc.errors import (
@@ -90,6 +91,8 @@ class _Run:
     challenge: str | None
     domain: str | None
     accepted: Collection[str] | None
+    depth: int = 0
+    """How deep inside other credentials this one is embedded (a CLR's credentials: 1)."""
 
     @property
     def skew(self) -> timedelta:
@@ -333,6 +336,10 @@ def _structure(
     for v in violations_of(view, raw, allow_v1=allow_v1, loader=run.loader):
         (result.warn if v.warning else result.add)(v.code, v.message, v.where)
     result.check("structure")
+    if isinstance(view, CredentialView) and view.root.values(vocab.CREDENTIAL_SCHEMA):
+        for v in schema_violations(view, raw):
+            (result.warn if v.warning else result.add)(v.code, v.message, v.where)
+        result.check("credential_schema")
 
 
 def _take_proofs(
@@ -366,10 +373,67 @@ def _authorize(
 
 
 def _after_securing(view: CredentialView, result: VerificationResult, run: _Run) -> None:
-    """Validity period, status and policy: the steps every credential road shares."""
+    """Validity period, status, policy and embedded credentials: the steps every credential
+    road shares."""
     _check_validity(view, result, run.clock, run.skew)
     check_status(view, result, run.clock, run.status, enabled=run.check_status)
     apply_policy(view, result, run.policy, loader=run.loader)
+    if view.has_type(vocab.CLR_CREDENTIAL):
+        _clr_credentials(view, result.document or {}, result, run)
+
+
+MAX_EMBEDDING_DEPTH = 2
+"""A CLR inside a CLR is read; one more level is refused (limit_exceeded)."""
+
+
+def _clr_credentials(
+    view: CredentialView, raw: Mapping[str, Any], result: VerificationResult, run: _Run
+) -> None:
+    """CLR 2.0: every credential in ``credentialSubject.verifiableCredential`` verifies on its
+    own (its issuer's proof, dates, status), and the JSON shows exactly the credentials the
+    CLR's issuer signed."""
+    signed = sum(len(s.values(vocab.CLR_VERIFIABLE_CREDENTIAL)) for s in view.subjects)
+    subjects = raw.get("credentialSubject")
+    entries: list[Any] = []
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        if isinstance(subject, Mapping):
+            entries += _entries(subject.get("verifiableCredential"))
+    if not signed and not entries:
+        return
+    if len(entries) != signed:
+        result.add(
+            "hidden_credential",
+            f"the signed CLR holds {signed} credentials, its credentialSubject."
+            f"verifiableCredential member shows {len(entries)}",
+            "credentialSubject.verifiableCredential",
+        )
+    if run.depth >= MAX_EMBEDDING_DEPTH or len(entries) > MAX_CREDENTIALS:
+        result.add("limit_exceeded", f"CLR credentials nested deeper than {MAX_EMBEDDING_DEPTH} "
+                   f"levels or more than {MAX_CREDENTIALS} of them")  # fmt: skip
+        return
+    inner = dataclasses.replace(
+        run,
+        policy=dataclasses.replace(run.policy, required_types=frozenset()),
+        purpose="assertionMethod",
+        challenge=None,
+        domain=None,
+        accepted=run.policy.accepted_cryptosuites,
+        depth=run.depth + 1,
+    )
+    for index, entry in enumerate(entries):
+        res = VerificationResult()
+        _guarded(res, functools.partial(_embedded, entry, res, inner))
+        report = CredentialReport(index, res.format, res, problems=list(res.problems))
+        result.embedded.append(report)
+        if not report.verified:
+            codes = ", ".join(dict.fromkeys(report.codes or res.codes)) or "no verified proof"
+            result.add(
+                "embedded_credential_invalid",
+                f"credentialSubject.verifiableCredential[{index}] "
+                f"({(report.id or 'no id')[:120]}) does not verify: {codes[:200]}",
+                f"credentialSubject.verifiableCredential[{index}]",
+            )
+    result.check("embedded_credentials")
 
 
 _VALIDITY = (
@@ -614,8 +678,8 @@ def _embedded(entry: Any, result: VerificationResult, run: _Run) -> None:
     if "@context" not in entry:
         result.format = "unknown"
         raise InputError(
-            "a credential inside a presentation needs its own @context (credentials/v2 resets "
-            "the context for verifiableCredential)"
+            "an embedded credential (in a presentation or a CLR) needs its own @context "
+            "(a presentation's verifiableCredential resets the context)"
         )
     _credential(dict(entry), result, run)
 
