@@ -132,3 +132,6 @@ export function run(main) {
 
 // re-exported so that bench/ can use the very same module instances
 export * as vc from '@digitalbazaar/vc';
+export {default as jsonld} from 'jsonld';
+export {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+export {default as jsigs} from 'jsonld-signatures';
