@@ -42,6 +42,7 @@ from mbo_vc.keys import (
 )
 from mbo_vc.mbo import verify_waardepapier
 from mbo_vc.mbo.signers import issue
+from mbo_vc.presentation import present, verify_presentation
 from tests.fixtures import example_diploma
 
 NOW = "2026-11-01T12:00:00Z"
@@ -371,3 +372,24 @@ def test_waardepapier_with_mixed_key_types() -> None:
     doc = issue(example_diploma(bevoegd_gezag.did), bevoegd_gezag, examencommissie=examencommissie)
     assert [p["cryptosuite"] for p in doc["proof"]] == ["ecdsa-rdfc-2019", "eddsa-rdfc-2022"]
     assert verify_waardepapier(doc, examencommissie=examencommissie.did, now=NOW).verified
+
+
+@pytest.mark.parametrize("format", ["data-integrity", "vp+jwt"])
+def test_p256_holder_presents(format: str) -> None:
+    holder = EcKey.generate()
+    doc = example_diploma(KEY.did)
+    doc["credentialSubject"]["id"] = holder.did  # holder binding: the subject presents
+    credential = sign(doc, KEY)
+    vp = present([credential], holder, challenge="c-1", domain="werkgever.example", format=format)
+    result = verify_presentation(vp, challenge="c-1", domain="werkgever.example", now=NOW)
+    assert result.verified, result.problems
+
+
+def test_cli_jwt_sign_with_p256(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    key = KEY.save(tmp_path / "k.json")
+    unsigned = tmp_path / "unsigned.json"
+    unsigned.write_text(json.dumps(example_diploma(KEY.did)))
+    out = tmp_path / "diploma.jwt"
+    assert main(["jwt", "sign", "--key", str(key), str(unsigned), "-o", str(out)]) == 0
+    assert decode_jwt(out.read_text().strip())[0]["alg"] == "ES256"
+    assert main(["jwt", "verify", str(out), "--now", NOW]) == 0
