@@ -98,6 +98,11 @@ def test_private_material_never_in_repr_or_errors(tmp_path: Path) -> None:
     with pytest.raises(KeyFormatError) as info:
         EcKey.from_jwk({**KEY.to_jwk(private=True), "x": KEY384.to_jwk()["x"][:43]})
     assert d not in info.value.message
+    for key in (KEY, KEY384):  # an error message that quotes a secret is redacted
+        for leaked in (key.secret_key_multibase(), json.dumps(key.to_jwk(private=True))):
+            message = KeyFormatError(f"cannot use {leaked}").message
+            assert key.secret_key_multibase() not in message
+            assert key.to_jwk(private=True)["d"] not in message
 
 
 def test_key_files_round_trip_and_dispatch(tmp_path: Path) -> None:
