@@ -85,8 +85,9 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
     key = Ed25519Key.from_seed(bytes.fromhex(meta["seed_hex"]))
     signed_ob = sign(credential, key, created=meta["created"])
 
-    bg, ec = Ed25519Key.from_seed(bytes.fromhex(BG_SEED)), Ed25519Key.from_seed(
-        bytes.fromhex(EC_SEED)
+    bg, ec = (
+        Ed25519Key.from_seed(bytes.fromhex(BG_SEED)),
+        Ed25519Key.from_seed(bytes.fromhex(EC_SEED)),
     )
     paper = example_waardepapieren(bg.did)["mbo-diploma"]
     unsigned_diploma = paper.to_json()
@@ -134,11 +135,20 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
         "floor.rdfc-1.0": lambda: canonicalize_rdfc(credential, loader=loader),
     }
     js = {
-        "obv3": {"credential": credential, "seed_hex": meta["seed_hex"],
-                 "created": meta["created"], "signed": signed_ob,
-                 "proofValue": signed_ob["proof"]["proofValue"]},  # fmt: skip
-        "diploma": {"unsigned": unsigned_diploma, "signed": diploma, "created": created,
-                    "bg_seed_hex": BG_SEED, "ec_seed_hex": EC_SEED},  # fmt: skip
+        "obv3": {
+            "credential": credential,
+            "seed_hex": meta["seed_hex"],
+            "created": meta["created"],
+            "signed": signed_ob,
+            "proofValue": signed_ob["proof"]["proofValue"],
+        },
+        "diploma": {
+            "unsigned": unsigned_diploma,
+            "signed": diploma,
+            "created": created,
+            "bg_seed_hex": BG_SEED,
+            "ec_seed_hex": EC_SEED,
+        },
         "presentation": {"signed": vp, "challenge": CHALLENGE, "domain": DOMAIN},
         "lists": lists,
         "floor_message": FLOOR_MESSAGE,
@@ -203,10 +213,12 @@ def main() -> int:
 
     print(f"mbo_vc vs @digitalbazaar/vc, interleaved in batches of {args.batch}, n={args.n} per "
           f"stack and op after {args.warmup} warm-up runs each")  # fmt: skip
-    print(f"Python {platform.python_version()} ({platform.machine()}, {os.cpu_count()} CPUs); "
-          f"{js_note}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(
+        f"Python {platform.python_version()} ({platform.machine()}, {os.cpu_count()} CPUs); "
+        f"{js_note}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
     header = (f"{'operation':<22} {'mbo_vc ms':>10} {'p90':>7} {'JS ms':>8} {'p90':>7} "
-              f"{'× JS':>6}  note")  # fmt: skip
+              f"{'x JS':>6}  note")  # fmt: skip
     print(header)
     print("-" * len(header))
     for op in ops:

@@ -13,10 +13,17 @@ from typing import Any
 from hypothesis import strategies as st
 
 from mbo_vc import DidResolver, Ed25519Key, sign, verify
-from mbo_vc.errors import MboVcError
+from mbo_vc.errors import KeyFormatError, MboVcError, SignatureEncodingError
 from mbo_vc.json_input import parse_json
 from mbo_vc.jsonld import canonicalize_rdfc
-from mbo_vc.keys import decode_multibase
+from mbo_vc.keys import (
+    CURVES,
+    EcKey,
+    decode_multibase,
+    encode_multibase_base58btc,
+    key_from_jwk,
+    key_from_multibase,
+)
 from mbo_vc.proofs.eddsa_jcs_2022 import jcs
 from tests.attacks import (
     CLASSES,
@@ -35,10 +42,16 @@ from tests.fixtures import example_diploma
 from tests.mutations import get, paths
 
 KEY = Ed25519Key.from_seed(bytes.fromhex("51" * 32))
+EC_KEY = EcKey.from_secret_bytes("P-256", bytes.fromhex("52" * 32))
 NOW = "2030-01-01T00:00:00Z"
 SIGNED = {
-    suite: sign(example_diploma(KEY.did), KEY, cryptosuite=suite, created="2026-07-01T00:00:00Z")
-    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+    suite: sign(example_diploma(k.did), k, cryptosuite=suite, created="2026-07-01T00:00:00Z")
+    for suite, k in (
+        ("eddsa-rdfc-2022", KEY),
+        ("eddsa-jcs-2022", KEY),
+        ("ecdsa-rdfc-2019", EC_KEY),
+        ("ecdsa-jcs-2019", EC_KEY),
+    )
 }
 PATHS = {suite: [p for p, _ in paths(doc)] for suite, doc in SIGNED.items()}
 
@@ -76,7 +89,11 @@ def target_verify_bytes(data: bytes) -> None:
 
 def _unsecured_canonical(doc: dict[str, Any], suite: str) -> str:
     unsecured = {k: v for k, v in doc.items() if k != "proof"}
-    return jcs(unsecured) if suite == "eddsa-jcs-2022" else canonicalize_rdfc(unsecured)
+    return (
+        jcs(unsecured)
+        if suite.endswith("-jcs-2022") or suite.endswith("-jcs-2019")
+        else (canonicalize_rdfc(unsecured))
+    )
 
 
 def target_mutated_credential(suite: str, path_index: int, op: str, new: Any) -> None:
@@ -120,6 +137,56 @@ def target_multibase(text: str) -> None:
         Ed25519Key.from_multibase(text)
     except MboVcError:
         pass
+    try:
+        key_from_multibase(text)
+    except MboVcError:
+        pass
+
+
+def target_ec_point(curve: str, header: bool, raw: bytes) -> None:
+    """Any bytes as a P-256/P-384 public key: a key on the curve, or a typed invalid_key."""
+    value = (CURVES[curve].pub_header if header else b"") + raw
+    try:
+        key = EcKey.from_multibase(encode_multibase_base58btc(value))
+    except KeyFormatError:
+        return
+    assert key.curve == curve and key.public_bytes == raw  # only compressed, on-curve points
+    assert EcKey.from_jwk(key.to_jwk()) == key
+
+
+def target_ec_jwk(value: Any) -> None:
+    """Any JSON object as a JWK: a key or a typed error, never another exception."""
+    if not isinstance(value, dict):
+        value = {"kty": "EC", "crv": "P-256", "x": value, "y": value}
+    try:
+        key_from_jwk(value)
+    except MboVcError:
+        pass
+
+
+_EC_DATA = b"fuzzed message"
+_EC_SIG = EC_KEY.sign(_EC_DATA)
+_EC_TWIN = _EC_SIG[:32] + (CURVES["P-256"].order - int.from_bytes(_EC_SIG[32:], "big")).to_bytes(
+    32, "big"
+)
+
+
+def target_ecdsa_signature(signature: bytes) -> None:
+    """Any bytes as an ECDSA P-256 signature: valid only when it is the real one (or its high-S
+    twin); malformed encodings are a typed invalid_signature_encoding."""
+    try:
+        valid = EC_KEY.verify(signature, _EC_DATA)
+    except SignatureEncodingError:
+        assert len(signature) != 64 or not (
+            0 < int.from_bytes(signature[:32], "big") < CURVES["P-256"].order
+            and 0 < int.from_bytes(signature[32:], "big") < CURVES["P-256"].order
+        )
+        return
+    assert valid == (signature in (_EC_SIG, _EC_TWIN))
+    doc = copy.deepcopy(SIGNED["ecdsa-rdfc-2019"])
+    doc["proof"]["proofValue"] = encode_multibase_base58btc(signature)
+    result = verify(doc, now=NOW)
+    assert not result.verified and "internal_error" not in result.codes
 
 
 def target_parse_json(data: bytes) -> None:

@@ -100,6 +100,12 @@ def test_demo(tmp_path: Path) -> None:
     # the core documents: the signed ones verify, the tampered ones do not
     signed = sorted(out.glob("mbo-diploma.eddsa-*.json"))
     assert len(signed) == 4
+    # the waardepapier signed with P-256 keys by both signers
+    p256 = out / "p256" / "mbo-diploma.ecdsa-rdfc-2019.json"
+    assert [p["cryptosuite"] for p in json.loads(p256.read_text())["proof"]] == [
+        "ecdsa-rdfc-2019"
+    ] * 2
+    assert run("verify", str(p256)).returncode == 0
     for path in signed:
         v = run("verify", str(path))
         assert v.returncode == (1 if "tampered" in path.name else 0), (path.name, v.stdout)

@@ -48,6 +48,24 @@ def test_multibase(text: str) -> None:
 
 
 @QUICK
+@given(st.sampled_from(["P-256", "P-384"]), st.booleans(), st.binary(max_size=100))
+def test_ec_point(curve: str, header: bool, raw: bytes) -> None:
+    t.target_ec_point(curve, header, raw)
+
+
+@QUICK
+@given(t.json_values)
+def test_ec_jwk(value: Any) -> None:
+    t.target_ec_jwk(value)
+
+
+@QUICK
+@given(st.binary(min_size=60, max_size=72) | st.binary(max_size=100))
+def test_ecdsa_signature(signature: bytes) -> None:
+    t.target_ecdsa_signature(signature)
+
+
+@QUICK
 @given(st.binary(max_size=200))
 def test_parse_json_bytes(data: bytes) -> None:
     t.target_parse_json(data)

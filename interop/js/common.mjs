@@ -10,6 +10,14 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019CryptoSuite} from
+  '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+
+/** The cryptosuites the scripts sign and verify with, by name. */
+export const CRYPTOSUITES = {
+  'eddsa-rdfc-2022': eddsaRdfc2022CryptoSuite,
+  'ecdsa-rdfc-2019': ecdsaRdfc2019CryptoSuite
+};
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -71,16 +79,21 @@ export async function keyPairFromSeed(seedHex) {
   return {did, keyPair, verificationMethod: keyPair.id};
 }
 
-export function signingSuite({keyPair, created}) {
+export function signingSuite({
+  keyPair, created, cryptosuite = 'eddsa-rdfc-2022'
+}) {
   return new DataIntegrityProof({
     signer: keyPair.signer(),
     date: created,
-    cryptosuite: eddsaRdfc2022CryptoSuite
+    cryptosuite: CRYPTOSUITES[cryptosuite]
   });
 }
 
-export function verifyingSuite() {
-  return new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+export function verifyingSuite(cryptosuite = 'eddsa-rdfc-2022') {
+  if(!CRYPTOSUITES[cryptosuite]) {
+    throw new TypeError(`unknown cryptosuite "${cryptosuite}"`);
+  }
+  return new DataIntegrityProof({cryptosuite: CRYPTOSUITES[cryptosuite]});
 }
 
 /** JSON-safe error description (keeps jsonld.js event codes / details). */

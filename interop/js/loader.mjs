@@ -12,8 +12,9 @@
  *   Override the list of directories with MBO_VC_CONTEXTS_DIRS (separated by
  *   the platform path delimiter, ':' on POSIX).
  *   Every file's sha256 is checked against its manifest when first loaded.
- * - did:key URLs (Ed25519, z6Mk...) are resolved locally with
- *   @digitalbazaar/did-method-key (+ ed25519-multikey).
+ * - did:key URLs (Ed25519 z6Mk..., P-256 zDna..., P-384 z82L...) are resolved
+ *   locally with @digitalbazaar/did-method-key (+ ed25519-multikey,
+ *   ecdsa-multikey).
  * - Any other URL throws: there is never network access.
  */
 import {createHash} from 'node:crypto';
@@ -21,6 +22,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {delimiter, dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {driver as didKeyDriverFactory} from '@digitalbazaar/did-method-key';
 
@@ -86,6 +88,12 @@ function didKeyDriver() {
       multibaseMultikeyHeader: 'z6Mk',
       fromMultibase: Ed25519Multikey.from
     });
+    for(const header of ['zDna', 'z82L']) {
+      _didKeyDriver.use({
+        multibaseMultikeyHeader: header,
+        fromMultibase: EcdsaMultikey.from
+      });
+    }
   }
   return _didKeyDriver;
 }

@@ -4,7 +4,8 @@
  * stdin with @digitalbazaar/vc + DataIntegrityProof/eddsa-rdfc-2022, using the
  * offline loader (did:key controller documents resolved locally).
  *
- * usage: node verify.mjs [--now ISO] [--proof-only] < vc.json
+ * usage: node verify.mjs [--now ISO] [--proof-only]
+ *                        [--cryptosuite eddsa-rdfc-2022|ecdsa-rdfc-2019] < vc.json
  *        node verify.mjs --presentation --challenge C [--domain D]
  *                        [--unsigned] [--now ISO] < vp.json
  * --proof-only: check the proof with a plain AssertionProofPurpose (the key
@@ -44,7 +45,8 @@ run(async () => {
     domain: {type: 'string'},
     unsigned: {type: 'boolean', default: false},
     now: {type: 'string'},
-    'proof-only': {type: 'boolean', default: false}
+    'proof-only': {type: 'boolean', default: false},
+    cryptosuite: {type: 'string', default: 'eddsa-rdfc-2022'}
   }, USAGE);
   if(!cli) {
     return;
@@ -69,7 +71,12 @@ run(async () => {
   } catch(e) {
     return usage(`stdin is not JSON: ${e.message}`, USAGE);
   }
-  const suite = verifyingSuite();
+  let suite;
+  try {
+    suite = verifyingSuite(values.cryptosuite);
+  } catch(e) {
+    return usage(e.message, USAGE);
+  }
   const now = values.now;
   let result;
   try {

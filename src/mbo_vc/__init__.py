@@ -3,7 +3,7 @@
 The few names a user needs::
 
     from mbo_vc import Ed25519Key, sign, verify
-    key = Ed25519Key.generate()
+    key = Ed25519Key.generate()      # or EcKey.generate("P-256"), load_key("key.json")
     signed = sign(credential, key)
     result = verify(signed)          # result.verified, result.problems
 """
@@ -11,7 +11,7 @@ The few names a user needs::
 from mbo_vc.did import DidResolver
 from mbo_vc.errors import MboVcError
 from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import EcKey, Ed25519Key, load_key
 from mbo_vc.limits import Limits
 from mbo_vc.presentation import present
 from mbo_vc.result import (
@@ -36,6 +36,7 @@ __all__ = [
     "CredentialReport",
     "DidResolver",
     "DocumentLoader",
+    "EcKey",
     "Ed25519Key",
     "Limits",
     "MboVcError",
@@ -47,6 +48,7 @@ __all__ = [
     "StatusOutcome",
     "VerificationResult",
     "VerifierPolicy",
+    "load_key",
     "present",
     "sign",
     "verify",

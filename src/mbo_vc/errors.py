@@ -41,6 +41,8 @@ CODES: dict[str, str] = {
     "canonicalization_limit": "RDF canonicalisation exceeded its work budget",
     # keys and DIDs
     "invalid_key": "a key is malformed, of the wrong type, or weak (e.g. of small order)",
+    "key_suite_mismatch": "the key's type or curve does not fit the cryptosuite it is used "
+    "with (e.g. a P-256 key for eddsa-rdfc-2022, a P-521 key for ecdsa-rdfc-2019)",
     "did_resolution_failed": "a DID could not be resolved",
     "unsupported_did_method": "the DID method is not supported (or needs --online)",
     "invalid_did": "the DID is malformed for its method",
@@ -101,6 +103,10 @@ CODES: dict[str, str] = {
     "missing_previous_proof": "a proof chain refers to a proof that is not present",
     "embedded_verification_method": "the proof embeds its key instead of referencing it",
     "invalid_signature": "the signature does not verify",
+    "invalid_signature_encoding": "the signature is not in its suite's encoding (ECDSA: IEEE "
+    "P1363 r‖s of the curve's length, not DER; r and s in range)",
+    "high_s_signature": "(warning) an ECDSA signature has a high S value: valid, but malleable "
+    "(its low-S twin verifies too); mbo_vc itself always signs low-S",
     "vm_unresolvable": "the verification method could not be resolved",
     "vm_not_authorized": "the key is not authorized by the issuer (or holder) for this purpose",
     "proof_purpose_mismatch": "the proof purpose is not the one expected",
@@ -153,6 +159,7 @@ WARNING_CODES = frozenset(
         "status_policy_relaxed",
         "related_resource_not_checked",
         "schema_not_checked",
+        "high_s_signature",
     }
 )
 """Codes that appear as warnings only: they never make a result not verified."""
@@ -431,6 +438,12 @@ class KeyFormatError(MboVcError):
     code = "invalid_key"
 
 
+class KeySuiteMismatchError(KeyFormatError):
+    """The key's type or curve does not fit the cryptosuite (or signature scheme) used."""
+
+    code = "key_suite_mismatch"
+
+
 class DidError(MboVcError):
     """A DID or DID URL could not be resolved or dereferenced."""
 
@@ -567,6 +580,12 @@ class ProofError(MboVcError):
     """A proof is malformed or could not be created."""
 
     code = "malformed_proof"
+
+
+class SignatureEncodingError(ProofError):
+    """A signature is not in the encoding its suite requires (e.g. DER where P1363 is expected)."""
+
+    code = "invalid_signature_encoding"
 
 
 class UnsupportedCryptosuiteError(ProofError):

@@ -19,18 +19,19 @@ from jwcrypto import jwk as _jwk
 from jwcrypto import jws as _jws
 
 from mbo_vc import vocab
-from mbo_vc.errors import KeyFormatError, UsageError
+from mbo_vc.errors import JwtAlgorithmError, KeyFormatError, UsageError
 from mbo_vc.json_input import check_structure
 from mbo_vc.jws import (
     KEY_FIT,
     VC_JWT_MEDIA_TYPE,
     VP_JWT_MEDIA_TYPE,
+    b64url,
     decode_jwt,
     envelope,
     is_compact_jws,
     unenvelope,
 )
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.verification import verify_jwt
 
@@ -56,11 +57,11 @@ def _kind_of(document: Mapping[str, Any]) -> str:
     raise UsageError("the document is neither a VerifiableCredential nor a VerifiablePresentation")
 
 
-def _alg_for(key: Ed25519Key | _jwk.JWK, alg: str | None) -> str:
+def _alg_for(key: Ed25519Key | EcKey | _jwk.JWK, alg: str | None) -> str:
     if alg is not None:
         return alg
-    if isinstance(key, Ed25519Key):
-        return "EdDSA"
+    if isinstance(key, Ed25519Key | EcKey):
+        return key.jws_alg
     data = key.export_public(as_dict=True)
     if isinstance(key.get("alg"), str):
         return str(key.get("alg"))
@@ -72,7 +73,7 @@ def _alg_for(key: Ed25519Key | _jwk.JWK, alg: str | None) -> str:
 
 def secure_jwt(
     document: Mapping[str, Any],
-    key: Ed25519Key | _jwk.JWK,
+    key: Ed25519Key | EcKey | _jwk.JWK,
     *,
     alg: str | None = None,
     kid: str | None = None,
@@ -84,8 +85,9 @@ def secure_jwt(
     """Secure a VC DM 2.0 credential (``vc+jwt``) or presentation (``vp+jwt``) as a compact JWS.
 
     The payload is the document itself, byte-stable JSON. ``key`` is an :class:`Ed25519Key`
-    (``EdDSA``, ``kid`` = its verification method) or a private jwcrypto ``JWK`` (pass ``kid``
-    unless the JWK has one). For a presentation, ``challenge`` and ``domain`` go into the
+    (``EdDSA``) or a P-256/P-384 :class:`EcKey` (``ES256``/``ES384``, P1363 low-S), with ``kid``
+    = its verification method, or a private jwcrypto ``JWK`` (pass ``kid`` unless the JWK has
+    one). For a presentation, ``challenge`` and ``domain`` go into the
     ``nonce`` and ``aud`` claims; ``claims`` adds further JWT claims (``exp``, ``iat`` …).
     """
     if not isinstance(document, Mapping):
@@ -117,19 +119,29 @@ def secure_jwt(
     algorithm = _alg_for(key, alg)
     if algorithm not in KEY_FIT:
         raise UsageError(f"alg {algorithm!r} is not supported for signing")
-    if isinstance(key, Ed25519Key):
+    typ, cty = ("vc+jwt", "vc") if kind == "credential" else ("vp+jwt", "vp")
+    if isinstance(key, Ed25519Key | EcKey):
         if not key.has_private:
             raise KeyFormatError("signing needs a private key")
-        jwk = _jwk.JWK(**key.to_jwk(private=True))
-        key_id = kid or key.verification_method
-    else:
-        if not isinstance(key, _jwk.JWK) or not key.has_private:
-            raise KeyFormatError("signing needs a private key (Ed25519Key or jwcrypto JWK)")
-        jwk = key
-        key_id = kid or key.get("kid")
-        if not isinstance(key_id, str):
-            raise UsageError("pass kid= (the verification method id) for this JWK")
-    typ, cty = ("vc+jwt", "vc") if kind == "credential" else ("vp+jwt", "vp")
+        public = key.to_jwk()
+        kty, crv = KEY_FIT[algorithm]
+        if public["kty"] != kty or public["crv"] != crv:
+            raise JwtAlgorithmError(
+                f"a {key.key_type} key signs with alg {key.jws_alg}, not {algorithm}"
+            )
+        header = {"alg": algorithm, "kid": kid or key.verification_method, "typ": typ, "cty": cty}
+        signing_input = (
+            b64url(json.dumps(header, separators=(",", ":")).encode("utf-8"))
+            + "."
+            + b64url(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+        )
+        return signing_input + "." + b64url(key.sign(signing_input.encode("ascii")))
+    if not isinstance(key, _jwk.JWK) or not key.has_private:
+        raise KeyFormatError("signing needs a private key (Ed25519Key, EcKey or jwcrypto JWK)")
+    jwk = key
+    key_id = kid or key.get("kid")
+    if not isinstance(key_id, str):
+        raise UsageError("pass kid= (the verification method id) for this JWK")
     header = {"alg": algorithm, "kid": key_id, "typ": typ, "cty": cty}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     token = _jws.JWS(body)

@@ -24,7 +24,7 @@ from mbo_vc.errors import UsageError
 from mbo_vc.jose import secure_jwt
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.jws import envelope, is_compact_jws
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 from mbo_vc.result import CredentialReport, PresentationResult
 from mbo_vc.signing import sign
 from mbo_vc.timestamps import parse_timestamp
@@ -89,13 +89,13 @@ def create_presentation(
 
 def sign_presentation(
     presentation: Mapping[str, Any],
-    key: Ed25519Key,
+    key: Key,
     *,
     challenge: str,
     domain: str | None = None,
     created: datetime | str | None = None,
     expires: datetime | str | None = None,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
     """Sign ``presentation`` as its holder (``authentication`` purpose, challenge, domain)."""
@@ -109,7 +109,7 @@ def sign_presentation(
 
 def present(
     credentials: Sequence[Mapping[str, Any] | str],
-    key: Ed25519Key,
+    key: Key,
     *,
     challenge: str,
     domain: str | None = None,

@@ -17,11 +17,11 @@ from mbo_vc.data_model import (
 from mbo_vc.errors import InputError
 from mbo_vc.json_input import check_structure
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import EcKey, Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs import Canonicalizer, Cryptosuite, create_proof, suite_named, suites
 
-__all__ = ["sign", "signing_suites"]
+__all__ = ["default_cryptosuite", "sign", "signing_suites"]
 
 
 def signing_suites() -> list[str]:
@@ -29,11 +29,17 @@ def signing_suites() -> list[str]:
     return sorted(suites())
 
 
+def default_cryptosuite(key: Key) -> str:
+    """The cryptosuite ``sign`` uses for ``key`` when none is named: ``ecdsa-rdfc-2019`` for a
+    P-256/P-384 key, ``eddsa-rdfc-2022`` otherwise."""
+    return "ecdsa-rdfc-2019" if isinstance(key, EcKey) else "eddsa-rdfc-2022"
+
+
 def sign(
     document: Mapping[str, Any],
-    key: Ed25519Key,
+    key: Key,
     *,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str | None = None,
     proof_purpose: str = "assertionMethod",
     created: datetime | str | None = None,
     expires: datetime | str | None = None,
@@ -46,8 +52,10 @@ def sign(
 ) -> dict[str, Any]:
     """Return a copy of ``document`` secured with one more Data Integrity proof by ``key``.
 
-    ``created`` defaults to now (UTC, seconds precision, ``Z``). A document that already has
-    proofs gets a proof set; pass ``previous_proof`` (proof ids) to make a proof chain.
+    ``cryptosuite`` defaults to :func:`default_cryptosuite` of the key (``eddsa-rdfc-2022`` for
+    an Ed25519 key, ``ecdsa-rdfc-2019`` for a P-256/P-384 key). ``created`` defaults to now
+    (UTC, seconds precision, ``Z``). A document that already has proofs gets a proof set; pass
+    ``previous_proof`` (proof ids) to make a proof chain.
 
     Only what the VC Data Model allows is signed: a credential or presentation that breaks one
     of its rules is refused with the rule's typed error (:class:`~mbo_vc.errors.DataModelError`
@@ -57,7 +65,7 @@ def sign(
     it appended for a ``DataIntegrityProof``, as the reference stack does; a VC 2.0 document is
     signed as it is.
     """
-    suite = suite_named(cryptosuite)
+    suite = suite_named(cryptosuite or default_cryptosuite(key))
     if not isinstance(document, Mapping):
         raise InputError("the document to sign must be a JSON object")
     check_structure(document, limits=limits)

@@ -34,6 +34,11 @@ TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
         st.text(max_size=80) | st.from_regex(r"did:(key|web|jwk|x):[A-Za-z0-9.%:_-]{0,60}"),)),
     ("multibase / Multikey decode", 15_000, t.target_multibase, (
         st.text(max_size=80) | st.from_regex(r"[zu][1-9A-HJ-NP-Za-km-z_-]{0,60}"),)),
+    ("P-256/P-384 public key (arbitrary bytes)", 15_000, t.target_ec_point, (
+        st.sampled_from(["P-256", "P-384"]), st.booleans(), st.binary(max_size=100))),
+    ("EC JWK (arbitrary JSON)", 10_000, t.target_ec_jwk, (t.json_values,)),
+    ("ECDSA signature (arbitrary bytes)", 10_000, t.target_ecdsa_signature, (
+        st.binary(min_size=60, max_size=72) | st.binary(max_size=100),)),
     ("verify(context-appended expired/revoked)", 5_000, t.fuzz_context_append, (
         t.context_append_plans,)),
     ("verify_presentation(arbitrary JSON)", 10_000, t.target_presentation, (t.json_values,)),

@@ -14,7 +14,8 @@ from mbo_vc.did.documents import load_pinned_dir
 from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
 from mbo_vc.json_input import parse_json, read_bounded
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import load_key as _load_key
 from mbo_vc.result import PresentationResult, VerificationResult
 from mbo_vc.status import DirectoryFetcher, HttpFetcher, StatusChecker
 from mbo_vc.timestamps import parse_timestamp
@@ -62,9 +63,9 @@ def read_document(path: str) -> dict[str, Any]:
         raise UsageError(f"{path}: {exc.message}") from None
 
 
-def load_key(path: str) -> Ed25519Key:
-    """A key file (bounded read; a clear error, never its content)."""
-    return Ed25519Key.load(path)
+def load_key(path: str) -> Ed25519Key | EcKey:
+    """A key file, Ed25519 or P-256/P-384 (bounded read; a clear error, never its content)."""
+    return _load_key(path)
 
 
 def write_output(text: str, out: str | None) -> None:

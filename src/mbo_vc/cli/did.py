@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from mbo_vc.cli._io import add_network_arguments, load_key, resolver_from_args, write_json
-from mbo_vc.did.documents import bind_key, did_web_document, did_web_for
+from mbo_vc.did.documents import VM_FORMS, bind_key, did_web_document, did_web_for
 from mbo_vc.did.web import parse_did_web
 from mbo_vc.errors import UnsupportedDidMethodError
 
@@ -21,7 +21,7 @@ __all__ = ["add_parser"]
 def _cmd_web(args: argparse.Namespace) -> int:
     did = did_web_for(args.domain, args.path)
     keys = [load_key(path) for path in args.key]
-    write_json(did_web_document(did, keys), args.output)
+    write_json(did_web_document(did, keys, form=args.form), args.output)
     return 0
 
 
@@ -65,6 +65,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     web.add_argument("--path", help="optional path (a/b → did:web:host:a:b)")
     web.add_argument(
         "--key", action="append", required=True, metavar="KEYFILE", help="key file (repeatable)"
+    )
+    web.add_argument(
+        "--form",
+        choices=VM_FORMS,
+        default="Multikey",
+        help="verification method form: Multikey (publicKeyMultibase, default) or JsonWebKey",
     )
     web.add_argument("-o", "--output", help="where to write did.json (default stdout)")
     web.set_defaults(func=_cmd_web)

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from mbo_vc.cli._io import load_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows
@@ -48,10 +48,10 @@ class Progress:
 def run_issue(
     kind: str,
     data: Path,
-    key: Ed25519Key,
+    key: Key,
     out: Path,
     *,
-    examencommissie: Ed25519Key | None = None,
+    examencommissie: Key | None = None,
     stream: TextIO | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     """Issue one credential per row; returns (written files, [(line, error message)])."""

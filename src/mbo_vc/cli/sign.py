@@ -39,7 +39,11 @@ def add_parser(subparsers: Any) -> None:
     sg.add_argument("input", help="unsigned document (JSON file, or - for stdin)")
     sg.add_argument("--key", required=True, help="key file (from 'mbo-vc key generate')")
     sg.add_argument("-o", "--output", help="where to write the signed document (default stdout)")
-    sg.add_argument("--cryptosuite", default="eddsa-rdfc-2022", choices=signing_suites())
+    sg.add_argument(
+        "--cryptosuite",
+        choices=signing_suites(),
+        help="default: eddsa-rdfc-2022 for an Ed25519 key, ecdsa-rdfc-2019 for a P-256/P-384 key",
+    )
     sg.add_argument("--purpose", default="assertionMethod", help="proof purpose")
     sg.add_argument("--created", help="proof created time (ISO 8601, default now)")
     add_context_argument(sg)

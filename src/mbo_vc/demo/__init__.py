@@ -16,7 +16,8 @@ from mbo_vc.demo.examples import STATUS_BASE_URL, example_diploma
 from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.did.key import did_key_document
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.jose import secure_jwt
+from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.mbo.signers import issue, verify_waardepapier
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
@@ -144,5 +145,37 @@ def run_demo(out: Path) -> int:
     _step("7. the school's own did:web and key rotation")
     ok &= run_did_web_demo(out)
 
+    _step("8. P-256 keys (ecdsa-rdfc-2019): an mbo-diploma signed by both signers, and ES256")
+    ok &= _p256_demo(out / "p256")
+
     print("\ndemo: all steps behaved as expected" if ok else "\ndemo: UNEXPECTED RESULT")
     return 0 if ok else 1
+
+
+def _p256_demo(out: Path) -> bool:
+    """The same waardepapier, signed with NIST P-256 keys: the examencommissie's
+    ecdsa-rdfc-2019 proof, the bevoegd gezag's chained to it; and the diploma as an ES256
+    vc+jwt."""
+    bg, ec = EcKey.generate("P-256"), EcKey.generate("P-256")
+    for name, key in (("bevoegd-gezag", bg), ("examencommissie", ec)):
+        key.save(out / "keys" / f"{name}.secret.json", overwrite=True)
+        _write(out / "keys" / f"{name}.did.json", did_key_document(key))
+        print(f"{name:<16} {key.did}")
+    diploma = example_waardepapieren(bg.did)["mbo-diploma"]
+    signed = issue(diploma, bg, examencommissie=ec)
+    path = _write(out / "mbo-diploma.ecdsa-rdfc-2019.json", signed)
+    result = verify_waardepapier(signed, examencommissie=ec.did)
+    suites = [p["cryptosuite"] for p in signed["proof"]]
+    print(f"{path.name}: verified={result.verified} ({' + '.join(suites)}; both signers)")
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Verpleegkundige (crebo 25655)"
+    bad = verify_waardepapier(tampered, examencommissie=ec.did)
+    print(f"tampered: verified={bad.verified} {bad.codes[:1]}")
+    unsigned = diploma.to_json()
+    token = secure_jwt(unsigned, bg)
+    (out / "mbo-diploma.es256.jwt").write_text(token + "\n", encoding="utf-8")
+    jwt = verify(token)
+    print(f"mbo-diploma.es256.jwt: verified={jwt.verified} (alg ES256, kid = the P-256 key)")
+    return (
+        result.verified and not bad.verified and "invalid_signature" in bad.codes and jwt.verified
+    )

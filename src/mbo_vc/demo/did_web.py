@@ -12,7 +12,7 @@ from pathlib import Path
 from mbo_vc.demo.examples import example_diploma
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import bind_key, load_pinned_dir, write_did_web_site
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.signing import sign
 from mbo_vc.verification import verify
 
@@ -20,7 +20,7 @@ __all__ = ["run_did_web_demo"]
 
 
 def run_did_web_demo(
-    out: Path, *, domain: str = "roc-voorbeeld.nl", old_key: Ed25519Key | None = None
+    out: Path, *, domain: str = "roc-voorbeeld.nl", old_key: Key | None = None
 ) -> bool:
     """Write ``OUT/did-web/.well-known/did.json`` for ``did:web:DOMAIN`` and show rotation.
 

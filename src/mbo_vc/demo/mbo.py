@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.mbo.model import (
     Instelling,
     Kwaliteitskader,
@@ -96,8 +96,8 @@ def example_waardepapieren(issuer_did: str) -> dict[str, Waardepapier]:
 def issue_all(
     out_dir: Path,
     *,
-    bevoegd_gezag: Ed25519Key | None = None,
-    examencommissie: Ed25519Key | None = None,
+    bevoegd_gezag: Key | None = None,
+    examencommissie: Key | None = None,
 ) -> dict[str, Path]:
     """Issue the four waardepapieren into ``out_dir``; returns ``{kind: path}``.
 

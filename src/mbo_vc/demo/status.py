@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 from mbo_vc.signing import sign
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.registry import StatusRegistry
@@ -28,7 +28,7 @@ def _write(path: Path, doc: Any) -> Path:
 
 def run_revocation_demo(
     out: Path,
-    issuer: Ed25519Key,
+    issuer: Key,
     make_credential: Callable[[str], dict[str, Any]],
     *,
     base_url: str = DEMO_BASE_URL,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mbo_vc.demo.examples import example_diploma
 from mbo_vc.jose import secure_jwt
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
 from mbo_vc.verification import verify_jwt, verify_presentation
@@ -17,7 +17,7 @@ from mbo_vc.verification import verify_jwt, verify_presentation
 __all__ = ["wallet_demo"]
 
 
-def wallet_demo(out: Path, issuer: Ed25519Key, *, domain: str = "werkgever.example") -> bool:
+def wallet_demo(out: Path, issuer: Key, *, domain: str = "werkgever.example") -> bool:
     """Demo step for ``mbo-vc demo``: a learner presents a diploma and a JWT-secured copy.
 
     Writes ``holder-key.secret.json``, ``mbo-diploma.vc-jwt.txt`` (the JWT-secured credential),

@@ -19,9 +19,11 @@ from mbo_vc.did.key import DID_CONTEXT, MULTIKEY_CONTEXT
 from mbo_vc.did.web import DEFAULT_MAX_BYTES, parse_did_web
 from mbo_vc.errors import InvalidDidDocumentError, InvalidDidError, MboVcError, UsageError
 from mbo_vc.json_input import parse_json
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 
 __all__ = [
+    "JWK_CONTEXT",
+    "VM_FORMS",
     "bind_key",
     "did_web_document",
     "did_web_for",
@@ -29,6 +31,11 @@ __all__ = [
     "verification_method_id",
     "write_did_web_site",
 ]
+
+JWK_CONTEXT = "https://w3id.org/security/jwk/v1"
+"""The context that defines the ``JsonWebKey`` verification method type."""
+VM_FORMS = ("Multikey", "JsonWebKey")
+"""The forms a published key can take: ``publicKeyMultibase`` or ``publicKeyJwk``."""
 
 _FRAGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/?-]{1,200}$")
 _MAX_PINNED_FILES = 10_000
@@ -48,7 +55,7 @@ def did_web_for(domain: str, path: str | None = None) -> str:
     return did
 
 
-def verification_method_id(key: Ed25519Key, did: str) -> str:
+def verification_method_id(key: Key, did: str) -> str:
     """The verification method id of ``key`` in ``did``'s document.
 
     A key already bound to ``did`` (``key.with_controller(did, did + "#key-1")``, or a key file
@@ -60,21 +67,26 @@ def verification_method_id(key: Ed25519Key, did: str) -> str:
     return f"{did}#{key.public_key_multibase}"
 
 
-def bind_key(key: Ed25519Key, did: str, fragment: str | None = None) -> Ed25519Key:
+def bind_key(key: Key, did: str, fragment: str | None = None) -> Key:
     """``key`` as a verification method of ``did`` (for signing as the school)."""
     if fragment is not None and not _FRAGMENT.match(fragment.lstrip("#")):
         raise UsageError(f"{fragment[:60]!r} is not a usable fragment")
     vm_id = f"{did}#{fragment.lstrip('#')}" if fragment else verification_method_id(key, did)
-    return key.with_controller(did, vm_id)
+    bound: Key = key.with_controller(did, vm_id)
+    return bound
 
 
-def did_web_document(did: str, keys: Sequence[Ed25519Key]) -> dict[str, Any]:
-    """The did.json for ``did``: one Multikey per key, each under assertionMethod/authentication.
+def did_web_document(did: str, keys: Sequence[Key], *, form: str = "Multikey") -> dict[str, Any]:
+    """The did.json for ``did``: one verification method per key (Ed25519, P-256 or P-384), each
+    under assertionMethod/authentication; ``form`` is ``Multikey`` (``publicKeyMultibase``) or
+    ``JsonWebKey`` (``publicKeyJwk``).
 
     Only public key material is written. Keys may be listed in any order; duplicates (same
     public key or same id) are refused.
     """
     parse_did_web(did)
+    if form not in VM_FORMS:
+        raise UsageError(f"form must be one of {', '.join(VM_FORMS)}, not {str(form)[:30]!r}")
     if not keys:
         raise UsageError("a DID document needs at least one key")
     methods: list[dict[str, Any]] = []
@@ -86,17 +98,15 @@ def did_web_document(did: str, keys: Sequence[Ed25519Key]) -> dict[str, Any]:
             raise UsageError(f"key {vm_id} is listed twice")
         seen_keys.add(key.public_bytes)
         seen_ids.add(vm_id)
-        methods.append(
-            {
-                "id": vm_id,
-                "type": "Multikey",
-                "controller": did,
-                "publicKeyMultibase": key.public_key_multibase,
-            }
-        )
+        method: dict[str, Any] = {"id": vm_id, "type": form, "controller": did}
+        if form == "JsonWebKey":
+            method["publicKeyJwk"] = key.to_jwk()
+        else:
+            method["publicKeyMultibase"] = key.public_key_multibase
+        methods.append(method)
     ids = [m["id"] for m in methods]
     return {
-        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "@context": [DID_CONTEXT, JWK_CONTEXT if form == "JsonWebKey" else MULTIKEY_CONTEXT],
         "id": did,
         "verificationMethod": methods,
         "assertionMethod": list(ids),
@@ -105,7 +115,7 @@ def did_web_document(did: str, keys: Sequence[Ed25519Key]) -> dict[str, Any]:
 
 
 def write_did_web_site(
-    out_dir: str | os.PathLike[str], did: str, keys: Sequence[Ed25519Key]
+    out_dir: str | os.PathLike[str], did: str, keys: Sequence[Key], *, form: str = "Multikey"
 ) -> Path:
     """Write ``did``'s document where a static web server for its host must serve it.
 
@@ -113,7 +123,7 @@ def write_did_web_site(
     ``OUT/mbo/did.json``. Returns the file written. Copy ``OUT`` to the web root.
     """
     location = parse_did_web(did)
-    document = did_web_document(did, keys)
+    document = did_web_document(did, keys, form=form)
     relative = Path(*[p for p in location.path.split("/") if p])
     target = Path(out_dir) / relative
     target.parent.mkdir(parents=True, exist_ok=True)

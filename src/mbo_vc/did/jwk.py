@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from mbo_vc.errors import InvalidDidError, KeyFormatError, MboVcError
 from mbo_vc.json_input import parse_json
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import EcKey, Ed25519Key, Key
 
 __all__ = [
     "JWS_2020_CONTEXT",
@@ -81,12 +81,15 @@ def check_public_jwk(jwk: Mapping[str, Any]) -> None:
             Ed25519Key.from_public_bytes(raw)
     elif kty == "EC" and crv in _EC_CURVES:
         size, curve = _EC_CURVES[str(crv)]
-        x = int.from_bytes(_coordinate(jwk, "x", size), "big")
-        y = int.from_bytes(_coordinate(jwk, "y", size), "big")
-        try:
-            ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
-        except ValueError:
-            raise KeyFormatError(f"the JWK's point is not on curve {crv}") from None
+        x_raw, y_raw = _coordinate(jwk, "x", size), _coordinate(jwk, "y", size)
+        if crv in ("P-256", "P-384"):
+            EcKey.from_coordinates(str(crv), x_raw, y_raw)
+        else:
+            x, y = int.from_bytes(x_raw, "big"), int.from_bytes(y_raw, "big")
+            try:
+                ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
+            except ValueError:
+                raise KeyFormatError(f"the JWK's point is not on curve {crv}") from None
     else:
         raise KeyFormatError(
             f"JWK kty {str(kty)[:20]!r} / crv {str(crv)[:20]!r} is not supported "
@@ -97,13 +100,15 @@ def check_public_jwk(jwk: Mapping[str, Any]) -> None:
         raise KeyFormatError(f"JWK 'use' must be 'sig' or 'enc', not {str(use)[:20]!r}")
 
 
-def did_jwk_from_jwk(jwk: Mapping[str, Any] | Ed25519Key) -> str:
-    """The did:jwk of a public JWK (or of an Ed25519 key's public JWK).
+def did_jwk_from_jwk(jwk: Mapping[str, Any] | Key) -> str:
+    """The did:jwk of a public JWK (or of a key's public JWK: Ed25519, P-256, P-384).
 
     The JWK is serialised with sorted members and no whitespace before encoding, so the same
     key gives the same DID here every time (other serialisations give other, equally valid DIDs).
     """
-    data = jwk.to_jwk() if isinstance(jwk, Ed25519Key) else dict(jwk)
+    data: dict[str, Any] = (
+        jwk.to_jwk() if isinstance(jwk, Ed25519Key | EcKey) else dict(jwk)  # type: ignore[arg-type]
+    )
     check_public_jwk(data)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     encoded = base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=").decode("ascii")

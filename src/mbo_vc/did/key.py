@@ -1,11 +1,12 @@
-"""The did:key method for Ed25519 keys (W3C CCG did:key v0.9), Multikey verification method."""
+"""The did:key method (W3C CCG did:key v0.9): Ed25519 (``z6Mk…``), P-256 (``zDn…``, p256-pub 0x1200,
+compressed point) and P-384 (``z82…``) keys, as a Multikey verification method."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mbo_vc.errors import DidError, KeyFormatError
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key, key_from_did_key
 
 __all__ = ["did_key_document", "resolve_did_key"]
 
@@ -14,12 +15,14 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 
-def did_key_document(key: Ed25519Key, *, legacy: bool = False) -> dict[str, Any]:
+def did_key_document(key: Key, *, legacy: bool = False) -> dict[str, Any]:
     """The DID document of ``key``'s did:key.
 
     The default uses a ``Multikey`` verification method; ``legacy=True`` gives the older
-    ``Ed25519VerificationKey2020`` form with the same key bytes.
+    ``Ed25519VerificationKey2020`` form with the same key bytes (Ed25519 keys only).
     """
+    if legacy and key.key_type != "Ed25519":
+        raise DidError("the legacy Ed25519VerificationKey2020 form is for Ed25519 keys only")
     did = key.did
     vm_id = f"{did}#{key.public_key_multibase}"
     vm = {
@@ -40,7 +43,7 @@ def did_key_document(key: Ed25519Key, *, legacy: bool = False) -> dict[str, Any]
 
 
 def resolve_did_key(did: str, *, legacy: bool = False) -> dict[str, Any]:
-    """Resolve an Ed25519 ``did:key`` to its DID document (offline, pure computation).
+    """Resolve a ``did:key`` (Ed25519, P-256, P-384) to its DID document (offline, computed).
 
     ``legacy=True`` gives the ``Ed25519VerificationKey2020`` form (register it with
     ``DidResolver(methods={"key": functools.partial(resolve_did_key, legacy=True)})``).
@@ -48,7 +51,7 @@ def resolve_did_key(did: str, *, legacy: bool = False) -> dict[str, Any]:
     if not did.startswith("did:key:z") or "#" in did or "/" in did or "?" in did:
         raise DidError(f"malformed did:key: {did[:100]!r}")
     try:
-        key = Ed25519Key.from_did_key(did)
+        key = key_from_did_key(did)
     except KeyFormatError as exc:
         raise DidError(f"{did[:100]}: {exc.message}") from None
     return did_key_document(key, legacy=legacy)

@@ -7,6 +7,7 @@ an argument, so a document expanded once (for the verified view) is not expanded
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,9 +59,15 @@ class _BoundedURDNA2015(URDNA2015):
     rdf-canonize's ``maxWorkFactor`` we bound the number of N-degree hash calls.
     """
 
-    def __init__(self, max_calls: int) -> None:
+    def __init__(self, max_calls: int, hash_algorithm: str = "sha256") -> None:
         super().__init__()
         self._budget = max_calls
+        self._hash_algorithm = hash_algorithm
+
+    def create_hash(self) -> Any:
+        """RDFC-1.0's hash algorithm parameter (§4.4): SHA-256 by default; the ECDSA suites use
+        SHA-384 with P-384 keys."""
+        return hashlib.new(self._hash_algorithm)
 
     def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         self._budget -= 1
@@ -100,8 +107,13 @@ def canonicalize_expanded(
     loader: DocumentLoader | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    hash_algorithm: str = "sha256",
 ) -> str:
-    """The RDFC-1.0 canonical N-Quads of an already expanded (and safe-mode checked) document."""
+    """The RDFC-1.0 canonical N-Quads of an already expanded (and safe-mode checked) document.
+
+    ``hash_algorithm`` is RDFC-1.0's hash parameter (``sha256``, or ``sha384``)."""
+    if hash_algorithm not in ("sha256", "sha384"):
+        raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
     loader = loader or default_loader()
     dataset = to_dataset(expanded, loader)
     quads = sum(len(v) for v in dataset.values())
@@ -110,7 +122,7 @@ def canonicalize_expanded(
             f"document produces {quads} RDF quads, more than the limit of {limits.max_quads}"
         )
     try:
-        result = _BoundedURDNA2015(limits.max_canonicalization_calls).main(
+        result = _BoundedURDNA2015(limits.max_canonicalization_calls, hash_algorithm).main(
             dataset, {"format": "application/n-quads"}
         )
     except MboVcError:

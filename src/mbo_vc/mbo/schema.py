@@ -54,7 +54,8 @@ def _ob_constraints() -> dict[str, Any]:
     }
     return {
         "type": "object",
-        "required": ["@context", "id", "type", "issuer", "validFrom", "credentialSubject", "proof"],
+        # (no "proof" in required: a vc+jwt is secured by its JWS, and its payload has none)
+        "required": ["@context", "id", "type", "issuer", "validFrom", "credentialSubject"],
         "properties": {
             "@context": {
                 "type": "array",

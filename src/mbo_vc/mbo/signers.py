@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 from mbo_vc.mbo.model import Waardepapier
 from mbo_vc.models import as_list
 from mbo_vc.result import Problem, VerificationResult
@@ -44,9 +44,9 @@ Signer = RequiredSigner
 
 def issue(
     waardepapier: Waardepapier | Mapping[str, Any],
-    bevoegd_gezag: Ed25519Key,
+    bevoegd_gezag: Key,
     *,
-    examencommissie: Ed25519Key | None = None,
+    examencommissie: Key | None = None,
     created: datetime | str | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:

@@ -29,17 +29,23 @@ from mbo_vc.errors import (
     DidError,
     InputError,
     KeyFormatError,
+    KeySuiteMismatchError,
     MboVcError,
     MissingPreviousProofError,
     ProofError,
     ProofTypeMismatchError,
+    SignatureEncodingError,
     UnsupportedCryptosuiteError,
 )
 from mbo_vc.jsonld import DocumentLoader, NodeMap, canonicalize_expanded, expand, node_map
 from mbo_vc.keys import (
+    CURVES,
+    EcKey,
     Ed25519Key,
+    Key,
     decode_multibase,
     encode_multibase_base58btc,
+    is_high_s,
     public_jwk_of,
 )
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
@@ -80,7 +86,7 @@ class Canonicalizer:
         self.loader = loader
         self.limits = limits
         self._expanded: dict[str, list[dict[str, Any]]] = {}
-        self._nquads: dict[str, str] = {}
+        self._nquads: dict[tuple[str, str], str] = {}
 
     @staticmethod
     def _key(document: Mapping[str, Any]) -> str:
@@ -95,13 +101,17 @@ class Canonicalizer:
             self._expanded[key] = found
         return found
 
-    def rdfc(self, document: Mapping[str, Any]) -> str:
-        """The RDFC-1.0 canonical N-Quads of ``document``."""
-        key = self._key(document)
+    def rdfc(self, document: Mapping[str, Any], hash_algorithm: str = "sha256") -> str:
+        """The RDFC-1.0 canonical N-Quads of ``document`` (``hash_algorithm``: RDFC-1.0's hash
+        parameter, ``sha256`` or ``sha384``)."""
+        key = (hash_algorithm, self._key(document))
         found = self._nquads.get(key)
         if found is None:
             found = canonicalize_expanded(
-                copy.deepcopy(self.expanded(document)), self.loader, limits=self.limits
+                copy.deepcopy(self.expanded(document)),
+                self.loader,
+                limits=self.limits,
+                hash_algorithm=hash_algorithm,
             )
             self._nquads[key] = found
         return found
@@ -120,12 +130,15 @@ class Cryptosuite(Protocol):
     proof_carries_context: bool
     """True when the finished proof repeats the document's ``@context`` (eddsa-jcs-2022)."""
 
-    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
-        """The canonical form of a document or a proof configuration."""
+    def canonicalize(
+        self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
+    ) -> str:
+        """The canonical form of a document or a proof configuration (it may depend on
+        ``key``'s curve: ecdsa-rdfc-2019 runs RDFC-1.0 with SHA-384 for P-384)."""
         ...
 
-    def hash(self, data: bytes) -> bytes:
-        """The suite's hash of a canonical form."""
+    def hash(self, data: bytes, key: Any = None) -> bytes:
+        """The suite's hash of a canonical form (it may depend on ``key``'s curve: ECDSA)."""
         ...
 
     def sign(self, key: Any, data: bytes) -> bytes:
@@ -134,6 +147,10 @@ class Cryptosuite(Protocol):
 
     def verify(self, key: Any, data: bytes, signature: bytes) -> bool:
         """True when ``signature`` is valid for ``data`` under ``key``."""
+        ...
+
+    def signature_warnings(self, key: Any, signature: bytes) -> list[tuple[str, str]]:
+        """(code, message) warnings about a valid signature (ECDSA: ``high_s_signature``)."""
         ...
 
     def key_from_method(self, method: Mapping[str, Any]) -> Any:
@@ -259,16 +276,18 @@ def signing_input(
     unsecured: Mapping[str, Any],
     proof_options: Mapping[str, Any],
     canon: Canonicalizer,
+    key: Any = None,
 ) -> SigningInput:
-    """Canonicalise the proof configuration and the document, and hash both."""
+    """Canonicalise the proof configuration and the document, and hash both (with the hash the
+    suite uses for ``key``: ECDSA hashes with SHA-256 for P-256 and SHA-384 for P-384)."""
     config = proof_config(unsecured, proof_options)
-    canonical_config = suite.canonicalize(config, canon)
-    canonical_doc = suite.canonicalize(unsecured, canon)
+    canonical_config = suite.canonicalize(config, canon, key)
+    canonical_doc = suite.canonicalize(unsecured, canon, key)
     return SigningInput(
         canonical_config,
         canonical_doc,
-        suite.hash(canonical_config.encode("utf-8")),
-        suite.hash(canonical_doc.encode("utf-8")),
+        suite.hash(canonical_config.encode("utf-8"), key),
+        suite.hash(canonical_doc.encode("utf-8"), key),
     )
 
 
@@ -277,7 +296,7 @@ def signing_input(
 
 def create_proof(
     document: Mapping[str, Any],
-    key: Ed25519Key,
+    key: Key,
     suite: Cryptosuite,
     *,
     canon: Canonicalizer,
@@ -317,7 +336,7 @@ def create_proof(
     unsecured = proof_document(document, options, existing)
     if suite.proof_carries_context and "@context" in unsecured:
         options["@context"] = copy.deepcopy(unsecured["@context"])
-    to_sign = signing_input(suite, unsecured, options, canon)
+    to_sign = signing_input(suite, unsecured, options, canon, key)
     proof = dict(options)
     proof["proofValue"] = suite.encode_proof_value(suite.sign(key, to_sign.data))
     signed = copy.deepcopy(dict(document))
@@ -497,10 +516,13 @@ def _verify_one(
             "vm_not_authorized",
             f"{resolved.id} is not listed under {purpose} in its controller's DID document",
         )
-    to_sign = signing_input(suite, unsecured, options, canon)
+    to_sign = signing_input(suite, unsecured, options, canon, key)
     res.signature_valid = suite.verify(key, to_sign.data, signature)
     if not res.signature_valid:
         problem("invalid_signature", "the signature does not verify over this document")
+        return
+    for code, message in suite.signature_warnings(key, signature):
+        res.warnings.append(Problem(code, message, where))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -573,26 +595,33 @@ def ed25519_key_from_method(method: Mapping[str, Any]) -> Ed25519Key:
     """The Ed25519 public key of a verification method (Multikey, JWK or 2020 type)."""
     jwk = public_jwk_of(method)
     if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
-        raise KeyFormatError("the verification method is not an Ed25519 key")
+        raise KeySuiteMismatchError(
+            f"the verification method is a {str(jwk.get('crv', jwk.get('kty')))[:20]} key; "
+            "this cryptosuite needs an Ed25519 key"
+        )
     return Ed25519Key.from_jwk(jwk)
 
 
 class Ed25519Mixin:
     """Hashing, signing and proof values of the Ed25519 suites (SHA-256, pure EdDSA)."""
 
-    def hash(self, data: bytes) -> bytes:
+    def hash(self, data: bytes, key: Any = None) -> bytes:
         """SHA-256."""
         return hashlib.sha256(data).digest()
 
     def sign(self, key: Ed25519Key, data: bytes) -> bytes:
         """Ed25519 signature."""
         if not isinstance(key, Ed25519Key):
-            raise KeyFormatError("this cryptosuite signs with an Ed25519 key")
+            raise KeySuiteMismatchError("this cryptosuite signs with an Ed25519 key")
         return key.sign(data)
 
     def verify(self, key: Ed25519Key, data: bytes, signature: bytes) -> bool:
         """Ed25519 verification."""
         return key.verify(signature, data)
+
+    def signature_warnings(self, key: Any, signature: bytes) -> list[tuple[str, str]]:
+        """None (Ed25519 signatures are not malleable in this way)."""
+        return []
 
     def key_from_method(self, method: Mapping[str, Any]) -> Ed25519Key:
         """The Ed25519 key of a verification method."""
@@ -608,3 +637,77 @@ class Ed25519Mixin:
 
     def check_document(self, document: Mapping[str, Any]) -> None:
         """Nothing beyond canonicalisation (suites with a context requirement override this)."""
+
+
+# --- shared by the ECDSA suites --------------------------------------------------------------
+
+
+def ec_key_from_method(method: Mapping[str, Any]) -> EcKey:
+    """The P-256/P-384 public key of a verification method (Multikey or JWK)."""
+    jwk = public_jwk_of(method)
+    if jwk.get("kty") != "EC" or jwk.get("crv") not in CURVES:
+        raise KeySuiteMismatchError(
+            f"the verification method is a {str(jwk.get('crv', jwk.get('kty')))[:20]} key; "
+            "the ECDSA cryptosuites need a P-256 or P-384 key"
+        )
+    return EcKey.from_jwk(jwk)
+
+
+class EcdsaMixin:
+    """Hashing, signing and proof values of the ECDSA suites (vc-di-ecdsa §3): the hash follows
+    the key's curve (SHA-256 for P-256, SHA-384 for P-384); signatures are P1363 ``r ‖ s``."""
+
+    @staticmethod
+    def rdfc_hash(key: Any) -> str:
+        """The hash for ``key``'s curve: ``sha256`` for P-256, ``sha384`` for P-384."""
+        if not isinstance(key, EcKey):
+            raise KeySuiteMismatchError("the ECDSA cryptosuites hash for a P-256 or P-384 key")
+        return "sha384" if key.curve == "P-384" else "sha256"
+
+    def hash(self, data: bytes, key: Any = None) -> bytes:
+        """SHA-256 for a P-256 key, SHA-384 for a P-384 key."""
+        return hashlib.new(self.rdfc_hash(key), data).digest()
+
+    def sign(self, key: Any, data: bytes) -> bytes:
+        """ECDSA signature (low-S, P1363)."""
+        if not isinstance(key, EcKey):
+            raise KeySuiteMismatchError("the ECDSA cryptosuites sign with a P-256 or P-384 key")
+        return key.sign(data)
+
+    def verify(self, key: EcKey, data: bytes, signature: bytes) -> bool:
+        """ECDSA verification (low- and high-S; a malformed encoding raises)."""
+        return key.verify(signature, data)
+
+    def signature_warnings(self, key: EcKey, signature: bytes) -> list[tuple[str, str]]:
+        """``high_s_signature`` for a valid signature whose S lies in the upper half."""
+        if is_high_s(signature, key.curve):
+            return [
+                (
+                    "high_s_signature",
+                    "the ECDSA signature has a high S value (valid, but its low-S twin is too)",
+                )
+            ]
+        return []
+
+    def key_from_method(self, method: Mapping[str, Any]) -> EcKey:
+        """The P-256/P-384 key of a verification method."""
+        return ec_key_from_method(method)
+
+    def decode_proof_value(self, value: str) -> bytes:
+        """A 64-byte (P-256) or 96-byte (P-384) P1363 signature from multibase base58btc."""
+        signature = decode_multibase(value, expect="z")
+        if len(signature) not in (64, 96):
+            der = len(signature) > 2 and signature[0] == 0x30
+            hint = " (it looks like DER)" if der else ""
+            raise SignatureEncodingError(
+                f"proofValue decodes to {len(signature)} bytes, not a P1363 ECDSA signature "
+                f"(64 bytes for P-256, 96 for P-384){hint}"
+            )
+        return signature
+
+    def encode_proof_value(self, signature: bytes) -> str:
+        """Multibase base58btc."""
+        return encode_multibase_base58btc(signature)
+
+    def check_document(self, document: Mapping[str, Any]) -> None:
+        """Nothing beyond canonicalisation."""

@@ -24,7 +24,9 @@ class Ed25519Signature2020(Ed25519Mixin):
     name: str | None = None
     proof_carries_context = False
 
-    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
+    def canonicalize(
+        self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
+    ) -> str:
         """URDNA2015 N-Quads, in safe mode."""
         return canon.rdfc(document)
 

@@ -35,7 +35,9 @@ class EddsaJcs2022(Ed25519Mixin):
     name: str | None = "eddsa-jcs-2022"
     proof_carries_context = True
 
-    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
+    def canonicalize(
+        self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
+    ) -> str:
         """JCS text; documents with an ``@context`` must also pass JSON-LD safe mode."""
         if "@context" in document:
             canon.expanded(document)

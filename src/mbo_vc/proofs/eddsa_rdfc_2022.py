@@ -17,7 +17,9 @@ class EddsaRdfc2022(Ed25519Mixin):
     name: str | None = "eddsa-rdfc-2022"
     proof_carries_context = False
 
-    def canonicalize(self, document: Mapping[str, Any], canon: Canonicalizer) -> str:
+    def canonicalize(
+        self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
+    ) -> str:
         """RDFC-1.0 N-Quads, in safe mode."""
         return canon.rdfc(document)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
-from mbo_vc.keys import Ed25519Key
+from mbo_vc.keys import Key
 from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
     LIST_CREDENTIAL_TYPE,
@@ -681,7 +681,7 @@ class StatusRegistry:
     def status_list_credential(
         self,
         list_id: str,
-        key: Ed25519Key,
+        key: Key,
         *,
         issuer: str | None = None,
         now: datetime | None = None,
@@ -716,7 +716,7 @@ class StatusRegistry:
     def publish(
         self,
         list_id: str,
-        key: Ed25519Key,
+        key: Key,
         out_dir: str | os.PathLike[str],
         **options: Any,
     ) -> Path:
@@ -736,9 +736,7 @@ class StatusRegistry:
         )
         return path
 
-    def publish_all(
-        self, key: Ed25519Key, out_dir: str | os.PathLike[str], **options: Any
-    ) -> list[Path]:
+    def publish_all(self, key: Key, out_dir: str | os.PathLike[str], **options: Any) -> list[Path]:
         """Publish every list of the registry."""
         return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
 

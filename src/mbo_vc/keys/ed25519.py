@@ -11,84 +11,43 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from jwcrypto import jwk as _jwk
-from multiformats import multibase
 from nacl.bindings import crypto_core_ed25519_is_valid_point
 
-from mbo_vc.errors import InputError, KeyFormatError, UsageError
-from mbo_vc.json_input import decode_utf8, read_file_bounded
-
-__all__ = [
-    "ED25519_PRIV_HEADER",
-    "ED25519_PUB_HEADER",
-    "MAX_KEY_FILE_BYTES",
-    "VERIFICATION_METHOD_TYPES",
-    "Ed25519Key",
-    "decode_multibase",
-    "encode_multibase_base58btc",
-    "public_jwk_of",
-]
-
-MAX_KEY_FILE_BYTES = 64 * 1024
-"""Key files larger than this are refused without being read."""
-
-VERIFICATION_METHOD_TYPES = frozenset(
-    {"Multikey", "Ed25519VerificationKey2020", "JsonWebKey", "JsonWebKey2020"}
+from mbo_vc.errors import KeyFormatError, UsageError
+from mbo_vc.keys._codec import (
+    MULTIKEY_CONTEXT,
+    decode_multibase,
+    encode_multibase_base58btc,
+    read_key_document,
+    write_key_file,
 )
-"""Verification method types whose key material mbo_vc reads."""
+from mbo_vc.keys._codec import b64url as _b64url
 
-_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
+__all__ = ["ED25519_PRIV_HEADER", "ED25519_PUB_HEADER", "Ed25519Key"]
 
 ED25519_PUB_HEADER = b"\xed\x01"
 """Multicodec varint of ``ed25519-pub`` (0xed)."""
 ED25519_PRIV_HEADER = b"\x80\x26"
 """Multicodec varint of ``ed25519-priv`` (0x1300)."""
 
-MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
-_BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]+")
-
-
-def decode_multibase(value: Any, *, expect: str | None = "z") -> bytes:
-    """Decode a multibase string; ``expect`` restricts the base prefix (``z`` = base58btc)."""
-    if not isinstance(value, str) or len(value) < 2:
-        raise KeyFormatError("multibase value must be a non-empty string")
-    if len(value) > 4096:
-        raise KeyFormatError("multibase value is too long")
-    if expect is not None and value[0] != expect:
-        raise KeyFormatError(f"multibase value must start with {expect!r} (base58btc)")
-    try:
-        if value[0] == "z":  # base58btc: the base58 package is ~100x faster than the generic codec
-            if not _BASE58.fullmatch(value[1:]):  # (the base58 package strips whitespace)
-                raise ValueError("not base58btc")
-            return bytes(base58.b58decode(value[1:].encode("ascii")))
-        return bytes(multibase.decode(value))
-    except Exception:
-        raise KeyFormatError("multibase value is not validly encoded") from None
-
-
-def encode_multibase_base58btc(data: bytes) -> str:
-    """Encode bytes as multibase base58btc (``z…``)."""
-    return "z" + base58.b58encode(data).decode("ascii")
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
 
 class Ed25519Key:
     """An Ed25519 key pair (or public key) with its Multikey, JWK and did:key forms."""
 
     __slots__ = ("_controller", "_id", "_private", "_public", "_public_bytes")
+
+    key_type = "Ed25519"
+    """The key's type (its curve), as JWK ``crv`` spells it."""
+    jws_alg = "EdDSA"
+    """The JWS ``alg`` this key signs with."""
 
     def __init__(
         self,
@@ -296,26 +255,10 @@ class Ed25519Key:
         The file is written to a temporary name and renamed, so a crash never leaves a
         half-written key file.
         """
-        target = Path(path)
-        if target.exists() and not overwrite:
-            raise UsageError(f"{target} exists; refusing to overwrite a key file")
         doc = {"@context": MULTIKEY_CONTEXT, **self.multikey()}
         if self._private is not None:
             doc["secretKeyMultibase"] = self.secret_key_multibase()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".key-", dir=target.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, indent=2)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_key_file(path, doc, overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Ed25519Key:
@@ -324,25 +267,17 @@ class Ed25519Key:
         At most :data:`MAX_KEY_FILE_BYTES` are read; the file must be UTF-8 JSON. Every failure
         is a :class:`~mbo_vc.errors.KeyFormatError` that never quotes the file's content.
         """
-        try:
-            text = decode_utf8(
-                read_file_bounded(path, max_bytes=MAX_KEY_FILE_BYTES, what="key file"),
-                f"key file {path}",
-            )
-        except InputError as exc:
-            raise KeyFormatError(exc.message) from None
-        try:
-            doc = json.loads(text)
-        except (ValueError, RecursionError):
-            raise KeyFormatError(f"key file {path} is not JSON") from None
-        if not isinstance(doc, dict):
-            raise KeyFormatError(f"key file {path} is not a JSON object")
+        return cls.from_document(read_key_document(path), f"key file {path}")
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any], where: str = "key file") -> Ed25519Key:
+        """A key from a key file's JSON object (Multikey or JWK)."""
         if "kty" in doc:
             return cls.from_jwk(doc)
         secret = doc.get("secretKeyMultibase")
         key = cls.from_multibase(secret if secret else doc.get("publicKeyMultibase", ""))
         if secret and doc.get("publicKeyMultibase") not in (None, key.public_key_multibase):
-            raise KeyFormatError(f"key file {path}: public and secret key do not match")
+            raise KeyFormatError(f"{where}: public and secret key do not match")
         controller = doc.get("controller")
         vm_id = doc.get("id")
         if isinstance(controller, str) and controller != key.did:
@@ -365,37 +300,3 @@ class Ed25519Key:
 
     def __reduce__(self) -> Any:
         raise TypeError("Ed25519Key objects are not picklable (private key protection)")
-
-
-def public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
-    """The public key of a verification method, as a public JWK (the one place that reads a
-    verification method's key material: ``publicKeyJwk`` or ``publicKeyMultibase``).
-
-    Refuses methods of an unknown type, JWKs with private or symmetric members, and multibase
-    values that hold a secret key, with :class:`~mbo_vc.errors.KeyFormatError`.
-    """
-    if not isinstance(method, Mapping):
-        raise KeyFormatError("a verification method must be a JSON object")
-    vm_type = method.get("type")
-    if vm_type not in VERIFICATION_METHOD_TYPES:
-        raise KeyFormatError(f"verification method type {str(vm_type)[:60]!r} is not supported")
-    has_jwk, has_mb = "publicKeyJwk" in method, "publicKeyMultibase" in method
-    if has_jwk == has_mb:
-        raise KeyFormatError(
-            "a verification method needs exactly one of publicKeyJwk and publicKeyMultibase"
-        )
-    if has_jwk:
-        data = method["publicKeyJwk"]
-        if not isinstance(data, Mapping):
-            raise KeyFormatError("publicKeyJwk must be a JSON object")
-        if any(m in data for m in _PRIVATE_JWK_MEMBERS):
-            raise KeyFormatError("publicKeyJwk holds private or symmetric key material")
-        if data.get("kty") not in ("OKP", "EC", "RSA"):
-            raise KeyFormatError(f"publicKeyJwk kty {str(data.get('kty'))[:20]!r} not supported")
-        if data.get("kty") == "OKP":
-            return Ed25519Key.from_jwk(data).to_jwk()
-        return dict(data)
-    key = Ed25519Key.from_multibase(method["publicKeyMultibase"])
-    if key.has_private:
-        raise KeyFormatError("publicKeyMultibase holds a secret key")
-    return key.to_jwk()
