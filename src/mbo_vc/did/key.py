@@ -3,9 +3,11 @@ compressed point) and P-384 (``z82…``) keys, as a Multikey verification method
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mbo_vc.errors import DidError, KeyFormatError
+from mbo_vc.json_input import json_copy
 from mbo_vc.keys import Key, key_from_did_key
 
 __all__ = ["did_key_document", "resolve_did_key"]
@@ -48,8 +50,16 @@ def resolve_did_key(did: str, *, legacy: bool = False) -> dict[str, Any]:
     ``legacy=True`` gives the ``Ed25519VerificationKey2020`` form (register it with
     ``DidResolver(methods={"key": functools.partial(resolve_did_key, legacy=True)})``).
     """
+    if not isinstance(did, str) or len(did) > 4096:
+        raise DidError("malformed did:key")
     if not did.startswith("did:key:z") or "#" in did or "/" in did or "?" in did:
         raise DidError(f"malformed did:key: {did[:100]!r}")
+    return json_copy(_document(did, legacy))
+
+
+@functools.lru_cache(maxsize=1024)
+def _document(did: str, legacy: bool) -> dict[str, Any]:
+    # a did:key document is a pure function of the DID: computed once (the point check included)
     try:
         key = key_from_did_key(did)
     except KeyFormatError as exc:

@@ -8,8 +8,9 @@
    node of every document. Here the clone gets a key derived from its parent's (the clone is a
    pure function of the parent, so equal keys mean equal contexts).
 2. **Inline contexts were re-hashed on every use.** pyld keys an inline context by its JCS text,
-   recomputed at each resolution. Here the key is remembered per context object (the scoped
-   contexts inside processed contexts are the same frozen objects every time).
+   computed in pure Python at each resolution (a scoped context of the OBv3 context: ~0.7 ms).
+   Here the key is the sorted JSON text from the C encoder (~0.15 ms; equal texts mean equal
+   contexts, which is all a cache key needs), remembered per frozen context object.
 
 Both are off when :data:`ENABLED` is False; a test compares the canonical N-Quads of the whole
 test corpus with and without them. The same problems are worth reporting upstream (pyld:
@@ -24,7 +25,7 @@ import uuid
 from collections import OrderedDict
 from typing import Any
 
-from c14n.Canonicalize import canonicalize
+import json
 from frozendict import frozendict
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
@@ -72,6 +73,12 @@ class FastProcessor(_pyld.JsonLdProcessor):
         )
 
 
+def _as_dict(value: Any) -> Any:
+    if isinstance(value, frozendict):
+        return dict(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 class FastContextResolver(ContextResolver):
     """pyld's context resolver, remembering the cache key of each inline context object."""
 
@@ -104,7 +111,8 @@ class FastContextResolver(ContextResolver):
             if hit is not None and hit[0] is ctx:
                 cls._keys.move_to_end(id(ctx))
                 return hit[1]
-        key = canonicalize(dict(ctx)).decode("utf-8")
+        key = json.dumps(ctx, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                         default=_as_dict)  # fmt: skip
         if isinstance(ctx, frozendict):  # only immutable contexts can be remembered by identity
             with cls._lock:
                 cls._keys[id(ctx)] = (ctx, key)  # (holding ctx keeps its id from being reused)

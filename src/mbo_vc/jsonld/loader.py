@@ -7,7 +7,6 @@ Contexts come only from the bundled, sha256-pinned files in ``contexts/`` (shipp
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
@@ -20,6 +19,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from mbo_vc.errors import ContextIntegrityError, UnknownContextError, UsageError
+from mbo_vc.json_input import json_copy
 
 __all__ = [
     "EDUCREDENTIAL_CONTEXT",
@@ -205,7 +205,7 @@ class DocumentLoader:
                 if doc is None:
                     doc = _repair_published(url, _load_pinned(self._folder, pin))
                     self._docs[url] = doc
-        return copy.deepcopy(doc)
+        return json_copy(doc)
 
     def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
         """pyld's document-loader protocol."""
@@ -224,7 +224,7 @@ def _as_context_document(url: str, doc: Mapping[str, Any] | str | bytes) -> dict
             raise UsageError(f"registered context {url} is not JSON: {exc}") from None
     if not isinstance(doc, Mapping):
         raise UsageError(f"registered context {url} must be a JSON object")
-    return copy.deepcopy(dict(doc))
+    return json_copy(dict(doc))
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -8,7 +8,6 @@ dropped data. Every other pyld failure becomes a :class:`~mbo_vc.errors.JsonLdEr
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from mbo_vc.errors import (
     RelativeIriError,
     SafeModeError,
 )
+from mbo_vc.json_input import json_copy
 from mbo_vc.jsonld.fastpath import FastContextResolver, FastProcessor
 from mbo_vc.jsonld.loader import DocumentLoader, default_loader
 
@@ -90,7 +90,7 @@ def expand(
     loader = loader or default_loader()
     proc = _SafeProcessor()
     try:
-        expanded = proc.expand(copy.deepcopy(dict(document)), pyld_options(loader))
+        expanded = proc.expand(json_copy(dict(document)), pyld_options(loader))
     except MboVcError:
         raise
     except Exception as exc:  # pyld raises many types; map them all to our hierarchy

@@ -14,7 +14,6 @@ the proof's JSON spelling, so a context added after signing cannot hide or renam
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
@@ -37,6 +36,7 @@ from mbo_vc.errors import (
     SignatureEncodingError,
     UnsupportedCryptosuiteError,
 )
+from mbo_vc.json_input import json_copy
 from mbo_vc.jsonld import DocumentLoader, NodeMap, canonicalize_expanded, expand, node_map
 from mbo_vc.keys import (
     CURVES,
@@ -87,10 +87,17 @@ class Canonicalizer:
         self.limits = limits
         self._expanded: dict[str, list[dict[str, Any]]] = {}
         self._nquads: dict[tuple[str, str], str] = {}
+        self._keys: dict[int, tuple[Mapping[str, Any], str]] = {}
 
-    @staticmethod
-    def _key(document: Mapping[str, Any]) -> str:
-        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    def _key(self, document: Mapping[str, Any]) -> str:
+        # the JSON text, computed once per document object in this run (a run's documents are
+        # not modified while it lasts; the object is held so that its id is not reused)
+        hit = self._keys.get(id(document))
+        if hit is not None and hit[0] is document:
+            return hit[1]
+        key = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        self._keys[id(document)] = (document, key)
+        return key
 
     def expanded(self, document: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The safe-mode expansion of ``document`` (do not modify the result)."""
@@ -108,7 +115,7 @@ class Canonicalizer:
         found = self._nquads.get(key)
         if found is None:
             found = canonicalize_expanded(
-                copy.deepcopy(self.expanded(document)),
+                json_copy(self.expanded(document)),
                 self.loader,
                 limits=self.limits,
                 hash_algorithm=hash_algorithm,
@@ -118,7 +125,7 @@ class Canonicalizer:
 
     def nodes(self, document: Mapping[str, Any]) -> NodeMap:
         """The node map (the RDF, node by node) of ``document``."""
-        return node_map(copy.deepcopy(self.expanded(document)))
+        return node_map(json_copy(self.expanded(document)))
 
 
 class Cryptosuite(Protocol):
@@ -242,7 +249,7 @@ def proof_config(unsecured: Mapping[str, Any], proof: Mapping[str, Any]) -> dict
     """The proof configuration: the proof without ``proofValue``, with the document's context."""
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in unsecured:
-        config["@context"] = copy.deepcopy(unsecured["@context"])
+        config["@context"] = json_copy(unsecured["@context"])
     return config
 
 
@@ -335,12 +342,12 @@ def create_proof(
     existing = as_proof_list(document.get("proof"))
     unsecured = proof_document(document, options, existing)
     if suite.proof_carries_context and "@context" in unsecured:
-        options["@context"] = copy.deepcopy(unsecured["@context"])
+        options["@context"] = json_copy(unsecured["@context"])
     to_sign = signing_input(suite, unsecured, options, canon, key)
     proof = dict(options)
     proof["proofValue"] = suite.encode_proof_value(suite.sign(key, to_sign.data))
-    signed = copy.deepcopy(dict(document))
-    signed["proof"] = proof if not existing else [*copy.deepcopy(existing), proof]
+    signed = json_copy(dict(document))
+    signed["proof"] = proof if not existing else [*json_copy(existing), proof]
     return signed
 
 
@@ -425,7 +432,7 @@ def verify_proofs(
             res.problems.append(Problem("malformed_proof", "a proof must be a JSON object", where))
             results.append(res)
             continue
-        text = Canonicalizer._key(proof)
+        text = canon._key(proof)
         if text in seen:
             results[seen[text]].warnings.append(
                 Problem("duplicate_proof", f"{where} is identical to proof[{seen[text]}]", where)
