@@ -20,12 +20,12 @@ The classes check pyld's version on import.
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections import OrderedDict
 from typing import Any
 
-import json
 from frozendict import frozendict
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
