@@ -35,6 +35,7 @@ test: $(STAMP) interop lint
 
 bench: $(STAMP) interop
 	$(BIN)/python bench/bench_sign_verify.py
+	$(BIN)/python bench/bench_startup.py
 
 # The long fuzz run (about 110,000 inputs; not part of `make test`).
 fuzz: $(STAMP)

@@ -83,3 +83,46 @@ def test_import_linter_contracts_are_kept() -> None:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 kept, 0 broken" in proc.stdout
+
+
+def test_cli_command_table_matches_what_the_modules_register() -> None:
+    """mbo_vc.cli.COMMANDS (read without importing the command modules) names each command,
+    its module and its help exactly as the modules register them."""
+    import argparse
+
+    from mbo_vc.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    registered = {c.dest: c.help for c in sub._choices_actions}
+    assert registered == {name: help_text for name, (_, help_text) in COMMANDS.items()}
+    for name, (module, _) in COMMANDS.items():
+        only = build_parser(name, full=False)
+        only_sub = next(a for a in only._actions if isinstance(a, argparse._SubParsersAction))
+        assert only_sub.choices[name]._actions, module  # the real parser, with its arguments
+        stubs = [c for c, (m, _) in COMMANDS.items() if m != module]
+        assert all(not only_sub.choices[c]._actions for c in stubs)
+
+
+def test_help_and_a_command_import_only_what_they_use() -> None:
+    """`mbo-vc --help` imports no command module and no JSON-LD processor; `mbo-vc verify`
+    does not import the mbo models (pydantic) nor the status registry."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, contextlib, io\n"
+        "from mbo_vc.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(sys.argv[1:])\n"
+        "    except SystemExit: pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('mbo_vc', 'pyld', "
+        "'pydantic', 'sqlite3')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True,
+                         text=True, check=True).stdout.split()  # fmt: skip
+    assert not [m for m in out if m.startswith(("pyld", "pydantic", "mbo_vc.cli."))], out
+    out = subprocess.run([sys.executable, "-c", probe, "verify", "--help"], capture_output=True,
+                         text=True, check=True).stdout.split()  # fmt: skip
+    assert "mbo_vc.cli.verify" in out
+    assert not [m for m in out if m.startswith(("pydantic", "mbo_vc.mbo", "sqlite3"))], out

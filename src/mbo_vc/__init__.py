@@ -8,29 +8,75 @@ The few names a user needs::
     result = verify(signed)          # result.verified, result.problems
 """
 
-from mbo_vc.did import DidResolver
-from mbo_vc.errors import MboVcError
-from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import EcKey, Ed25519Key, load_key
-from mbo_vc.limits import Limits
-from mbo_vc.presentation import present
-from mbo_vc.result import (
-    CredentialReport,
-    PresentationResult,
-    Problem,
-    ProofResult,
-    StatusOutcome,
-    VerificationResult,
-)
-from mbo_vc.signing import sign
-from mbo_vc.status import StatusChecker
-from mbo_vc.verification import (
-    RequiredSigner,
-    VerifierPolicy,
-    verify,
-    verify_jwt,
-    verify_presentation,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mbo_vc.did import DidResolver
+    from mbo_vc.errors import MboVcError
+    from mbo_vc.jsonld import DocumentLoader
+    from mbo_vc.keys import EcKey, Ed25519Key, load_key
+    from mbo_vc.limits import Limits
+    from mbo_vc.presentation import present
+    from mbo_vc.result import (
+        CredentialReport,
+        PresentationResult,
+        Problem,
+        ProofResult,
+        StatusOutcome,
+        VerificationResult,
+    )
+    from mbo_vc.signing import sign
+    from mbo_vc.status import StatusChecker
+    from mbo_vc.verification import (
+        RequiredSigner,
+        VerifierPolicy,
+        verify,
+        verify_jwt,
+        verify_presentation,
+    )
+
+# Each public name and the module it lives in: importing mbo_vc loads none of them (the command
+# line and scripts pay only for what they use); the first use of a name imports its module.
+_LAZY = {
+    "DidResolver": "mbo_vc.did",
+    "MboVcError": "mbo_vc.errors",
+    "DocumentLoader": "mbo_vc.jsonld",
+    "EcKey": "mbo_vc.keys",
+    "Ed25519Key": "mbo_vc.keys",
+    "load_key": "mbo_vc.keys",
+    "Limits": "mbo_vc.limits",
+    "present": "mbo_vc.presentation",
+    "CredentialReport": "mbo_vc.result",
+    "PresentationResult": "mbo_vc.result",
+    "Problem": "mbo_vc.result",
+    "ProofResult": "mbo_vc.result",
+    "StatusOutcome": "mbo_vc.result",
+    "VerificationResult": "mbo_vc.result",
+    "sign": "mbo_vc.signing",
+    "StatusChecker": "mbo_vc.status",
+    "RequiredSigner": "mbo_vc.verification",
+    "VerifierPolicy": "mbo_vc.verification",
+    "verify": "mbo_vc.verification",
+    "verify_jwt": "mbo_vc.verification",
+    "verify_presentation": "mbo_vc.verification",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mbo_vc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "CredentialReport",

@@ -2,20 +2,21 @@
 
 Exit codes: 0 verified / done; 1 not verified (the problems are printed); 2 bad usage or input
 that is not a document at all (one line on stderr, never a traceback).
+
+Only the module of the command being run is imported (``mbo-vc --help`` imports none of them,
+``mbo-vc verify`` not the mbo models nor the status registry): :data:`COMMANDS` names each
+command's module and one-line help, and a test keeps it equal to what the modules register.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from mbo_vc.cli import demo, did, keys, mbo, sign, status, verify, wallet
-from mbo_vc.cli._io import EXIT_USAGE
-from mbo_vc.errors import MboVcError
-
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,19 +25,56 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``mbo-vc``."""
+COMMANDS: dict[str, tuple[str, str]] = {
+    "key": ("keys", "manage keys (Ed25519, P-256, P-384)"),
+    "sign": ("sign", "add a Data Integrity proof to a JSON document"),
+    "verify": ("verify", "verify a credential, presentation or JWT"),
+    "present": ("wallet", "wrap credentials into a presentation signed by the holder "
+                "(authentication, challenge, domain)"),
+    "jwt": ("wallet", "secure or verify a credential as vc+jwt (VC-JOSE)"),
+    "did": ("did", "DIDs: a school's did:web document, resolving DIDs"),
+    "status": ("status", "revocation / suspension (Bitstring Status List)"),
+    "issue": ("mbo", "issue waardepapieren from a SIS export (CSV or JSON lines)"),
+    "demo": ("demo", "issue, verify, present and revoke example waardepapieren"),
+}  # fmt: skip
+"""Each command: the ``mbo_vc.cli`` module that registers it, and its one-line help."""
+
+EXIT_USAGE = 2
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None, *, full: bool = True) -> argparse.ArgumentParser:
+    """The argument parser of ``mbo-vc``: with every command's arguments (``full``), or with
+    only ``command``'s (the others are listed by name and help, their modules not imported)."""
     parser = _Parser(prog="mbo-vc", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (keys, sign, verify, wallet, did, status, mbo, demo):
-        module.add_parser(sub)
+    modules = list(dict.fromkeys(m for m, _ in COMMANDS.values()))
+    if not full:
+        modules = [COMMANDS[command][0]] if command in COMMANDS else []
+    registered: set[str] = set()
+    for name in modules:
+        before = set(sub.choices)
+        importlib.import_module(f"mbo_vc.cli.{name}").add_parser(sub)
+        registered |= set(sub.choices) - before
+    for name, (_, help_text) in COMMANDS.items():
+        if name not in registered:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(args_in), full=False)
+    args = parser.parse_args(args_in)
+    from mbo_vc.errors import MboVcError
+
     try:
         return int(args.func(args))
     except MboVcError as exc:

@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from multiformats import multibase, multihash
-
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView, PresentationView
 from mbo_vc.errors import InputError, error_class_for
@@ -210,6 +208,8 @@ def _digest_matches(
     for lit in node.literals(vocab.DIGEST_MULTIBASE):
         value = lit.value if lit is not None else None
         try:
+            from multiformats import multibase, multihash  # (on first use: ~40 ms to import)
+
             code, view_ = multihash.unwrap_raw(bytes(multibase.decode(str(value))))
             codec, digest = int(code), bytes(view_)
         except Exception:

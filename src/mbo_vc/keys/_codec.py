@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import base58
-from multiformats import multibase
 
 from mbo_vc.errors import InputError, KeyFormatError, UsageError
 from mbo_vc.json_input import decode_utf8, read_file_bounded
@@ -49,6 +48,8 @@ def decode_multibase(value: Any, *, expect: str | None = "z") -> bytes:
             if not _BASE58.fullmatch(value[1:]):  # (the base58 package strips whitespace)
                 raise ValueError("not base58btc")
             return bytes(base58.b58decode(value[1:].encode("ascii")))
+        from multiformats import multibase  # other bases than base58btc: imported on first use
+
         return bytes(multibase.decode(value))
     except Exception:
         raise KeyFormatError("multibase value is not validly encoded") from None

@@ -12,6 +12,8 @@ Typical verifier use::
     result = verify(credential, status=StatusChecker(DirectoryFetcher("status-lists/")))
 """
 
+from typing import TYPE_CHECKING, Any
+
 from mbo_vc.status.checker import (
     DirectoryFetcher,
     HttpFetcher,
@@ -31,13 +33,29 @@ from mbo_vc.status.codec import (
     parse_status_entry,
     parse_status_list_credential,
 )
-from mbo_vc.status.registry import (
-    ListInfo,
-    SqliteStatusStore,
-    StatusEvent,
-    StatusRegistry,
-    StatusStore,
+
+if TYPE_CHECKING:
+    from mbo_vc.status.registry import (
+        ListInfo,
+        SqliteStatusStore,
+        StatusEvent,
+        StatusRegistry,
+        StatusStore,
+    )
+
+_REGISTRY_NAMES = frozenset(
+    {"ListInfo", "SqliteStatusStore", "StatusEvent", "StatusRegistry", "StatusStore"}
 )
+
+
+def __getattr__(name: str) -> Any:
+    # the issuer side (SQLite) is imported on first use: a verifier never loads it
+    if name in _REGISTRY_NAMES:
+        from mbo_vc.status import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'mbo_vc.status' has no attribute {name!r}")
+
 
 __all__ = [
     "MIN_ENTRIES",
