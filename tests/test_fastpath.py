@@ -89,3 +89,70 @@ def test_same_nquads_with_and_without_the_fast_path(monkeypatch: pytest.MonkeyPa
     assert differ == []
     assert fast_again == fast
     assert sum(1 for x in fast if not x.startswith("error")) > 250
+
+
+def _with_proofs(doc: dict[str, Any], proofs: Any) -> dict[str, Any]:
+    return {**doc, "proof": proofs}
+
+
+_KEY = "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+_VM = f"did:key:{_KEY}#{_KEY}"
+_PROOF = {
+    "id": "urn:uuid:3f1e0a4c-0000-4000-8000-000000000001",
+    "type": "DataIntegrityProof",
+    "cryptosuite": "eddsa-rdfc-2022",
+    "created": "2026-07-01T09:00:00Z",
+    "verificationMethod": _VM,
+    "proofPurpose": "assertionMethod",
+    "proofValue": "z3yUuWbFsLUp2CUrSZRaRbTk1UnkhpoJgJYu1SdMqxZMzsJGSP7GTSiEXXskdVKM4wC3e8gJbjbAh",
+}
+
+
+def _rdfc_of(doc: dict[str, Any], proofs: Any, loader: DocumentLoader) -> str:
+    from mbo_vc.proofs import Canonicalizer
+
+    canon = Canonicalizer(loader)
+    try:
+        canon.expanded(doc)  # the document without its proof first, as a proof chain does
+    except MboVcError:
+        pass
+    try:
+        return canon.rdfc(_with_proofs(doc, proofs))
+    except MboVcError as exc:
+        return f"error {exc.code}"
+
+
+def test_composed_proof_chain_expansion_equals_the_full_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chained proof's document (the credential with its earlier proofs) canonicalises the
+    same whether its expansion is composed from parts or made in full, for every document of
+    the corpus, with one proof, two proofs, or a proof with its own context (in turn)."""
+    import mbo_vc.proofs.core as core
+
+    loader = _loader()
+    second = {**_PROOF, "id": "urn:uuid:3f1e0a4c-0000-4000-8000-000000000002",
+              "previousProof": _PROOF["id"]}  # fmt: skip
+    variants = [
+        _PROOF,
+        [_PROOF, second],
+        {**_PROOF, "@context": "https://w3id.org/security/data-integrity/v2"},
+    ]
+    composed_used = 0
+    original = core.Canonicalizer._with_proof
+
+    def counting(self: Any, document: Any) -> Any:
+        nonlocal composed_used
+        found = original(self, document)
+        composed_used += found is not None
+        return found
+
+    monkeypatch.setattr(core.Canonicalizer, "_with_proof", counting)
+    for i, (name, doc) in enumerate(CORPUS):
+        proofs = variants[i % len(variants)]  # each document with one of the proof shapes
+        monkeypatch.setattr(core, "COMPOSE_PROOF_EXPANSION", True)
+        fast = _rdfc_of(doc, proofs, loader)
+        monkeypatch.setattr(core, "COMPOSE_PROOF_EXPANSION", False)
+        full = _rdfc_of(doc, proofs, loader)
+        assert fast == full, name
+    assert composed_used > 150  # the composition was taken, not only the fallback
