@@ -11,11 +11,28 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from mbo_vc.cli import demo, did, keys, mbo, sign, status, verify, wallet
+from mbo_vc import __version__
+from mbo_vc.cli import demo, did, keys, mbo, sign, status, trust_list, verify, wallet
 from mbo_vc.cli._io import EXIT_USAGE
 from mbo_vc.errors import MboVcError
 
 __all__ = ["build_parser", "main"]
+
+_EPILOG = """examples:
+  mbo-vc key generate --out school.secret.json
+  mbo-vc issue --type mbo-diploma --data diplomas.csv --key school.secret.json \\
+      --examencommissie-key ec.secret.json --status-db status.db --out out/
+  mbo-vc verify out/<id>.json --status-dir lists/ --trust-list trust-list.json \\
+      --trust-anchor did:key:...
+  mbo-vc status revoke --db status.db out/<id>.json
+  mbo-vc demo --out demo-out
+
+exit codes:
+  0  verified / done
+  1  not verified (the problems are printed, each with its code; docs/verification.md)
+  2  bad usage, or input that is not a document at all (one line on stderr)
+
+'mbo-vc COMMAND --help' describes each command."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,9 +43,16 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mbo-vc``."""
-    parser = _Parser(prog="mbo-vc", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(
+        prog="mbo-vc",
+        description="mbo_vc: Dutch mbo waardepapieren as W3C Verifiable Credentials "
+        "(issue, sign, verify, present, revoke).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mbo-vc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (keys, sign, verify, wallet, did, status, mbo, demo):
+    for module in (keys, sign, verify, wallet, did, status, mbo, trust_list, demo):
         module.add_parser(sub)
     return parser
 
