@@ -42,3 +42,13 @@ def test_top_level_help_has_examples_and_exit_codes() -> None:
     text = build_parser().format_help()
     assert "examples:" in text and "exit codes:" in text
     assert "mbo-vc issue --type mbo-diploma" in text and "  2  bad usage" in text
+
+
+def test_make_docs_builds_the_api_reference_from_docstrings() -> None:
+    from tests.helpers import ROOT
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "strict: true" in config and "mkdocstrings" in config
+    api = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert "::: mbo_vc.mbo.trust_list" in api
+    assert "mkdocs build --strict" in (ROOT / "Makefile").read_text(encoding="utf-8")
