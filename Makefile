@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint interop bench fuzz clean
+.PHONY: demo test lint docs interop bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ lint: $(STAMP)
 	$(BIN)/mypy src/mbo_vc
 	$(BIN)/lint-imports
 
-test: $(STAMP) interop lint
+test: $(STAMP) interop lint docs
 	$(BIN)/python -m pytest -q
+
+# The API reference from the docstrings (mkdocs + mkdocstrings), warnings are errors.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict -q
 
 bench: $(STAMP) interop
 	$(BIN)/python bench/bench_sign_verify.py
@@ -42,4 +46,4 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/run_fuzz.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) interop/js/node_modules
+	rm -rf $(VENV) $(DEMO_OUT) site interop/js/node_modules

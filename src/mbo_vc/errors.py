@@ -130,6 +130,15 @@ CODES: dict[str, str] = {
     "holder_mismatch": "a presented credential's subject is not the presentation's holder",
     "missing_signer": "a required signer (e.g. examencommissie, bevoegd gezag) has no valid proof",
     "proof_chain_broken": "the bevoegd gezag's proof does not chain to the examencommissie's proof",
+    "issuer_not_on_trust_list": "the issuer is not on the verifier's trust list "
+    "(docs/trust-list.md)",
+    "type_not_allowed_for_issuer": "the trust list does not let the issuer issue this kind of "
+    "waardepapier (or the credential is not a waardepapier it can authorize)",
+    "mbo_rules_not_checked": "(warning) the mbo rules (both signers, crebo/niveau shapes, the "
+    "mbo/OBv3 schema) were switched off for a waardepapier (--no-mbo-rules), or its two signers "
+    "cannot be checked (a vc+jwt carries one signature)",
+    "trust_list_invalid": "the trust list cannot be used (its proof by the pinned trust anchor, "
+    "its dates or its status do not verify, or it is malformed): nothing is trusted",
     # status
     "revoked": "a revocation status entry is set: the issuer revoked the credential",
     "suspended": "a suspension status entry is set: the credential is suspended",
@@ -153,6 +162,7 @@ CODES: dict[str, str] = {
 
 WARNING_CODES = frozenset(
     {
+        "mbo_rules_not_checked",
         "proof_not_yet_valid",
         "duplicate_proof",
         "status_not_checked",
@@ -688,6 +698,12 @@ class StatusEntryError(StatusListError):
     """A ``credentialStatus`` entry lacks a required member or has a malformed one."""
 
     code = "malformed_status_entry"
+
+
+class TrustListError(InputError):
+    """A trust list cannot be built or read (a bad CSV row, a list that does not verify)."""
+
+    code = "trust_list_invalid"
 
 
 class StatusFetchError(StatusListError):

@@ -23,6 +23,7 @@ __all__ = [
     "Problem",
     "ProofResult",
     "StatusOutcome",
+    "TrustedIssuer",
     "VerificationResult",
 ]
 
@@ -163,6 +164,30 @@ class StatusOutcome:
         }
 
 
+@dataclass(frozen=True)
+class TrustedIssuer:
+    """An issuer as the verifier's trust list names it (read from the verified trust list).
+
+    ``types`` are the waardepapier kinds (``mbo-diploma`` …) the list lets it issue.
+    """
+
+    id: str
+    name: str | None = None
+    brin: str | None = None
+    oin: str | None = None
+    types: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (``id``, ``name``, ``brin``, ``oin``, ``types``)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "brin": self.brin,
+            "oin": self.oin,
+            "types": list(self.types),
+        }
+
+
 class _Findings:
     """What both result kinds record besides problems: warnings and the checks that ran."""
 
@@ -209,6 +234,9 @@ class VerificationResult(_Findings):
     embedded: list[CredentialReport] = field(default_factory=list)
     """The credentials a CLR embeds (``credentialSubject.verifiableCredential``), each verified
     on the same road."""
+    trusted_issuer: TrustedIssuer | None = None
+    """The issuer as the verifier's trust list names it (``VerifierPolicy(trust_list=...)``):
+    None without a trust list, or when the issuer is not on a verified one."""
 
     @property
     def verified(self) -> bool:
@@ -245,6 +273,8 @@ class VerificationResult(_Findings):
             out["credential"] = self.view.summary()
         if self.embedded:
             out["embedded"] = [c.to_json() for c in self.embedded]
+        if self.trusted_issuer is not None:
+            out["trustedIssuer"] = self.trusted_issuer.to_json()
         return _safe(out)
 
 
@@ -324,6 +354,9 @@ _CHECK_OF_CODE = {
     "missing_type": "policy",
     "missing_signer": "policy",
     "proof_chain_broken": "policy",
+    "issuer_not_on_trust_list": "trust_list",
+    "type_not_allowed_for_issuer": "trust_list",
+    "trust_list_invalid": "trust_list",
     "holder_mismatch": "holder_binding",
     "jwt_malformed": "jose_header",
     "jwt_alg_not_allowed": "jose_header",

@@ -16,7 +16,25 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from mbo_vc import __version__
+
 __all__ = ["COMMANDS", "build_parser", "main"]
+
+_EPILOG = """examples:
+  mbo-vc key generate --out school.secret.json
+  mbo-vc issue --type mbo-diploma --data diplomas.csv --key school.secret.json \\
+      --examencommissie-key ec.secret.json --status-db status.db --out out/
+  mbo-vc verify out/<id>.json --status-dir lists/ --trust-list trust-list.json \\
+      --trust-anchor did:key:...
+  mbo-vc status revoke --db status.db out/<id>.json
+  mbo-vc demo --out demo-out
+
+exit codes:
+  0  verified / done
+  1  not verified (the problems are printed, each with its code; docs/verification.md)
+  2  bad usage, or input that is not a document at all (one line on stderr)
+
+'mbo-vc COMMAND --help' describes each command."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "did": ("did", "DIDs: a school's did:web document, resolving DIDs"),
     "status": ("status", "revocation / suspension (Bitstring Status List)"),
     "issue": ("mbo", "issue waardepapieren from a SIS export (CSV or JSON lines)"),
+    "trust-list": ("trust_list", "build a trust list (schools and the waardepapieren they "
+                   "may issue)"),
     "demo": ("demo", "issue, verify, present and revoke example waardepapieren"),
 }  # fmt: skip
 """Each command: the ``mbo_vc.cli`` module that registers it, and its one-line help."""
@@ -52,7 +72,14 @@ def _command_of(argv: Sequence[str]) -> str | None:
 def build_parser(command: str | None = None, *, full: bool = True) -> argparse.ArgumentParser:
     """The argument parser of ``mbo-vc``: with every command's arguments (``full``), or with
     only ``command``'s (the others are listed by name and help, their modules not imported)."""
-    parser = _Parser(prog="mbo-vc", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(
+        prog="mbo-vc",
+        description="mbo_vc: Dutch mbo waardepapieren as W3C Verifiable Credentials "
+        "(issue, sign, verify, present, revoke).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mbo-vc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     modules = list(dict.fromkeys(m for m, _ in COMMANDS.values()))
     if not full:

@@ -237,6 +237,10 @@ def _print_lines(result: VerificationResult | PresentationResult, name: str, out
                 out(f"    warning {_line(p)}")
         return
     out(f"  format: {result.format}")
+    if result.trusted_issuer is not None:
+        ti = result.trusted_issuer
+        codes = ", ".join(f"{k} {v}" for k, v in (("BRIN", ti.brin), ("OIN", ti.oin)) if v)
+        out(f"  issuer on the trust list: {ti.name or ti.id}{f' ({codes})' if codes else ''}")
     out(f"  checks: {', '.join(result.checks) or '-'}")
     for proof in result.proofs:
         purpose = f" ({proof.proof_purpose})" if proof.proof_purpose else ""

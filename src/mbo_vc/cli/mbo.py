@@ -1,14 +1,16 @@
 """``mbo-vc issue``: issue waardepapieren from a SIS export (CSV or JSON lines).
 
-Each row becomes one signed credential in ``--out``; a bad row is reported with its line number
-and field and the others go on. A progress bar and a summary go to stderr; the exit code is 1 when
-any row failed.
+Each row becomes one signed credential in ``--out``, named by its credential id; a bad row is
+reported with its line number and field and the others go on. With ``--status-db`` each
+credential gets a revocation entry before it is signed. A progress bar (on a terminal) and a
+summary go to stderr; the exit code is 1 when any row failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,9 +20,10 @@ from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
 from mbo_vc.keys import Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.mbo.signers import issue
-from mbo_vc.mbo.sis import build, read_rows
+from mbo_vc.mbo.sis import build, read_rows, unknown_columns
+from mbo_vc.status.registry import StatusRegistry
 
-__all__ = ["add_parser", "run_issue"]
+__all__ = ["add_parser", "file_name", "run_issue"]
 
 
 class Progress:
@@ -28,10 +31,15 @@ class Progress:
 
     def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
         self.total, self.stream, self.width, self.done = max(total, 1), stream, width, 0
+        isatty = getattr(stream, "isatty", None)
+        self.drawn = bool(isatty and isatty())
+        """Only a terminal gets the bar (a log file or a pipe gets the notes and the summary)."""
 
     def step(self) -> None:
         """Advance by one and redraw."""
         self.done += 1
+        if not self.drawn:
+            return
         filled = self.width * self.done // self.total
         bar = "#" * filled + "." * (self.width - filled)
         self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
@@ -40,35 +48,94 @@ class Progress:
         self.stream.flush()
 
     def note(self, text: str) -> None:
-        """Print a message above the bar."""
-        self.stream.write("\r" + " " * (self.width + 24) + "\r" + text + "\n")
+        """Print a message (above the bar on a terminal)."""
+        clear = "\r" + " " * (self.width + 24) + "\r" if self.drawn else ""
+        self.stream.write(clear + text + "\n")
         self.stream.flush()
+
+
+def file_name(credential_id: str) -> str:
+    """The output file name of a credential: its id (``urn:uuid:`` dropped), made safe."""
+    name = credential_id.removeprefix("urn:uuid:")
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:150].lstrip(".") + ".json"
+
+
+def _revocation_list(registry: StatusRegistry) -> str:
+    for info in registry.lists():
+        if info.purpose == "revocation":
+            return info.list_id
+    raise UsageError("the status registry has no revocation list "
+                     "(run 'mbo-vc status init --db DB --base-url URL' first)")  # fmt: skip
 
 
 def run_issue(
     kind: str,
-    data: Path,
+    data: str | Path,
     key: Key,
-    out: Path,
+    out: str | Path,
     *,
     examencommissie: Key | None = None,
     stream: TextIO | None = None,
+    status_db: str | Path | None = None,
+    strict: bool = False,
+    force: bool = False,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
-    """Issue one credential per row; returns (written files, [(line, error message)])."""
+    """Issue one credential per row; returns (written files, [(line, error message)]).
+
+    ``status_db``: a status registry (``mbo-vc status init``); each credential gets a fresh
+    revocation entry before it is signed, so ``mbo-vc status revoke`` works on it. Columns the
+    kind does not read are a warning, or with ``strict`` a :class:`UsageError` before anything
+    is issued. An existing output file is a failed row unless ``force``.
+    """
     stream = stream or sys.stderr
+    data, out = Path(data), Path(out)
     rows = list(read_rows(data))
+    unknown = unknown_columns(kind, (row for _, row in rows))
+    if unknown:
+        text = f"{data.name}: column(s) not read for {kind}: {', '.join(unknown)[:300]}"
+        if strict:
+            raise UsageError(f"{text} (docs/sis-import.md lists the columns)")
+        stream.write(f"warning: {text} (ignored; --strict makes this an error)\n")
+    if status_db is not None and not Path(status_db).is_file():
+        raise UsageError(f"no status registry at {status_db} (run 'mbo-vc status init' first)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+    registry = StatusRegistry(status_db) if status_db is not None else None
+    try:
+        list_id = _revocation_list(registry) if registry is not None else None
+        return _issue_rows(kind, rows, key, out, examencommissie, stream, registry, list_id,
+                           force)  # fmt: skip
+    finally:
+        if registry is not None:
+            registry.close()
+
+
+def _issue_rows(
+    kind: str,
+    rows: list[tuple[int, dict[str, Any]]],
+    key: Key,
+    out: Path,
+    examencommissie: Key | None,
+    stream: TextIO,
+    registry: StatusRegistry | None,
+    list_id: str | None,
+    force: bool,
+) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
     failed: list[tuple[int, str]] = []
     for line, row in rows:
         try:
             paper = build(kind, row, default_issuer=key.did)
-            signed = issue(paper, key, examencommissie=examencommissie)
-            path = out / f"{kind}-line{line:05d}.json"
+            path = out / file_name(paper.credential_id)
+            if path.exists() and not force:
+                raise UsageError(f"{path} exists (pass --force to overwrite it)")
+            doc = paper.to_json()
+            if registry is not None and list_id is not None:
+                doc = registry.attach(doc, [list_id])
+            signed = issue(doc, key, examencommissie=examencommissie)
             path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
             written.append(path)
         except ModelValidationError as exc:
@@ -94,14 +161,24 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     data = Path(args.data)
     if not data.is_file():
         raise UsageError(f"cannot read {args.data}: no such file")
-    _, failed = run_issue(args.type, data, key, Path(args.out), examencommissie=ec)
+    _, failed = run_issue(
+        args.type, data, key, Path(args.out), examencommissie=ec, status_db=args.status_db,
+        strict=args.strict, force=args.force,
+    )  # fmt: skip
     return 1 if failed else 0
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``issue`` to the ``mbo-vc`` command line."""
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "issue", help="issue waardepapieren from a SIS export (CSV or JSON lines)"
+        "issue",
+        help="issue waardepapieren from a SIS export (CSV or JSON lines)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  mbo-vc status init --db status.db --base-url https://roc.example/status"
+        "\n  mbo-vc issue --type mbo-diploma --data diplomas.csv --key bg.secret.json "
+        "--examencommissie-key ec.secret.json --status-db status.db --out out/\n"
+        "  mbo-vc status revoke --db status.db out/<id>.json\n\n"
+        "exit codes: 0 all rows issued, 1 a row failed, 2 bad usage (docs/sis-import.md)",
     )
     p.add_argument("--type", required=True, choices=list(WAARDEPAPIEREN), help="waardepapier")
     p.add_argument("--data", required=True, help="SIS export: .csv or .jsonl (docs/sis-import.md)")
@@ -110,5 +187,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--examencommissie-key", help="examencommissie key file: adds its proof, chained"
     )
     p.add_argument("--out", required=True, help="folder for the signed credentials")
+    p.add_argument(
+        "--status-db",
+        metavar="DB",
+        help="status registry: a revocation entry per credential, before signing",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="columns the type does not read are an error (default: a warning)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(func=_cmd_issue)
     return p

@@ -2,7 +2,9 @@
 
 Credentials with ``credentialStatus`` need a status source (``--status-dir DIR``, or
 ``--online`` to fetch the lists over HTTPS) or an explicit ``--no-status``; otherwise they are
-not verified (``status_unavailable``).
+not verified (``status_unavailable``). A waardepapier also gets the mbo rules (both signers for
+diplomas and certificaten, crebo/niveau shapes, the mbo/OBv3 schema) unless ``--no-mbo-rules``;
+``--trust-list LIST --trust-anchor DID`` requires the issuer to be on the anchor's trust list.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ from mbo_vc.cli._io import (
 )
 from mbo_vc.errors import LimitExceededError, UsageError
 from mbo_vc.jws import is_compact_jws
-from mbo_vc.result import PresentationResult, VerificationResult
-from mbo_vc.verification import is_presentation, verify, verify_presentation
+from mbo_vc.result import PresentationResult, Problem, VerificationResult
+from mbo_vc.verification import (
+    RequiredSigner,
+    VerifierPolicy,
+    is_presentation,
+    verify,
+    verify_presentation,
+)
 
 __all__ = ["add_parser", "run_verify"]
 
@@ -47,6 +55,7 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     status = status_from_args(args, loader, resolver)
     check_status = not getattr(args, "no_status", False)
     challenge, domain = args.challenge, args.domain
+    policy = policy_from_args(args)
     outcome: VerificationResult | PresentationResult
     if is_presentation(data):
         if not challenge:
@@ -54,17 +63,99 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
                              "pass --challenge C (and --domain D)")  # fmt: skip
         outcome = verify_presentation(
             data, challenge=challenge, domain=domain, now=now, resolver=resolver, loader=loader,
-            status=status, check_status=check_status,
+            status=status, check_status=check_status, policy=policy,
         )  # fmt: skip
     else:
         if challenge or domain:
             raise UsageError("--challenge/--domain apply to presentations only")
         outcome = verify(data, now=now, loader=loader, resolver=resolver, status=status,
-                         check_status=check_status)  # fmt: skip
+                         check_status=check_status, policy=policy)  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
+    _mbo_rules(outcome, args)
     print_result(outcome, args.input, args.json)
     return EXIT_OK if outcome.verified else EXIT_NOT_VERIFIED
+
+
+def _signers(args: argparse.Namespace) -> list[RequiredSigner]:
+    out = []
+    for spec in getattr(args, "require_signer", None) or []:
+        role, sep, did = spec.partition("=")
+        if not sep or not role.strip() or not did.strip().startswith("did:"):
+            raise UsageError(f"--require-signer takes ROLE=DID (e.g. examencommissie=did:key:…), "
+                             f"not {spec[:80]!r}")  # fmt: skip
+        out.append(RequiredSigner(role.strip(), did.strip()))
+    return out
+
+
+def policy_from_args(args: argparse.Namespace) -> VerifierPolicy | None:
+    """The verifier policy of ``--trusted-issuer``, ``--require-signer`` and
+    ``--trust-list``/``--trust-anchor`` (None when none is given)."""
+    trusted = getattr(args, "trusted_issuer", None)
+    signers = _signers(args)
+    trust_file, anchor = getattr(args, "trust_list", None), getattr(args, "trust_anchor", None)
+    if bool(trust_file) != bool(anchor):
+        raise UsageError("--trust-list and --trust-anchor go together: the list is only "
+                         "trusted when it verifies with the anchor you pin")  # fmt: skip
+    trust = None
+    if trust_file and anchor:
+        from mbo_vc.mbo.trust_list import TrustList  # (the mbo layer only when asked for)
+
+        trust = TrustList.load(trust_file, anchor)
+    if not trusted and not signers and trust is None:
+        return None
+    return VerifierPolicy(
+        trusted_issuers=frozenset(trusted) if trusted else None,
+        required_signers=tuple(signers),
+        trust_list=trust,
+    )
+
+
+def _may_be_waardepapier(result: VerificationResult) -> bool:
+    """Whether the mbo layer can recognise this credential as a waardepapier at all: its signed
+    data names an mbo_vc IRI (the mbo context, vocabulary or schemas all live under
+    ``https://w3id.org/mbo-vc/``). Only a gate for importing the mbo layer: the mbo rules
+    themselves decide from the verified view."""
+    view = result.view
+    if view is None:
+        return False
+    for node in view.nodes.nodes():
+        if any(_MBO_IRI in t for t in node.types) or any(_MBO_IRI in p for p in node.properties()):
+            return True
+        for prop in node.properties():
+            if any(isinstance(r, str) and _MBO_IRI in r for r in node.refs(prop)):
+                return True
+    return False
+
+
+_MBO_IRI = "https://w3id.org/mbo-vc/"
+
+
+def _mbo_rules(outcome: VerificationResult | PresentationResult, args: argparse.Namespace) -> None:
+    """The mbo rules on every waardepapier (or the warning that they were switched off)."""
+    ec = next((s.id for s in _signers(args) if s.role.lower() == "examencommissie"), None)
+    results: list[tuple[VerificationResult, list[Problem] | None]] = []
+    if isinstance(outcome, PresentationResult):
+        results = [(r.result, r.problems) for r in outcome.credentials]
+    else:
+        results = [(outcome, None)]
+    for result, report_problems in results:
+        if getattr(args, "no_mbo_rules", False):
+            if result.view is not None and "mbo_rules" not in result.checks:
+                result.warn(
+                    "mbo_rules_not_checked",
+                    "the mbo rules were switched off (--no-mbo-rules): signers, crebo/niveau "
+                    "and schema not checked",
+                )
+            continue
+        if not _may_be_waardepapier(result):
+            continue
+        from mbo_vc.mbo.rules import apply_mbo_rules  # (pydantic models: only for waardepapieren)
+
+        before = len(result.problems)
+        apply_mbo_rules(result, examencommissie=ec)
+        if report_problems is not None:
+            report_problems.extend(result.problems[before:])
 
 
 def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +165,31 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
     parser.add_argument("--challenge", help="presentations: the challenge you issued")
     parser.add_argument("--domain", help="presentations: the domain you expect")
+    parser.add_argument(
+        "--trust-list",
+        metavar="LIST",
+        help="trust list credential (mbo-vc trust-list build); needs --trust-anchor",
+    )
+    parser.add_argument(
+        "--trust-anchor", metavar="DID", help="the DID that must have signed the trust list"
+    )
+    parser.add_argument(
+        "--trusted-issuer",
+        metavar="DID",
+        action="append",
+        help="accept only this issuer (repeatable)",
+    )
+    parser.add_argument(
+        "--require-signer",
+        metavar="ROLE=DID",
+        action="append",
+        help="require a valid proof by DID (repeatable), e.g. examencommissie=did:key:...",
+    )
+    parser.add_argument(
+        "--no-mbo-rules",
+        action="store_true",
+        help="do not apply the mbo rules to waardepapieren (shown as a warning)",
+    )
     add_context_argument(parser)
     add_network_arguments(parser, status=True)
 

@@ -18,6 +18,7 @@ from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.did.key import did_key_document
 from mbo_vc.jose import secure_jwt
 from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.mbo.rules import TWO_SIGNERS
 from mbo_vc.mbo.signers import issue, verify_waardepapier
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
@@ -54,10 +55,13 @@ def run_demo(out: Path) -> int:
         print(f"{name:<16} {key.did}")
     bg, ec, student = keys["bevoegd-gezag"], keys["examencommissie"], keys["student"]
 
-    _step("2. sign, verify, tamper (eddsa-rdfc-2022 and eddsa-jcs-2022)")
+    _step("2. sign, verify, tamper (eddsa-rdfc-2022 and eddsa-jcs-2022; both signers, chained)")
     unsigned = example_diploma(bg.did)
     for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
-        signed = sign(unsigned, bg, cryptosuite=suite)
+        decision = f"urn:uuid:{uuid.uuid4()}"
+        signed = sign(unsigned, ec, cryptosuite=suite, proof_id=decision)
+        signed = sign(signed, bg, cryptosuite=suite, previous_proof=decision,
+                      proof_id=f"urn:uuid:{uuid.uuid4()}")  # fmt: skip
         path = _write(out / f"mbo-diploma.{suite}.json", signed)
         result = verify(signed)
         print(f"{path.name}: verified={result.verified}")
@@ -85,7 +89,7 @@ def run_demo(out: Path) -> int:
             # OBv3 3.0 allows one credentialStatus object (1EdTech's JSON Schema), so the
             # waardepapieren carry a revocation entry; suspension is shown in the status docs.
             doc = registry.attach(doc, ["revocation-1"])
-            papers[kind] = issue(doc, bg, examencommissie=ec if kind == "mbo-diploma" else None)
+            papers[kind] = issue(doc, bg, examencommissie=ec if kind in TWO_SIGNERS else None)
             _write(out / "waardepapieren" / f"{kind}.json", papers[kind])
         registry.publish_all(bg, lists_dir)
     _write(out / "waardepapieren" / "signers.json",
@@ -93,13 +97,13 @@ def run_demo(out: Path) -> int:
 
     def check(kind: str, doc: dict[str, Any]) -> Any:
         status = StatusChecker(DirectoryFetcher(lists_dir))
-        if kind == "mbo-diploma":
+        if kind in TWO_SIGNERS:
             return verify_waardepapier(doc, examencommissie=ec.did, status=status)
         return verify(doc, status=status)
 
     for kind, doc in papers.items():
         result = check(kind, doc)
-        signers = "examencommissie + bevoegd gezag" if kind == "mbo-diploma" else "bevoegd gezag"
+        signers = "examencommissie + bevoegd gezag" if kind in TWO_SIGNERS else "bevoegd gezag"
         print(f"{kind:<16} verified={result.verified} (signed by {signers}; status checked)")
         ok &= result.verified
 

@@ -13,7 +13,7 @@ from mbo_vc.demo.examples import example_diploma
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import bind_key, load_pinned_dir, write_did_web_site
 from mbo_vc.keys import Ed25519Key, Key
-from mbo_vc.signing import sign
+from mbo_vc.mbo.signers import issue
 from mbo_vc.verification import verify
 
 __all__ = ["run_did_web_demo"]
@@ -39,7 +39,7 @@ def run_did_web_demo(
     both = DidResolver(documents=load_pinned_dir(out / "did-web"))
     only_new = DidResolver(documents=load_pinned_dir(out / "did-web-rotated"))
     for name, key, after_rotation in (("old", old, False), ("new", new, True)):
-        signed = sign(example_diploma(did), key)
+        signed = issue(example_diploma(did), key)  # proof as an array (OBv3 schema)
         path = out / f"mbo-diploma.did-web.{name}-key.json"
         path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         now_ok = verify(signed, resolver=both)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
+
+from mbo_vc.demo.mbo import example_waardepapieren
 
 __all__ = ["OB_V3", "STATUS_BASE_URL", "VC_V2", "example_diploma"]
 
@@ -13,35 +14,9 @@ STATUS_BASE_URL = "https://roc-voorbeeld.example/status"
 
 
 def example_diploma(issuer_did: str, *, valid_from: str = "2026-07-01T00:00:00Z") -> dict[str, Any]:
-    """An unsigned OBv3 credential for a fictional mbo-diploma (Verzorgende-IG, niveau 3)."""
-    return {
-        "@context": [VC_V2, OB_V3],
-        "id": f"urn:uuid:{uuid.uuid4()}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "mbo-diploma Verzorgende-IG",
-        "issuer": {
-            "id": issuer_did,
-            "type": ["Profile"],
-            "name": "ROC Voorbeeld (bevoegd gezag)",
-        },
-        "validFrom": valid_from,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": "demo-student-0001",
-                    "identityType": "studentId",
-                    "hashed": False,
-                }
-            ],
-            "achievement": {
-                "id": "https://example.org/kwalificaties/25491",
-                "type": ["Achievement"],
-                "achievementType": "Diploma",
-                "name": "Verzorgende-IG (crebo 25491)",
-                "description": "mbo-diploma niveau 3, beroepsopleidende leerweg (BOL).",
-                "criteria": {"narrative": "Alle kerntaken en keuzedelen met goed gevolg afgelegd."},
-            },
-        },
-    }
+    """An unsigned mbo-diploma (Verzorgende-IG, niveau 3) for a fictional student, built by the
+    mbo layer (:class:`~mbo_vc.mbo.MboDiploma`), so it fits the OBv3 and mbo schemas."""
+    diploma = example_waardepapieren(issuer_did)["mbo-diploma"]
+    doc = diploma.to_json()
+    doc["validFrom"] = valid_from
+    return doc

@@ -26,6 +26,7 @@ from mbo_vc.mbo.model import (
     Student,
     Waardepapier,
 )
+from mbo_vc.mbo.rules import TWO_SIGNERS
 from mbo_vc.mbo.signers import issue
 
 __all__ = ["example_waardepapieren", "issue_all"]
@@ -101,7 +102,8 @@ def issue_all(
 ) -> dict[str, Path]:
     """Issue the four waardepapieren into ``out_dir``; returns ``{kind: path}``.
 
-    The diploma carries the examencommissie's proof and the bevoegd gezag's proof chained to it.
+    The diploma and the certificaat carry the examencommissie's proof and the bevoegd gezag's
+    proof chained to it.
     Keys are generated when not given; their DIDs are written to ``signers.json``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +111,7 @@ def issue_all(
     ec = examencommissie or Ed25519Key.generate()
     paths: dict[str, Path] = {}
     for kind, paper in example_waardepapieren(bg.did).items():
-        signed = issue(paper, bg, examencommissie=ec if kind == "mbo-diploma" else None)
+        signed = issue(paper, bg, examencommissie=ec if kind in TWO_SIGNERS else None)
         path = out_dir / f"{kind}.json"
         path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
         paths[kind] = path

@@ -10,8 +10,8 @@ from pathlib import Path
 from mbo_vc.demo.examples import example_diploma
 from mbo_vc.jose import secure_jwt
 from mbo_vc.keys import Ed25519Key, Key
+from mbo_vc.mbo.signers import issue
 from mbo_vc.presentation import present
-from mbo_vc.signing import sign
 from mbo_vc.verification import verify_jwt, verify_presentation
 
 __all__ = ["wallet_demo"]
@@ -30,7 +30,7 @@ def wallet_demo(out: Path, issuer: Key, *, domain: str = "werkgever.example") ->
     holder.save(out / "holder-key.secret.json", overwrite=True)
     credential = example_diploma(issuer.did)
     credential["credentialSubject"]["id"] = holder.did
-    signed = sign(credential, issuer)
+    signed = issue(credential, issuer)  # proof as an array (the OBv3 JSON-LD schema)
     jwt = secure_jwt(credential, issuer)
     (out / "mbo-diploma.vc-jwt.txt").write_text(jwt + "\n", encoding="utf-8")
     jwt_ok = verify_jwt(jwt, expected="credential").verified

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,49 @@ from mbo_vc.mbo.model import (
     Waardepapier,
 )
 
-__all__ = ["build", "parse_onderdelen", "read_rows"]
+__all__ = ["COLUMNS", "build", "parse_onderdelen", "read_rows", "unknown_columns"]
 
 _MAX_ROW_BYTES = 1 << 20
 
+_COMMON = (
+    "instelling_id", "instelling_naam", "brin", "oin", "instelling_url", "studentnummer", "naam",
+    "geboortedatum", "geboorteplaats", "student_did", "email", "uitreikdatum", "geldig_tot",
+    "credential_id",
+)  # fmt: skip
+_MBO_COLUMNS = ("leerweg", "cohort", "startdatum", "einddatum", "uitslagdatum", "resultaten")
+_OPLEIDING = ("opleiding", "crebo", "niveau", "kwalificatiedossier", "eqf", "opleiding_id")
+_CERTIFICAAT = ("onderdeel", "keuzedeelcode", "crebo", "kwalificatie_crebo", "niveau",
+                "onderdeel_id")  # fmt: skip
+_VERKLARING = ("ook_niet_behaald", "leerbedrijf", "praktijkopleider", "bpv_periode",
+               "praktijkoordeel", "werkprocessen")  # fmt: skip
+_MICRO = (
+    "achievement_id", "titel", "beschrijving", "criteria", "afbeelding", "sbu", "ects", "taal",
+    "leeruitkomsten", "toetsvorm", "identiteit_gecontroleerd", "supervisie", "deelname",
+    "kwaliteitskader_naam", "kwaliteitskader_url", "kwaliteitskader_beschrijving",
+    "programma_id", "eqf", "nlqf",
+)  # fmt: skip
+COLUMNS: dict[str, frozenset[str]] = {
+    "mbo-diploma": frozenset((*_COMMON, *_MBO_COLUMNS, *_OPLEIDING)),
+    "mbo-certificaat": frozenset((*_COMMON, *_MBO_COLUMNS, *_CERTIFICAAT)),
+    "mbo-verklaring": frozenset((*_COMMON, *_MBO_COLUMNS, *_OPLEIDING, *_VERKLARING)),
+    "microcredential": frozenset((*_COMMON, *_MICRO)),
+}
+"""The columns :func:`build` reads for each waardepapier (docs/sis-import.md)."""
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line, row)`` from a ``.csv`` (header row, ``,`` or ``;``) or ``.jsonl`` file."""
+
+def unknown_columns(kind: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The column names in ``rows`` that :func:`build` does not read for ``kind`` (sorted)."""
+    known = COLUMNS.get(kind, frozenset())
+    found: set[str] = set()
+    for row in rows:
+        found.update(k for k in row if isinstance(k, str) and k != "__error__")
+    return sorted(found - known)
+
+
+def read_rows(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line, row)`` from a ``.csv`` (header row, ``,`` or ``;``) or ``.jsonl`` file
+    (``path`` a ``str`` or a ``Path``)."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -7,6 +7,7 @@
   steps (Data Integrity proofs, JWS);
 - :mod:`mbo_vc.data_model`: the verified view and the data model rules (shared with signing);
 - :mod:`~mbo_vc.verification.status`: the status step and the interface checkers implement;
+- :mod:`~mbo_vc.verification.trust`: the trust-list step and the interface trust lists implement;
 - :mod:`~mbo_vc.verification.policy`: what a verifier accepts.
 """
 
@@ -29,6 +30,7 @@ from mbo_vc.verification.pipeline import (
 )
 from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy
 from mbo_vc.verification.status import StatusCheck
+from mbo_vc.verification.trust import TrustCheck, TrustOutcome
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -41,6 +43,8 @@ __all__ = [
     "RequiredSigner",
     "StatusCheck",
     "StatusOutcome",
+    "TrustCheck",
+    "TrustOutcome",
     "VerificationResult",
     "VerifierPolicy",
     "is_presentation",

@@ -49,6 +49,7 @@ from mbo_vc.verification import data_integrity
 from mbo_vc.verification import jwt as jwt_step
 from mbo_vc.verification.policy import VerifierPolicy, apply_policy, has_required_type
 from mbo_vc.verification.status import StatusCheck, check_status
+from mbo_vc.verification.trust import check_trust
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -373,11 +374,15 @@ def _authorize(
 
 
 def _after_securing(view: CredentialView, result: VerificationResult, run: _Run) -> None:
-    """Validity period, status, policy and embedded credentials: the steps every credential
-    road shares."""
+    """Validity period, status, policy, trust list and embedded credentials: the steps every
+    credential road shares."""
     _check_validity(view, result, run.clock, run.skew)
     check_status(view, result, run.clock, run.status, enabled=run.check_status)
     apply_policy(view, result, run.policy, loader=run.loader)
+    check_trust(
+        view, result, run.policy.trust_list, now=run.clock, loader=run.loader,
+        resolver=run.resolver, status=run.status, check_status=run.check_status,
+    )  # fmt: skip
     if view.has_type(vocab.CLR_CREDENTIAL):
         _clr_credentials(view, result.document or {}, result, run)
 

@@ -21,6 +21,7 @@ from mbo_vc.jsonld import DocumentLoader, default_loader, expand
 from mbo_vc.jws import DEFAULT_JWT_ALGORITHMS
 from mbo_vc.result import ProofResult, VerificationResult
 from mbo_vc.timestamps import parse_timestamp
+from mbo_vc.verification.trust import TrustCheck
 
 __all__ = [
     "DEFAULT_JWT_ALGORITHMS",
@@ -74,6 +75,9 @@ class VerifierPolicy:
     verified credential. ``required_signers``: proofs that must be present and valid
     (:class:`RequiredSigner`); ``chain_signers``: each required signer's proof must name the
     previous one's in ``previousProof``. ``holder_binding``: see :data:`HOLDER_BINDINGS`.
+    ``trust_list``: a trust list (:class:`mbo_vc.mbo.trust_list.TrustList`, or any
+    :class:`~mbo_vc.verification.trust.TrustCheck`) that must name the issuer and let it issue
+    the credential's kind of waardepapier; its entry becomes ``result.trusted_issuer``.
     """
 
     trusted_issuers: frozenset[str] | None = None
@@ -85,6 +89,7 @@ class VerifierPolicy:
     holder_binding: str = "subject"
     required_signers: tuple[RequiredSigner, ...] = ()
     chain_signers: bool = False
+    trust_list: TrustCheck | None = None
 
     def __post_init__(self) -> None:
         for name in ("trusted_issuers", "accepted_cryptosuites", "jwt_algorithms"):
@@ -106,6 +111,9 @@ class VerifierPolicy:
         if not all(isinstance(s, RequiredSigner) for s in signers):
             raise UsageError("policy required_signers must be RequiredSigner objects")
         object.__setattr__(self, "required_signers", signers)
+        if self.trust_list is not None:
+            if not isinstance(self.trust_list, TrustCheck):
+                raise UsageError("policy trust_list must be a trust list (e.g. TrustList.load)")
         if self.now is not None:
             self.clock()
 
