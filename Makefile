@@ -11,7 +11,7 @@ DEMO_OUT ?= demo-out
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,render]'
 	touch $(STAMP)
 
 demo: $(STAMP)
