@@ -59,6 +59,8 @@ _CHUNK_TYPE = re.compile(rb"^[A-Za-z]{4}$")
 _SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 _SVG_TAG = f"{{{OB3_SVG_NAMESPACE}}}credential"
 
+_MAX_PIXELS = 50_000_000
+
 ImageKind = Literal["png", "svg"]
 
 
@@ -209,12 +211,14 @@ def _png_credentials(chunks: list[_Chunk], limits: Limits) -> tuple[list[str], b
 
 
 def _check_png_with_pillow(data: bytes) -> None:
-    """Pillow (a well-kept PNG reader) must accept the image too: header, chunks, CRCs."""
+    """Pillow (a well-kept PNG reader) must decode the image too (at most 50 megapixels)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as im:
-            im.verify()
+            if im.size[0] * im.size[1] > _MAX_PIXELS:
+                raise BakedTooLargeError(f"the image has more than {_MAX_PIXELS} pixels")
+            im.load()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise BakingError("Pillow does not read the image as a PNG") from None
 
