@@ -19,7 +19,7 @@ from typing import Any, Literal
 from mbo_vc.errors import MboVcError
 from mbo_vc.mbo import Waardepapier, waardepapier_from_credential
 from mbo_vc.report.certified import certified_json
-from mbo_vc.report.facts import facts_of, image_of
+from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
 from mbo_vc.report.texts import CHECK_NAMES, CHECK_TEXTS, Text, code_text
 from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
 from mbo_vc.verification import RequiredSigner
@@ -58,35 +58,6 @@ _CHECK_OF_FINDING = {
 
 def _check_of(code: str) -> str:
     return _CHECK_OF_FINDING.get(code) or check_of(code)
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One labelled value (``key`` is stable for programs; ``label`` is for people)."""
-
-    key: str
-    label: Text
-    value: str
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form."""
-        return {"key": self.key, "label": self.label.to_json(), "value": self.value}
-
-
-@dataclass(frozen=True)
-class ResultLine:
-    """One result on the waardepapier: a kerntaak, werkproces, keuzedeel or generic subject."""
-
-    soort: str
-    code: str
-    naam: str
-    waarde: str | None
-    behaald: bool
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form."""
-        return {"soort": self.soort, "code": self.code, "naam": self.naam,
-                "waarde": self.waarde, "behaald": self.behaald}  # fmt: skip
 
 
 @dataclass(frozen=True)

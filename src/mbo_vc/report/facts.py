@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.mbo import (
@@ -18,10 +18,7 @@ from mbo_vc.mbo import (
 )
 from mbo_vc.report.texts import Text
 
-if TYPE_CHECKING:
-    from mbo_vc.report import Fact, ResultLine
-
-__all__ = ["Facts", "facts_of", "image_of"]
+__all__ = ["Fact", "Facts", "ResultLine", "facts_of", "image_of"]
 
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$")
 _MAX_IMAGE_URI = 512 * 1024
@@ -76,6 +73,35 @@ _LABELS: dict[str, Text] = {
 }
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One labelled value (``key`` is stable for programs; ``label`` is for people)."""
+
+    key: str
+    label: Text
+    value: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"key": self.key, "label": self.label.to_json(), "value": self.value}
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One result on the waardepapier: a kerntaak, werkproces, keuzedeel or generic subject."""
+
+    soort: str
+    code: str
+    naam: str
+    waarde: str | None
+    behaald: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"soort": self.soort, "code": self.code, "naam": self.naam,
+                "waarde": self.waarde, "behaald": self.behaald}  # fmt: skip
+
+
 @dataclass
 class Facts:
     """What the report shows about the paper itself."""
@@ -107,8 +133,6 @@ def _text(value: Any) -> str | None:
 
 
 def _facts(pairs: list[tuple[str, Any]]) -> list[Fact]:
-    from mbo_vc.report import Fact
-
     out = []
     for key, value in pairs:
         text = _text(value)
@@ -118,8 +142,6 @@ def _facts(pairs: list[tuple[str, Any]]) -> list[Fact]:
 
 
 def _results(onderdelen: list[Onderdeel]) -> list[ResultLine]:
-    from mbo_vc.report import ResultLine
-
     return [ResultLine(o.soort, o.code, o.naam, o.waarde, o.behaald) for o in onderdelen]
 
 
