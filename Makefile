@@ -6,12 +6,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint docs interop bench fuzz clean
+.PHONY: demo test lint docs interop browser bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,render]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,13 +24,21 @@ interop:
 		npm ci --prefix interop/js --no-audit --no-fund --loglevel=error; \
 	else echo "node/npm not found: interop tests will be skipped"; fi
 
+# Debian's Chromium for the screenshot test of the rendered HTML (tests/test_render.py); in CI
+# (CI=true) that test fails rather than skips when no browser could be installed.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium not found and cannot be installed: the browser test will be skipped"; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy src/mbo_vc
 	$(BIN)/lint-imports
 
-test: $(STAMP) interop lint docs
+test: $(STAMP) interop browser lint docs
 	$(BIN)/python -m pytest -q
 
 # The API reference from the docstrings (mkdocs + mkdocstrings), warnings are errors.

@@ -158,6 +158,16 @@ CODES: dict[str, str] = {
     "status_list_too_short": "the status list has fewer entries than the minimum (131,072)",
     "status_list_too_large": "the decompressed status list exceeds the size limit",
     "status_registry": "the issuer's status registry refused an operation",
+    # images (Open Badges 3.0 baking, OBv3 §5.3) and rendering
+    "image_malformed": "a baked image is not a well-formed PNG or SVG (signature, chunk "
+    "structure, CRC, XML), or the SVG has a DTD or entity declaration",
+    "image_not_baked": "the image carries no Open Badges 3.0 credential",
+    "image_already_baked": "the image already carries a credential (unbake it first)",
+    "multiple_baked_credentials": "the image carries more than one Open Badges credential "
+    "(OBv3 §5.3 allows exactly one)",
+    "baked_too_large": "the image, or the credential baked into it, exceeds the size limit",
+    "render_unavailable": "rendering needs the optional extra mbo-vc[render] (Jinja2, segno, "
+    "reportlab, pypdfium2)",
 }
 
 WARNING_CODES = frozenset(
@@ -722,6 +732,42 @@ class StatusRegistryError(StatusListError):
     """The issuer's status registry refused an operation (unknown list, full list, …)."""
 
     code = "status_registry"
+
+
+class BakingError(InputError):
+    """A baked image is malformed: not a PNG/SVG, a broken chunk or CRC, invalid XML, a DTD."""
+
+    code = "image_malformed"
+
+
+class ImageNotBakedError(BakingError):
+    """The image carries no Open Badges 3.0 credential."""
+
+    code = "image_not_baked"
+
+
+class ImageAlreadyBakedError(BakingError):
+    """Baking into an image that already carries a credential (refused, never overwritten)."""
+
+    code = "image_already_baked"
+
+
+class MultipleBakedCredentialsError(BakingError):
+    """The image carries more than one credential (OBv3 §5.3: exactly one)."""
+
+    code = "multiple_baked_credentials"
+
+
+class BakedTooLargeError(BakingError, LimitExceededError):
+    """The image or its baked credential exceeds the size limit."""
+
+    code = "baked_too_large"
+
+
+class RenderUnavailableError(MboVcError):
+    """Rendering needs the optional extra ``mbo-vc[render]``."""
+
+    code = "render_unavailable"
 
 
 def _all_classes() -> list[type[MboVcError]]:

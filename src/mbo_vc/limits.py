@@ -22,6 +22,9 @@ class Limits:
     max_proofs: int = 16
     max_contexts: int = 16
     max_quads: int = 20_000
+    max_image_bytes: int = 16 * 1024 * 1024
+    """A baked image (PNG or SVG) read by ``unbake`` (the credential inside it is bounded by
+    ``max_document_bytes``)."""
     max_canonicalization_calls: int = 1_000
     """RDFC-1.0 N-degree hash calls (legitimate credentials need 0-20; poison graphs explode)."""
 

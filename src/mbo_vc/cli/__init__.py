@@ -47,6 +47,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "key": ("keys", "manage keys (Ed25519, P-256, P-384)"),
     "sign": ("sign", "add a Data Integrity proof to a JSON document"),
     "verify": ("verify", "verify a credential, presentation or JWT"),
+    "render": ("render", "render a waardepapier as HTML, PDF or PNG"),
+    "bake": ("bake", "bake a credential into a PNG or SVG (OBv3 §5.3)"),
+    "unbake": ("bake", "take the credential out of a baked PNG or SVG"),
     "present": ("wallet", "wrap credentials into a presentation signed by the holder "
                 "(authentication, challenge, domain)"),
     "jwt": ("wallet", "secure or verify a credential as vc+jwt (VC-JOSE)"),

@@ -14,12 +14,13 @@ from typing import Any
 from mbo_vc.demo.did_web import run_did_web_demo
 from mbo_vc.demo.examples import STATUS_BASE_URL, example_diploma
 from mbo_vc.demo.mbo import example_waardepapieren
+from mbo_vc.demo.people import people_demo
 from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.did.key import did_key_document
 from mbo_vc.jose import secure_jwt
 from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.mbo.rules import TWO_SIGNERS
-from mbo_vc.mbo.signers import issue, verify_waardepapier
+from mbo_vc.mbo.signers import issue, signers_policy, verify_waardepapier
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
 from mbo_vc.status import DirectoryFetcher, StatusChecker, StatusRegistry
@@ -106,6 +107,10 @@ def run_demo(out: Path) -> int:
         signers = "examencommissie + bevoegd gezag" if kind in TWO_SIGNERS else "bevoegd gezag"
         print(f"{kind:<16} verified={result.verified} (signed by {signers}; status checked)")
         ok &= result.verified
+
+    _step("3b. for people: verification reports, HTML/PDF/PNG renderings, baked badges")
+    roles = {"mbo-diploma": signers_policy(ec.did).required_signers}
+    ok &= people_demo(out / "for-people", papers, check, roles)
 
     _step("4. the learner presents all four to an employer (challenge + domain)")
     challenge, domain = str(uuid.uuid4()), "werkgever.example"

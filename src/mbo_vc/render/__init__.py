@@ -1,0 +1,141 @@
+"""The waardepapier as a person expects to see it, and the verification report as a page.
+
+:func:`render_html` (Jinja2, autoescaped) writes one self-contained HTML page: no script, no
+remote resource (a strict Content-Security-Policy ``<meta>`` allows only the page's own style,
+by its hash, and ``data:`` images), every credential value escaped. :func:`render_pdf` lays out
+the same content with reportlab (its bundled Bitstream Vera font; every value escaped for
+reportlab's paragraph markup), and :func:`render_png` rasterises that PDF's first page with
+pypdfium2, so the PDF and the PNG show the same page. Each shows the verdict and a QR code
+(segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link).
+These libraries are the optional extra ``mbo-vc[render]``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from mbo_vc.errors import RenderUnavailableError, UsageError
+from mbo_vc.report import VerificationReport
+from mbo_vc.report.texts import Text
+
+__all__ = ["QR_WHAT", "qr_payload", "render", "render_html", "render_pdf", "render_png"]
+
+QR_WHAT = Text(
+    "het id van het document, zoals ondertekend (geen link: mbo_vc werkt zonder server, en een "
+    "link naar een website kan worden nagemaakt; controleer het bestand zelf met mbo-vc verify)",
+    "the document's id as signed (not a link: mbo_vc needs no server, and a link to a website "
+    "can be faked; verify the file itself with mbo-vc verify)",
+)
+"""What the QR code holds, and why: the credential's ``id``. A verification link would send a
+reader to a website (that the paper cannot vouch for and that could be spoofed) and needs a
+service the school may not run; the whole credential does not fit in a QR code (several kB).
+The id lets a verifier match this paper to the credential file the holder presents."""
+
+
+def _need(module: str) -> Any:
+    try:
+        return __import__(module, fromlist=["_"])
+    except ImportError:
+        raise RenderUnavailableError(
+            f"rendering needs {module!r}: install the extra, pip install 'mbo_vc[render]'"
+        ) from None
+
+
+def qr_payload(report: VerificationReport) -> str:
+    """What the QR code holds: the credential's id as signed (see :data:`QR_WHAT`)."""
+    return report.credential_id or "(no id)"
+
+
+def _qr(report: VerificationReport, kind: Literal["svg", "png"]) -> bytes:
+    segno = _need("segno")
+    code = segno.make(qr_payload(report)[:1000], error="m")
+    out = io.BytesIO()
+    code.save(out, kind=kind, scale=6 if kind == "png" else 4, border=2)
+    return out.getvalue()
+
+
+def _data_uri(media: str, data: bytes) -> str:
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _kind_label(report: VerificationReport) -> str:
+    for fact in report.certifies:
+        if fact.key == "soort":
+            return fact.value
+    return "Verifiable Credential"
+
+
+def _name(report: VerificationReport) -> str | None:
+    for fact in report.subject:
+        if fact.key == "naam":
+            return fact.value
+    return None
+
+
+def render_html(report: VerificationReport, *, mode: Literal["paper", "report"] = "paper") -> str:
+    """One self-contained HTML page: the waardepapier with its verdict and QR code
+    (``paper``), or the verification report (``report``)."""
+    jinja2 = _need("jinja2")
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    css = _template("page.css")
+    style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
+    csp = (
+        "default-src 'none'; img-src data:; style-src "
+        f"'sha256-{style_hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    name = _name(report)
+    title = " — ".join(x for x in (report.title, name) if x) or "mbo_vc"
+    return str(
+        env.get_template("page.html.j2").render(
+            r=report, mode=mode, css=css, csp=csp, page_title=title, name=name,
+            kind_label=_kind_label(report), qr=_data_uri("image/svg+xml", _qr(report, "svg")),
+            qr_text=qr_payload(report), qr_what=QR_WHAT,
+        )
+    )  # fmt: skip
+
+
+def _template(name: str) -> str:
+    return resources.files("mbo_vc.render").joinpath("templates", name).read_text("utf-8")
+
+
+def render_pdf(report: VerificationReport) -> bytes:
+    """The waardepapier as a one-page A4 PDF (reportlab), with verdict, signers, checks, QR."""
+    _need("reportlab")
+    from mbo_vc.render.pdf import build_pdf
+
+    return build_pdf(report, _qr(report, "png"), QR_WHAT, qr_payload(report))
+
+
+def render_png(report: VerificationReport, *, scale: float = 1.5) -> bytes:
+    """The PDF's first page as a PNG (pypdfium2 renders it; ``scale`` 1 = 72 dpi)."""
+    pdfium = _need("pypdfium2")
+    pdf = pdfium.PdfDocument(render_pdf(report))
+    try:
+        image = pdf[0].render(scale=scale).to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+    finally:
+        pdf.close()
+
+
+def render(report: VerificationReport, out: Path | str) -> Path:
+    """Write the waardepapier to ``out``; the format follows the suffix (.html, .pdf, .png)."""
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        path.write_text(render_html(report), encoding="utf-8")
+    elif suffix == ".pdf":
+        path.write_bytes(render_pdf(report))
+    elif suffix == ".png":
+        path.write_bytes(render_png(report))
+    else:
+        raise UsageError(f"cannot render to {path.name}: use .html, .pdf or .png")
+    return path

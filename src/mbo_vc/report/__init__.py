@@ -1,0 +1,413 @@
+"""The verification report: one structured account of a verification, for people and programs.
+
+:func:`build_report` turns a :class:`~mbo_vc.result.VerificationResult` into a
+:class:`VerificationReport`: who it is about, what it certifies, the issuer (as the trust list
+names it, when one was used), the signers and their roles, the dates, the status as checked, and
+each check with pass / fail / warning and a sentence in Dutch and English. What the report shows
+as certified is read from the verified view (the signed RDF, compacted with the standard
+contexts, never the input JSON) through the mbo model
+(:func:`mbo_vc.mbo.waardepapier_from_credential`). ``mbo-vc verify`` prints it; ``--json`` gives
+:meth:`VerificationReport.to_json`; ``--format html`` writes the page of :mod:`mbo_vc.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mbo_vc.errors import MboVcError
+from mbo_vc.mbo import Waardepapier, waardepapier_from_credential
+from mbo_vc.report.certified import certified_json
+from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
+from mbo_vc.report.texts import CHECK_NAMES, CHECK_TEXTS, Text, code_text
+from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
+from mbo_vc.verification import RequiredSigner
+
+__all__ = [
+    "CheckLine",
+    "Fact",
+    "IssuerLine",
+    "ResultLine",
+    "SignerLine",
+    "StatusLine",
+    "Text",
+    "VerificationReport",
+    "build_report",
+]
+
+Outcome = Literal["pass", "fail", "warning"]
+
+_CHECK_OF_FINDING = {
+    "schema_invalid": "credential_schema",
+    "schema_not_checked": "credential_schema",
+    "related_resource_not_checked": "structure",
+    "related_resource_digest_mismatch": "structure",
+    "status_not_checked": "status",
+    "status_policy_relaxed": "status",
+    "status_unavailable": "status",
+    "missing_signer": "signers",
+    "proof_chain_broken": "signers",
+    "missing_type": "required_types",
+    "dropped_term": "structure",
+    "invalid_context": "structure",
+    "missing_subject": "structure",
+    "invalid_validity_period": "structure",
+}
+
+
+def _check_of(code: str) -> str:
+    return _CHECK_OF_FINDING.get(code) or check_of(code)
+
+
+@dataclass(frozen=True)
+class IssuerLine:
+    """The issuer: its id as signed, the name it gives itself, and the trust list's name."""
+
+    id: str | None
+    name: str | None
+    """The name the credential gives the issuer (self-declared: not a proof of who it is)."""
+    brin: str | None
+    oin: str | None
+    trusted_name: str | None
+    """The issuer's name as the verifier's trust list gives it (None: no trust list entry)."""
+    trusted_brin: str | None
+    trusted_oin: str | None
+    text: Text
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.id, "name": self.name, "brin": self.brin, "oin": self.oin,
+            "trustList": None if self.trusted_name is None else {
+                "name": self.trusted_name, "brin": self.trusted_brin, "oin": self.trusted_oin,
+            },
+            "text": self.text.to_json(),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SignerLine:
+    """One proof: who signed, in which role, when, and whether the signature verified."""
+
+    role: Text
+    role_checked: bool
+    """True when the role was established by a check (the issuer's key, a required signer)."""
+    verification_method: str | None
+    controller: str | None
+    cryptosuite: str | None
+    created: str | None
+    verified: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "role": self.role.to_json(), "roleChecked": self.role_checked,
+            "verificationMethod": self.verification_method, "controller": self.controller,
+            "cryptosuite": self.cryptosuite, "created": self.created, "verified": self.verified,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One ``credentialStatus`` entry as checked."""
+
+    purpose: str | None
+    outcome: Outcome
+    text: Text
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"purpose": self.purpose, "outcome": self.outcome, "text": self.text.to_json(),
+                "detail": self.detail}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One check: its outcome, a sentence for people, and the findings behind it."""
+
+    name: str
+    outcome: Outcome
+    title: Text
+    text: Text
+    findings: tuple[tuple[Problem, Text], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "name": self.name, "outcome": self.outcome, "title": self.title.to_json(),
+            "text": self.text.to_json(),
+            "findings": [{**p.to_json(), "text": t.to_json()} for p, t in self.findings],
+        }  # fmt: skip
+
+
+@dataclass
+class VerificationReport:
+    """What a verification found, arranged for people (see :func:`build_report`)."""
+
+    verified: bool
+    verdict: Text
+    format: str
+    credential_id: str | None
+    kind: str | None
+    """The waardepapier (``mbo-diploma``, ``mbo-certificaat``, ``mbo-verklaring``,
+    ``microcredential``), None for another credential."""
+    title: str | None
+    types: list[str]
+    subject: list[Fact] = field(default_factory=list)
+    certifies: list[Fact] = field(default_factory=list)
+    results: list[ResultLine] = field(default_factory=list)
+    issuer: IssuerLine | None = None
+    signers: list[SignerLine] = field(default_factory=list)
+    dates: list[Fact] = field(default_factory=list)
+    status: list[StatusLine] = field(default_factory=list)
+    checks: list[CheckLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    image: str | None = None
+    """The achievement's image when it is a ``data:`` URI of an image type (never fetched)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (``mbo-vc verify --json``: the ``report`` member)."""
+        return {
+            "verified": self.verified,
+            "verdict": self.verdict.to_json(),
+            "format": self.format,
+            "id": self.credential_id,
+            "kind": self.kind,
+            "title": self.title,
+            "type": list(self.types),
+            "subject": [f.to_json() for f in self.subject],
+            "certifies": [f.to_json() for f in self.certifies],
+            "results": [r.to_json() for r in self.results],
+            "issuer": self.issuer.to_json() if self.issuer else None,
+            "signers": [s.to_json() for s in self.signers],
+            "dates": [f.to_json() for f in self.dates],
+            "status": [s.to_json() for s in self.status],
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+    def to_text(self, lang: str = "nl") -> str:
+        """The report as plain text in ``lang`` (``nl`` or ``en``)."""
+        en = lang == "en"
+        lines = [self.verdict.get(lang), ""]
+        if self.title:
+            lines.append(self.title)
+        for heading, facts in (
+            ("About" if en else "Over", self.subject),
+            ("Certifies" if en else "Verklaart", self.certifies),
+            ("Dates" if en else "Data", self.dates),
+        ):
+            if facts:
+                lines.append(f"{heading}:")
+                lines += [f"  {f.label.get(lang)}: {f.value}" for f in facts]
+        if self.results:
+            lines.append("Results:" if en else "Resultaten:")
+            for r in self.results:
+                failed = "" if r.behaald else (" (not passed)" if en else " (niet behaald)")
+                lines.append(f"  {r.code} {r.naam}: {r.waarde or '-'}{failed}")
+        if self.issuer is not None:
+            lines.append(("Issuer: " if en else "Uitgever: ") + self.issuer.text.get(lang))
+        if self.signers:
+            lines.append("Signed by:" if en else "Ondertekend door:")
+            for s in self.signers:
+                ok = (
+                    ("valid" if en else "geldig")
+                    if s.verified
+                    else ("INVALID" if en else "ONGELDIG")
+                )
+                lines.append(f"  {s.role.get(lang)}: {s.controller or s.verification_method} "
+                             f"({s.cryptosuite}, {s.created or '-'}; {ok})")  # fmt: skip
+        if self.status:
+            lines.append("Status:")
+            lines += [f"  {s.text.get(lang)} ({s.detail})" for s in self.status]
+        lines.append("Checks:" if en else "Controles:")
+        mark = {"pass": "ok", "fail": "FAIL" if en else "FOUT", "warning": "!"}
+        for c in self.checks:
+            lines.append(f"  [{mark[c.outcome]}] {c.title.get(lang)}: {c.text.get(lang)}")
+            for p, t in c.findings:
+                lines.append(f"      {p.code}: {t.get(lang)} ({p.message})")
+        return "\n".join(lines)
+
+
+def _trust_attr(entry: Any, *names: str) -> str | None:
+    for name in names:
+        value = entry.get(name) if isinstance(entry, Mapping) else getattr(entry, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _issuer_line(result: VerificationResult, paper: Any, trusted: Any) -> IssuerLine:
+    view = result.view
+    issuer_id = view.issuer if view is not None else None
+    school = getattr(paper, "instelling", None)
+    name = getattr(school, "naam", None)
+    name = None if name == issuer_id else name
+    tname = _trust_attr(trusted, "name", "naam") if trusted is not None else None
+    tbrin = _trust_attr(trusted, "brin", "BRIN") if trusted is not None else None
+    toin = _trust_attr(trusted, "oin", "OIN") if trusted is not None else None
+    if tname is not None:
+        ids = ", ".join(
+            x for x in (f"BRIN {tbrin}" if tbrin else "", f"OIN {toin}" if toin else "") if x
+        )
+        extra = f" ({ids})" if ids else ""
+        text = Text(f"{tname}{extra}, zoals de vertrouwenslijst de uitgever noemt.",
+                    f"{tname}{extra}, as the trust list names the issuer.")  # fmt: skip
+    elif "untrusted_issuer" in result.codes:
+        text = Text("De uitgever staat niet op de vertrouwenslijst van de controleur.",
+                    "The issuer is not on the verifier's trust list.")  # fmt: skip
+    else:
+        own = f" De uitgever noemt zich zelf “{name}”." if name else ""
+        own_en = f" The issuer calls itself “{name}”." if name else ""
+        text = Text(
+            "Niet op een vertrouwenslijst gevonden, of er is geen vertrouwenslijst gebruikt: "
+            f"wie de uitgever is, is niet bevestigd.{own}",
+            "Not found on a trust list, or no trust list was used: who the issuer is has not "
+            f"been confirmed.{own_en}",
+        )
+    return IssuerLine(
+        id=issuer_id, name=name, brin=getattr(school, "brin", None),
+        oin=getattr(school, "oin", None), trusted_name=tname, trusted_brin=tbrin,
+        trusted_oin=toin, text=text,
+    )  # fmt: skip
+
+
+_ROLES = {
+    "examencommissie": Text("examencommissie", "examination board (examencommissie)"),
+    "bevoegd gezag": Text(
+        "bevoegd gezag (uitgever)", "competent authority (bevoegd gezag, issuer)"
+    ),
+}
+
+
+def _signer_line(
+    proof: ProofResult, issuer: str | None, signers: Sequence[RequiredSigner], mbo: bool
+) -> SignerLine:
+    role: Text | None = None
+    for signer in signers:
+        if proof.verified and signer.made(proof, issuer):
+            role = _ROLES.get(signer.role, Text(signer.role, signer.role))
+            break
+    checked = role is not None
+    if role is None and issuer is not None and proof.controller == issuer:
+        role = _ROLES["bevoegd gezag"] if mbo else Text("uitgever", "issuer")
+        checked = proof.verified
+    if role is None:
+        role = Text("andere ondertekenaar (rol niet gecontroleerd)",
+                    "other signer (role not checked)")  # fmt: skip
+    return SignerLine(
+        role=role, role_checked=checked, verification_method=proof.verification_method,
+        controller=proof.controller, cryptosuite=proof.cryptosuite or proof.type,
+        created=proof.created, verified=proof.verified,
+    )  # fmt: skip
+
+
+def _status_lines(result: VerificationResult) -> list[StatusLine]:
+    out = []
+    for s in result.status:
+        if s.problem is not None:
+            out.append(StatusLine(s.purpose, "fail", code_text(s.problem.code), s.summary()))
+        elif s.status is None:
+            code = s.warning.code if s.warning else "status_not_checked"
+            out.append(StatusLine(s.purpose, "warning", code_text(code), s.summary()))
+        else:
+            text = {
+                "revocation": Text("Niet ingetrokken (gecontroleerd bij de statuslijst).",
+                                   "Not revoked (checked against the status list)."),
+                "suspension": Text("Niet geschorst (gecontroleerd bij de statuslijst).",
+                                   "Not suspended (checked against the status list)."),
+            }.get(s.purpose or "", Text("Status gecontroleerd.", "Status checked."))  # fmt: skip
+            out.append(StatusLine(s.purpose, "pass", text, s.summary()))
+    return out
+
+
+def _check_lines(result: VerificationResult) -> list[CheckLine]:
+    names = list(dict.fromkeys(result.checks))
+    failed: dict[str, list[Problem]] = {}
+    warned: dict[str, list[Problem]] = {}
+    for p in result.problems:
+        failed.setdefault(_check_of(p.code), []).append(p)
+    for w in result.warnings:
+        warned.setdefault(_check_of(w.code), []).append(w)
+    if not result.proofs and "proofs" not in names:
+        failed.setdefault("proofs", [])
+    for name in [*failed, *warned]:
+        if name not in names:
+            names.append(name)
+    out = []
+    for name in names:
+        title = CHECK_NAMES.get(name, Text(name, name))
+        ok_text, fail_text = CHECK_TEXTS.get(name, (Text("In orde.", "Passed."),
+                                                    Text("Niet in orde.", "Failed.")))  # fmt: skip
+        found = failed.get(name, []) + warned.get(name, [])
+        findings = tuple((p, code_text(p.code)) for p in found)
+        if name in failed:
+            outcome: Outcome = "fail"
+            text = findings[0][1] if findings and failed[name] else fail_text
+        elif name in warned:
+            outcome, text = "warning", findings[0][1]
+        else:
+            outcome, text = "pass", ok_text
+        out.append(CheckLine(name, outcome, title, text, findings))
+    return out
+
+
+def build_report(
+    result: VerificationResult,
+    *,
+    signers: Sequence[RequiredSigner] = (),
+    trusted_issuer: Any = None,
+) -> VerificationReport:
+    """The report of ``result``. ``signers`` (the policy's required signers, when one was used)
+    name the roles of the proofs they made; ``trusted_issuer`` (or ``result.trusted_issuer``
+    when the result carries one: an object or mapping with ``name``, ``brin``, ``oin``) is the
+    issuer's entry on the verifier's trust list. Never raises for what the credential holds."""
+    trusted = (
+        trusted_issuer if trusted_issuer is not None else getattr(result, "trusted_issuer", None)
+    )
+    view = result.view
+    certified = certified_json(view) if view is not None else None
+    paper = _paper(certified)
+
+    facts = facts_of(paper, certified, view)
+    verified = result.verified
+    verdict = (
+        Text("GELDIG: dit document is gecontroleerd en in orde.",
+             "VALID: this document was checked and is in order.")
+        if verified
+        else Text("NIET GELDIG: vertrouw de inhoud van dit document niet.",
+                  "NOT VALID: do not rely on the content of this document.")
+    )  # fmt: skip
+    issuer = view.issuer if view is not None else None
+    return VerificationReport(
+        verified=verified,
+        verdict=verdict,
+        format=result.format,
+        credential_id=view.id if view is not None else None,
+        kind=facts.kind,
+        title=facts.title,
+        types=view.type_names if view is not None else [],
+        subject=facts.subject,
+        certifies=facts.certifies,
+        results=facts.results,
+        issuer=_issuer_line(result, paper, trusted),
+        signers=[_signer_line(p, issuer, signers, paper is not None) for p in result.proofs],
+        dates=facts.dates,
+        status=_status_lines(result),
+        checks=_check_lines(result),
+        problems=list(result.problems),
+        warnings=list(result.warnings),
+        image=image_of(paper),
+    )
+
+
+def _paper(certified: dict[str, Any] | None) -> Waardepapier | None:
+    """The mbo model's reading of the certified JSON (None when it is not a waardepapier)."""
+    if certified is None:
+        return None
+    try:
+        return waardepapier_from_credential(certified)
+    except (MboVcError, ValueError, TypeError, KeyError, AttributeError):
+        return None

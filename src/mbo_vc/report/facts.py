@@ -1,0 +1,228 @@
+"""The facts a waardepapier shows, from the mbo model, labelled in Dutch and English."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from mbo_vc.data_model.view import CredentialView
+from mbo_vc.mbo import (
+    MboCertificaat,
+    MboDiploma,
+    MboVerklaring,
+    Microcredential,
+    Onderdeel,
+    Waardepapier,
+)
+from mbo_vc.report.texts import Text
+
+__all__ = ["Fact", "Facts", "ResultLine", "facts_of", "image_of"]
+
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$")
+_MAX_IMAGE_URI = 512 * 1024
+_KINDS = {
+    "mbo-diploma": Text("Mbo-diploma", "Mbo diploma"),
+    "mbo-certificaat": Text("Mbo-certificaat", "Mbo certificate"),
+    "mbo-verklaring": Text("Mbo-verklaring", "Mbo statement of achievements"),
+    "microcredential": Text("Microcredential", "Microcredential"),
+}
+_NIVEAU = {1: "1 (entree)", 2: "2", 3: "3", 4: "4"}
+_LABELS: dict[str, Text] = {
+    "naam": Text("Naam", "Name"),
+    "geboortedatum": Text("Geboortedatum", "Date of birth"),
+    "geboorteplaats": Text("Geboorteplaats", "Place of birth"),
+    "holder": Text("Houder (DID)", "Holder (DID)"),
+    "soort": Text("Soort waardepapier", "Kind of document"),
+    "opleiding": Text("Opleiding", "Qualification"),
+    "crebo": Text("Crebo", "Crebo code"),
+    "niveau": Text("Niveau", "Level"),
+    "kwalificatiedossier": Text("Kwalificatiedossier", "Qualification file"),
+    "leerweg": Text("Leerweg", "Learning pathway"),
+    "cohort": Text("Cohort", "Cohort"),
+    "onderdeel": Text("Onderdeel", "Component"),
+    "keuzedeel": Text("Keuzedeel", "Elective"),
+    "kwalificatie_crebo": Text("Crebo van de kwalificatie", "Crebo of the qualification"),
+    "leerbedrijf": Text("Leerbedrijf", "Training company"),
+    "praktijkopleider": Text("Praktijkopleider", "Workplace trainer"),
+    "bpv_periode": Text("BPV-periode", "Work placement period"),
+    "oordeel": Text("Oordeel", "Judgement"),
+    "titel": Text("Titel", "Title"),
+    "beschrijving": Text("Beschrijving", "Description"),
+    "criteria": Text("Criteria", "Criteria"),
+    "studielast": Text("Studielast", "Study load"),
+    "ects": Text("ECTS", "ECTS"),
+    "eqf": Text("EQF-niveau", "EQF level"),
+    "nlqf": Text("NLQF-niveau", "NLQF level"),
+    "taal": Text("Taal", "Language"),
+    "toetsvorm": Text("Toetsvorm", "Assessment"),
+    "leeruitkomsten": Text("Leeruitkomsten", "Learning outcomes"),
+    "kwaliteitskader": Text("Kwaliteitskader", "Quality framework"),
+    "school": Text("School (zoals het document haar noemt)", "School (as the document names it)"),
+    "brin": Text("BRIN", "BRIN"),
+    "oin": Text("OIN", "OIN"),
+    "uitreikdatum": Text("Datum van uitreiking", "Date of issue"),
+    "uitslagdatum": Text("Datum van de uitslag", "Date of the result"),
+    "startdatum": Text("Begonnen op", "Started on"),
+    "einddatum": Text("Afgerond op", "Finished on"),
+    "validFrom": Text("Geldig vanaf", "Valid from"),
+    "validUntil": Text("Geldig tot", "Valid until"),
+    "issuanceDate": Text("Uitgegeven op", "Issued on"),
+    "expirationDate": Text("Verloopt op", "Expires on"),
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One labelled value (``key`` is stable for programs; ``label`` is for people)."""
+
+    key: str
+    label: Text
+    value: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"key": self.key, "label": self.label.to_json(), "value": self.value}
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One result on the waardepapier: a kerntaak, werkproces, keuzedeel or generic subject."""
+
+    soort: str
+    code: str
+    naam: str
+    waarde: str | None
+    behaald: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"soort": self.soort, "code": self.code, "naam": self.naam,
+                "waarde": self.waarde, "behaald": self.behaald}  # fmt: skip
+
+
+@dataclass
+class Facts:
+    """What the report shows about the paper itself."""
+
+    kind: str | None = None
+    title: str | None = None
+    subject: list[Fact] = field(default_factory=list)
+    certifies: list[Fact] = field(default_factory=list)
+    results: list[ResultLine] = field(default_factory=list)
+    dates: list[Fact] = field(default_factory=list)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else (value.isoformat().replace("+00:00", "Z"))
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja / yes" if value else "nee / no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _facts(pairs: list[tuple[str, Any]]) -> list[Fact]:
+    out = []
+    for key, value in pairs:
+        text = _text(value)
+        if text is not None:
+            out.append(Fact(key, _LABELS.get(key, Text(key, key)), text[:2000]))
+    return out
+
+
+def _results(onderdelen: list[Onderdeel]) -> list[ResultLine]:
+    return [ResultLine(o.soort, o.code, o.naam, o.waarde, o.behaald) for o in onderdelen]
+
+
+def facts_of(
+    paper: Waardepapier | None, certified: dict[str, Any] | None, view: CredentialView | None
+) -> Facts:
+    """The facts of ``paper`` (the mbo model read from the verified view); for a credential
+    that is not a waardepapier, only its signed name and subject ids."""
+    out = Facts()
+    if view is not None:
+        out.dates = _facts([(k, v) for k, v in view.date_members().items()])
+    if paper is None:
+        name = (certified or {}).get("name")
+        out.title = name if isinstance(name, str) else None
+        if view is not None:
+            out.subject = _facts([("holder", view.subject_ids)])
+        return out
+    out.kind = paper.kind
+    student = paper.student
+    out.subject = _facts([
+        ("naam", student.naam), ("geboortedatum", student.geboortedatum),
+        ("geboorteplaats", student.geboorteplaats), ("holder", student.id),
+    ])  # fmt: skip
+    kind = _KINDS.get(paper.kind)
+    common: list[tuple[str, Any]] = [("soort", f"{kind.nl} / {kind.en}" if kind else paper.kind)]
+    school = paper.instelling
+    tail: list[tuple[str, Any]] = [
+        ("school", school.naam if school.naam != school.id else None),
+        ("brin", school.brin), ("oin", school.oin),
+    ]  # fmt: skip
+    dates: list[tuple[str, Any]] = [("uitreikdatum", paper.uitreikdatum)]
+    if isinstance(paper, MboDiploma | MboVerklaring):
+        o = paper.opleiding
+        out.title = f"{kind.nl if kind else paper.kind} {o.naam}"
+        common += [
+            ("opleiding", o.naam), ("crebo", o.crebo), ("niveau", f"mbo {_NIVEAU[o.niveau]}"),
+            ("kwalificatiedossier", o.kwalificatiedossier), ("leerweg", paper.leerweg),
+            ("cohort", paper.cohort),
+        ]  # fmt: skip
+    if isinstance(paper, MboVerklaring) and paper.praktijkverklaring is not None:
+        pv = paper.praktijkverklaring
+        common += [
+            ("leerbedrijf", pv.leerbedrijf), ("praktijkopleider", pv.praktijkopleider),
+            ("bpv_periode", pv.bpv_periode), ("oordeel", pv.oordeel),
+        ]  # fmt: skip
+    if isinstance(paper, MboCertificaat):
+        out.title = f"{kind.nl if kind else paper.kind} {paper.onderdeel_naam}"
+        common += [
+            ("onderdeel", paper.onderdeel_naam), ("keuzedeel", paper.keuzedeel_code),
+            ("crebo", paper.crebo), ("kwalificatie_crebo", paper.kwalificatie_crebo),
+            ("niveau", f"mbo {_NIVEAU.get(paper.niveau or 0, paper.niveau)}"
+             if paper.niveau else None),
+            ("leerweg", paper.leerweg),
+        ]  # fmt: skip
+    if isinstance(paper, MboDiploma | MboVerklaring | MboCertificaat):
+        out.results = _results(
+            paper._all_onderdelen() if isinstance(paper, MboVerklaring) else paper.resultaten
+        )
+        dates += [("uitslagdatum", paper.uitslagdatum), ("startdatum", paper.startdatum),
+                  ("einddatum", paper.einddatum)]  # fmt: skip
+    if isinstance(paper, Microcredential):
+        out.title = paper.titel
+        common += [
+            ("titel", paper.titel), ("beschrijving", paper.beschrijving),
+            ("criteria", paper.criteria),
+            ("studielast", f"{paper.studielast_uren} uur / hours"
+             if paper.studielast_uren else None),
+            ("ects", paper.ects), ("eqf", paper.eqf), ("nlqf", paper.nlqf),
+            ("taal", paper.taal), ("toetsvorm", paper.toetsvorm),
+            ("leeruitkomsten", paper.leeruitkomsten),
+            ("kwaliteitskader", paper.kwaliteitskader.naam if paper.kwaliteitskader else None),
+        ]  # fmt: skip
+    out.certifies = _facts(common + tail)
+    out.dates = _facts(dates) + out.dates
+    return out
+
+
+def image_of(paper: Waardepapier | None) -> str | None:
+    """The achievement image when it is a ``data:`` URI of a raster image type (PNG, JPEG,
+    GIF, WebP; not SVG, which can hold script), small enough; else None. Never fetched."""
+    uri = getattr(paper, "afbeelding", None)
+    if isinstance(uri, str) and len(uri) <= _MAX_IMAGE_URI and _DATA_IMAGE.match(uri):
+        return uri
+    return None
