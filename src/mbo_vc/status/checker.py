@@ -38,6 +38,7 @@ from mbo_vc.errors import (
     StatusListTooShortError,
     UsageError,
 )
+from mbo_vc.jws import decode_jwt, is_compact_jws
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.net import HttpsClient
 from mbo_vc.result import Problem, StatusOutcome
@@ -100,9 +101,38 @@ class MappingFetcher:
             raise StatusFetchError(f"no status list credential is registered for {url}") from None
 
 
+def _published_url(data: bytes) -> str | None:
+    """The URL a status list file is published at (read without verifying: only for lookup).
+
+    A JSON status list credential by its ``id``; a ``vc+jwt`` status list credential by its
+    payload's ``id``; a Token Status List (``statuslist+jwt``) by its ``sub``.
+    """
+    text = data.strip()
+    if is_compact_jws(text.decode("ascii", "replace")):
+        try:
+            header, payload = decode_jwt(text.decode("ascii"))
+        except MboVcError:
+            return None
+        if header.get("typ") in ("statuslist+jwt", "application/statuslist+jwt"):
+            sub = payload.get("sub")
+            return sub if isinstance(sub, str) else None
+        doc: Any = payload
+    else:
+        doc = json.loads(data)
+    if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+        return None
+    types = doc.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
+        return None
+    return str(doc["id"])
+
+
 class DirectoryFetcher:
-    """Serves status list credentials kept as files in one folder, matched by their ``id``
-    (whatever the file names). Hidden files (``.name``, e.g. unfinished temp files) are skipped.
+    """Serves status lists kept as files in one folder, matched by the URL they are published
+    at, whatever the file names: a status list credential (JSON or ``vc+jwt``) by its ``id``, a
+    Token Status List (``statuslist+jwt``) by its ``sub``. Hidden files (``.name``, e.g.
+    unfinished temp files) are skipped.
     """
 
     def __init__(
@@ -138,19 +168,15 @@ class DirectoryFetcher:
                 continue
             path = self.folder / name
             try:
-                doc = json.loads(path.read_bytes())
+                url = _published_url(path.read_bytes())
             except (OSError, ValueError, RecursionError):
                 continue
-            if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            if url is None:
                 continue
-            types = doc.get("type")
-            types = types if isinstance(types, list) else [types]
-            if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
-                continue
-            if doc["id"] in index:
-                ambiguous.setdefault(doc["id"], [index[doc["id"]].name]).append(name)
+            if url in index:
+                ambiguous.setdefault(url, [index[url].name]).append(name)
             else:
-                index[doc["id"]] = path
+                index[url] = path
         self._index, self._ambiguous, self._signature = index, ambiguous, signature
 
     def fetch(self, url: str) -> Document:
@@ -211,7 +237,7 @@ class HttpFetcher:
             allow_networks=allow_networks,
             dns_resolver=dns_resolver,
             accept="application/vc+ld+json, application/vc, application/ld+json, "
-            "application/json;q=0.9",
+            "application/vc+jwt, application/statuslist+jwt, application/json;q=0.9",
             user_agent="mbo-vc status checker",
         )
 
