@@ -62,11 +62,15 @@ def _metadata(**options: Any) -> dict[str, Any]:
     return credential_issuer_metadata(
         ISSUER,
         f"{ISSUER}/credential",
-        {"mbo_diploma_sd_jwt": credential_configuration(vct=vct_for("mbo-diploma"), scope="mbo_diploma"),
-         "unbound": credential_configuration(vct=vct_for("mbo-verklaring"), proof_algs=None)},
+        {
+            "mbo_diploma_sd_jwt": credential_configuration(
+                vct=vct_for("mbo-diploma"), scope="mbo_diploma"
+            ),
+            "unbound": credential_configuration(vct=vct_for("mbo-verklaring"), proof_algs=None),
+        },
         nonce_endpoint=f"{ISSUER}/nonce",
         **options,
-    )  # fmt: skip
+    )
 
 
 # --- OID4VCI metadata and offers -------------------------------------------------------------
@@ -81,7 +85,9 @@ def test_issuer_metadata_shape() -> None:
         "vct": "https://w3id.org/mbo-vc/vct/mbo-diploma",
         "credential_signing_alg_values_supported": ["ES256"],
         "cryptographic_binding_methods_supported": ["jwk", "did:jwk", "did:key", "did:web"],
-        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}},
+        "proof_types_supported": {
+            "jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}
+        },
     }
     assert meta["credential_issuer"] == ISSUER and meta["nonce_endpoint"] == f"{ISSUER}/nonce"
     assert validate_issuer_metadata(json.loads(json.dumps(meta)), expected_issuer=ISSUER) == meta
@@ -100,15 +106,29 @@ def test_issuer_metadata_shape() -> None:
         {"nonce_endpoint": "not a url"},
         {"credential_configurations_supported": {}},
         {"credential_configurations_supported": {"x": {"format": "dc+sd-jwt"}}},  # no vct
-        {"credential_configurations_supported": {"x": {"format": "dc+sd-jwt", "vct": "v",
-            "cryptographic_binding_methods_supported": ["jwk"]}}},  # binding without proof types
-        {"credential_configurations_supported": {"x": {"format": "dc+sd-jwt", "vct": "v",
-            "cryptographic_binding_methods_supported": ["jwk"],
-            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": []}}}}},
+        {
+            "credential_configurations_supported": {
+                "x": {
+                    "format": "dc+sd-jwt",
+                    "vct": "v",
+                    "cryptographic_binding_methods_supported": ["jwk"],
+                }
+            }
+        },  # binding without proof types
+        {
+            "credential_configurations_supported": {
+                "x": {
+                    "format": "dc+sd-jwt",
+                    "vct": "v",
+                    "cryptographic_binding_methods_supported": ["jwk"],
+                    "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": []}},
+                }
+            }
+        },
         {"batch_credential_issuance": {"batch_size": 1}},
         {"authorization_servers": []},
     ],
-)  # fmt: skip
+)
 def test_metadata_missing_or_malformed_members_are_refused(change: dict[str, Any]) -> None:
     meta = {**_metadata(), **change}
     meta = {k: v for k, v in meta.items() if v is not None}
@@ -117,14 +137,22 @@ def test_metadata_missing_or_malformed_members_are_refused(change: dict[str, Any
 
 
 def test_credential_offer_pre_authorized_code() -> None:
-    offer = credential_offer(ISSUER, ["mbo_diploma_sd_jwt"], pre_authorized_code="c0de",
-                             tx_code={"input_mode": "numeric", "length": 6})  # fmt: skip
+    offer = credential_offer(
+        ISSUER,
+        ["mbo_diploma_sd_jwt"],
+        pre_authorized_code="c0de",
+        tx_code={"input_mode": "numeric", "length": 6},
+    )
     assert offer == {
         "credential_issuer": ISSUER,
         "credential_configuration_ids": ["mbo_diploma_sd_jwt"],
-        "grants": {PRE_AUTHORIZED_CODE_GRANT: {"pre-authorized_code": "c0de",
-                                               "tx_code": {"input_mode": "numeric", "length": 6}}},
-    }  # fmt: skip
+        "grants": {
+            PRE_AUTHORIZED_CODE_GRANT: {
+                "pre-authorized_code": "c0de",
+                "tx_code": {"input_mode": "numeric", "length": 6},
+            }
+        },
+    }
     uri = credential_offer_uri(offer)
     assert uri.startswith("openid-credential-offer://?credential_offer=%7B")
     assert parse_credential_offer(uri, metadata=_metadata()) == offer
@@ -134,19 +162,41 @@ def test_credential_offer_pre_authorized_code() -> None:
 @pytest.mark.parametrize(
     "offer",
     [
-        None, "not json", [], {"credential_configuration_ids": ["x"]},
+        None,
+        "not json",
+        [],
+        {"credential_configuration_ids": ["x"]},
         {"credential_issuer": ISSUER, "credential_configuration_ids": []},
         {"credential_issuer": ISSUER, "credential_configuration_ids": ["a", "a"]},
         {"credential_issuer": ISSUER, "credential_configuration_ids": ["nope"]},  # not offered
-        {"credential_issuer": ISSUER, "credential_configuration_ids": ["unbound"],
-         "grants": {PRE_AUTHORIZED_CODE_GRANT: {}}},
-        {"credential_issuer": ISSUER, "credential_configuration_ids": ["unbound"],
-         "grants": {PRE_AUTHORIZED_CODE_GRANT: {"pre-authorized_code": "c", "tx_code": {"input_mode": "emoji"}}}},
-        {"credential_issuer": ISSUER, "credential_configuration_ids": ["unbound"],
-         "grants": {PRE_AUTHORIZED_CODE_GRANT: {"pre-authorized_code": "c", "tx_code": {"description": "x" * 301}}}},
+        {
+            "credential_issuer": ISSUER,
+            "credential_configuration_ids": ["unbound"],
+            "grants": {PRE_AUTHORIZED_CODE_GRANT: {}},
+        },
+        {
+            "credential_issuer": ISSUER,
+            "credential_configuration_ids": ["unbound"],
+            "grants": {
+                PRE_AUTHORIZED_CODE_GRANT: {
+                    "pre-authorized_code": "c",
+                    "tx_code": {"input_mode": "emoji"},
+                }
+            },
+        },
+        {
+            "credential_issuer": ISSUER,
+            "credential_configuration_ids": ["unbound"],
+            "grants": {
+                PRE_AUTHORIZED_CODE_GRANT: {
+                    "pre-authorized_code": "c",
+                    "tx_code": {"description": "x" * 301},
+                }
+            },
+        },
         "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fevil.example",
     ],
-)  # fmt: skip
+)
 def test_hostile_offers_are_refused(offer: Any) -> None:
     with pytest.raises(CredentialOfferError):
         parse_credential_offer(offer, metadata=_metadata())
@@ -160,8 +210,11 @@ def _proof(key: Any = WALLET, *, header: dict[str, Any] | None = None, **claims:
     head.update(header or {})
     body = {"aud": ISSUER, "iat": int(NOW.timestamp())}
     body.update(claims)
-    return sign_compact({k: v for k, v in head.items() if v is not None},
-                        {k: v for k, v in body.items() if v is not None}, key)  # fmt: skip
+    return sign_compact(
+        {k: v for k, v in head.items() if v is not None},
+        {k: v for k, v in body.items() if v is not None},
+        key,
+    )
 
 
 def _request(*proofs: str, config: str = "mbo_diploma_sd_jwt") -> dict[str, Any]:
@@ -171,26 +224,37 @@ def _request(*proofs: str, config: str = "mbo_diploma_sd_jwt") -> dict[str, Any]
 def test_credential_request_with_jwk_and_kid_proofs() -> None:
     store = MemoryNonceStore()
     nonce = store.issue(NOW)
-    result = validate_credential_request(_request(_proof(nonce=nonce)), metadata=_metadata(),
-                                         nonces=store, now=NOW)  # fmt: skip
+    result = validate_credential_request(
+        _request(_proof(nonce=nonce)), metadata=_metadata(), nonces=store, now=NOW
+    )
     assert result.ok, result.problems
     assert result.configuration_id == "mbo_diploma_sd_jwt"
     assert result.holder_keys == [WALLET.to_jwk()] and result.holder_kids == [None]
     # kid = a DID URL (did:key, EdDSA); the nonce was used, a new one is needed
     nonce2 = store.issue(NOW)
-    kid_proof = _proof(WALLET_ED, header={"jwk": None, "kid": WALLET_ED.verification_method}, nonce=nonce2)
-    result = validate_credential_request(_request(kid_proof), metadata=_metadata(), nonces=store, now=NOW)
+    kid_proof = _proof(
+        WALLET_ED, header={"jwk": None, "kid": WALLET_ED.verification_method}, nonce=nonce2
+    )
+    result = validate_credential_request(
+        _request(kid_proof), metadata=_metadata(), nonces=store, now=NOW
+    )
     assert result.ok, result.problems
     assert result.holder_kids == [WALLET_ED.verification_method]
     assert result.holder_keys == [WALLET_ED.to_jwk()]
     # a credential configuration without key binding takes no proofs
-    assert validate_credential_request({"credential_configuration_id": "unbound"},
-                                       metadata=_metadata(), nonces=store, now=NOW).ok  # fmt: skip
+    assert validate_credential_request(
+        {"credential_configuration_id": "unbound"}, metadata=_metadata(), nonces=store, now=NOW
+    ).ok
 
 
 def _codes(request: Any, store: MemoryNonceStore | None = None, **options: Any) -> list[str]:
-    result = validate_credential_request(request, metadata=options.pop("metadata", _metadata()),
-                                         nonces=store or MemoryNonceStore(), now=NOW, **options)  # fmt: skip
+    result = validate_credential_request(
+        request,
+        metadata=options.pop("metadata", _metadata()),
+        nonces=store or MemoryNonceStore(),
+        now=NOW,
+        **options,
+    )
     assert not result.ok and not result.holder_keys
     assert result.error_response() is not None
     return [p.code for p in result.problems]
@@ -238,10 +302,12 @@ def _none_alg_proof() -> str:
 )
 def test_hostile_key_proofs_are_invalid_proof(proof: Any, fragment: str) -> None:
     store = MemoryNonceStore()
-    result = validate_credential_request(_request(proof()), metadata=_metadata(), nonces=store, now=NOW)
+    result = validate_credential_request(
+        _request(proof()), metadata=_metadata(), nonces=store, now=NOW
+    )
     assert [p.code for p in result.problems] == ["invalid_proof"], result.problems
     assert re.search(fragment, result.problems[0].message), result.problems
-    assert "d\":" not in result.problems[0].message  # no private key echoed
+    assert 'd":' not in result.problems[0].message  # no private key echoed
 
 
 @pytest.mark.parametrize(
@@ -250,16 +316,40 @@ def test_hostile_key_proofs_are_invalid_proof(proof: Any, fragment: str) -> None
         ("not json", "invalid_credential_request"),
         ([], "invalid_credential_request"),
         ({"proofs": {"jwt": ["x"]}}, "invalid_credential_request"),
-        ({"credential_configuration_id": "x", "credential_identifier": "y"}, "invalid_credential_request"),
-        ({"credential_configuration_id": "nope", "proofs": {"jwt": ["x"]}}, "unknown_credential_configuration"),
-        ({"credential_configuration_id": "mbo_diploma_sd_jwt", "proof": {"jwt": "x"}}, "invalid_credential_request"),
+        (
+            {"credential_configuration_id": "x", "credential_identifier": "y"},
+            "invalid_credential_request",
+        ),
+        (
+            {"credential_configuration_id": "nope", "proofs": {"jwt": ["x"]}},
+            "unknown_credential_configuration",
+        ),
+        (
+            {"credential_configuration_id": "mbo_diploma_sd_jwt", "proof": {"jwt": "x"}},
+            "invalid_credential_request",
+        ),
         ({"credential_configuration_id": "mbo_diploma_sd_jwt"}, "invalid_proof"),
-        ({"credential_configuration_id": "mbo_diploma_sd_jwt", "proofs": {"di_vp": [{}]}}, "invalid_proof"),
-        ({"credential_configuration_id": "mbo_diploma_sd_jwt", "proofs": {"jwt": [], "di_vp": []}}, "invalid_proof"),
-        ({"credential_configuration_id": "mbo_diploma_sd_jwt", "proofs": {"jwt": []}}, "invalid_proof"),
-        ({"credential_configuration_id": "unbound", "proofs": {"jwt": ["x"]}}, "invalid_credential_request"),
+        (
+            {"credential_configuration_id": "mbo_diploma_sd_jwt", "proofs": {"di_vp": [{}]}},
+            "invalid_proof",
+        ),
+        (
+            {
+                "credential_configuration_id": "mbo_diploma_sd_jwt",
+                "proofs": {"jwt": [], "di_vp": []},
+            },
+            "invalid_proof",
+        ),
+        (
+            {"credential_configuration_id": "mbo_diploma_sd_jwt", "proofs": {"jwt": []}},
+            "invalid_proof",
+        ),
+        (
+            {"credential_configuration_id": "unbound", "proofs": {"jwt": ["x"]}},
+            "invalid_credential_request",
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_requests(request_: Any, code: str) -> None:
     assert _codes(request_) == [code]
 
@@ -300,26 +390,70 @@ def test_waardepapier_query_shape() -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        None, {}, {"credentials": []},
+        None,
+        {},
+        {"credentials": []},
         {"credentials": [{"id": "a b", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}}]},
         {"credentials": [{"id": "a", "format": "dc+sd-jwt"}]},
         {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": []}}]},
         {"credentials": [{"id": "a", "format": "ldp_vc", "meta": {}}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}},
-                         {"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
-                          "claims": [{"path": []}]}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
-                          "claims": [{"path": ["x", -1]}]}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
-                          "claims": [{"path": ["x"], "values": [1.5]}]}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
-                          "claim_sets": [["x"]]}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}}],
-         "credential_sets": [{"options": [["b"]]}]},
-        {"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}, "multiple": "yes"}]},
+        {
+            "credentials": [
+                {"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}},
+                {"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}},
+            ]
+        },
+        {
+            "credentials": [
+                {
+                    "id": "a",
+                    "format": "dc+sd-jwt",
+                    "meta": {"vct_values": ["v"]},
+                    "claims": [{"path": []}],
+                }
+            ]
+        },
+        {
+            "credentials": [
+                {
+                    "id": "a",
+                    "format": "dc+sd-jwt",
+                    "meta": {"vct_values": ["v"]},
+                    "claims": [{"path": ["x", -1]}],
+                }
+            ]
+        },
+        {
+            "credentials": [
+                {
+                    "id": "a",
+                    "format": "dc+sd-jwt",
+                    "meta": {"vct_values": ["v"]},
+                    "claims": [{"path": ["x"], "values": [1.5]}],
+                }
+            ]
+        },
+        {
+            "credentials": [
+                {
+                    "id": "a",
+                    "format": "dc+sd-jwt",
+                    "meta": {"vct_values": ["v"]},
+                    "claim_sets": [["x"]],
+                }
+            ]
+        },
+        {
+            "credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}}],
+            "credential_sets": [{"options": [["b"]]}],
+        },
+        {
+            "credentials": [
+                {"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}, "multiple": "yes"}
+            ]
+        },
     ],
-)  # fmt: skip
+)
 def test_hostile_dcql_queries(query: Any) -> None:
     with pytest.raises(DcqlQueryError):
         validate_dcql_query(query)
@@ -342,7 +476,8 @@ CLIENT = "x509_san_dns:werkgever.example"
 def _auth_request(query: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
     return authorization_request(
         client_id=CLIENT,
-        dcql_query=query or waardepapier_query("mbo-diploma", DIPLOMA_CLAIMS, credential_id="diploma"),
+        dcql_query=query
+        or waardepapier_query("mbo-diploma", DIPLOMA_CLAIMS, credential_id="diploma"),
         response_uri="https://werkgever.example/oid4vp/response",
         **options,
     )
@@ -350,8 +485,15 @@ def _auth_request(query: dict[str, Any] | None = None, **options: Any) -> dict[s
 
 def test_authorization_request_shape() -> None:
     request = _auth_request()
-    assert set(request) == {"response_type", "response_mode", "client_id", "nonce", "state",
-                            "dcql_query", "response_uri"}  # fmt: skip
+    assert set(request) == {
+        "response_type",
+        "response_mode",
+        "client_id",
+        "nonce",
+        "state",
+        "dcql_query",
+        "response_uri",
+    }
     assert request["response_type"] == "vp_token" and request["response_mode"] == "direct_post"
     assert len(request["nonce"]) >= 22 and request["nonce"] != _auth_request()["nonce"]
     with pytest.raises(AuthorizationRequestError):
@@ -380,12 +522,18 @@ def stub_sd_jwt_verifier(presentation: Any, ctx: PresentationContext) -> Present
     )
 
 
-DISCLOSED = {"kwalificatie": {"naam": "Verzorgende-IG", "crebo": "25491"}, "niveau": 3,
-             "behaald_op": "2026-07-01", "vct": vct_for("mbo-diploma")}  # fmt: skip
+DISCLOSED = {
+    "kwalificatie": {"naam": "Verzorgende-IG", "crebo": "25491"},
+    "niveau": 3,
+    "behaald_op": "2026-07-01",
+    "vct": vct_for("mbo-diploma"),
+}
 VERIFIERS = {"dc+sd-jwt": stub_sd_jwt_verifier}
 
 
-def _validate(request: dict[str, Any], vp_token: Any, state: Any = "same", **extra: Any) -> list[str]:
+def _validate(
+    request: dict[str, Any], vp_token: Any, state: Any = "same", **extra: Any
+) -> list[str]:
     response: dict[str, Any] = {"vp_token": vp_token, **extra}
     response["state"] = request["state"] if state == "same" else state
     result = validate_authorization_response(response, request, VERIFIERS, now=NOW)
@@ -395,8 +543,9 @@ def _validate(request: dict[str, Any], vp_token: Any, state: Any = "same", **ext
 def test_sd_jwt_response_against_the_stub_interface() -> None:
     request = _auth_request()
     good = {"diploma": [{"stub": {}}]}
-    result = validate_authorization_response({"vp_token": good, "state": request["state"]},
-                                             request, VERIFIERS, now=NOW)  # fmt: skip
+    result = validate_authorization_response(
+        {"vp_token": good, "state": request["state"]}, request, VERIFIERS, now=NOW
+    )
     assert result.verified and result.codes == []
     assert result.presentations["diploma"][0].vct == vct_for("mbo-diploma")
     # vp_token as the JSON text a form-encoded direct_post carries
@@ -410,18 +559,26 @@ def test_sd_jwt_response_against_the_stub_interface() -> None:
         "credential_query_mismatch"
     ]
     partial = {k: v for k, v in DISCLOSED.items() if k != "niveau"}
-    assert _validate(request, {"diploma": [{"stub": {"claims": partial}}]}) == ["credential_query_mismatch"]
+    assert _validate(request, {"diploma": [{"stub": {"claims": partial}}]}) == [
+        "credential_query_mismatch"
+    ]
     failing = {"diploma": [{"stub": {"verified": False, "problems": ["revoked"]}}]}
     assert _validate(request, failing) == ["presentation_invalid", "revoked"]
     assert _validate(request, {"diploma": ["not a stub"]}) == ["presentation_invalid"]
     assert _validate(request, {}) == ["invalid_vp_token"]
-    assert _validate(request, {"other": [{"stub": {}}]}) == ["credential_missing", "credential_unexpected"]
+    assert _validate(request, {"other": [{"stub": {}}]}) == [
+        "credential_missing",
+        "credential_unexpected",
+    ]
     assert _validate(request, {**good, "extra": [{"stub": {}}]}) == ["credential_unexpected"]
-    assert _validate(request, {"diploma": [{"stub": {}}, {"stub": {}}]}) == ["credential_unexpected"]
+    assert _validate(request, {"diploma": [{"stub": {}}, {"stub": {}}]}) == [
+        "credential_unexpected"
+    ]
     assert _validate(request, {"diploma": []}) == ["invalid_vp_token"]
     assert _validate(request, "[1") == ["invalid_vp_token"]
-    no_verifier = validate_authorization_response({"vp_token": good, "state": request["state"]},
-                                                  request, {}, now=NOW)  # fmt: skip
+    no_verifier = validate_authorization_response(
+        {"vp_token": good, "state": request["state"]}, request, {}, now=NOW
+    )
     assert no_verifier.codes == ["format_not_supported"]
     wallet_error = validate_authorization_response({"error": "access_denied"}, request, VERIFIERS)
     assert wallet_error.codes == ["invalid_vp_token"] and not wallet_error.verified
@@ -430,15 +587,25 @@ def test_sd_jwt_response_against_the_stub_interface() -> None:
 def test_credential_sets_and_claim_sets() -> None:
     query = {
         "credentials": [
-            {"id": "diploma", "format": "dc+sd-jwt", "meta": {"vct_values": [vct_for("mbo-diploma")]},
-             "claims": [{"id": "naam", "path": ["kwalificatie", "naam"]},
-                        {"id": "niveau4", "path": ["niveau"], "values": [4]},
-                        {"id": "crebo", "path": ["kwalificatie", "crebo"]}],
-             "claim_sets": [["naam", "niveau4"], ["naam", "crebo"]]},
-            {"id": "certificaat", "format": "dc+sd-jwt", "meta": {"vct_values": [vct_for("mbo-certificaat")]}},
+            {
+                "id": "diploma",
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [vct_for("mbo-diploma")]},
+                "claims": [
+                    {"id": "naam", "path": ["kwalificatie", "naam"]},
+                    {"id": "niveau4", "path": ["niveau"], "values": [4]},
+                    {"id": "crebo", "path": ["kwalificatie", "crebo"]},
+                ],
+                "claim_sets": [["naam", "niveau4"], ["naam", "crebo"]],
+            },
+            {
+                "id": "certificaat",
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [vct_for("mbo-certificaat")]},
+            },
         ],
         "credential_sets": [{"options": [["diploma"], ["certificaat"]]}],
-    }  # fmt: skip
+    }
     request = _auth_request(query)
     assert _validate(request, {"diploma": [{"stub": {}}]}) == []  # second claim set satisfied
     cert = {"certificaat": [{"stub": {"vct": vct_for("mbo-certificaat"), "claims": {}}}]}
@@ -455,18 +622,35 @@ def test_data_integrity_and_vp_jwt_presentations_with_mbo_vc() -> None:
     unsigned = example_diploma(SCHOOL.did)
     unsigned["credentialSubject"]["id"] = holder.did
     diploma = sign(unsigned, SCHOOL, created="2026-07-01T00:00:00Z")
-    types = ["https://www.w3.org/2018/credentials#VerifiableCredential",
-             "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"]  # fmt: skip
-    query = {"credentials": [{"id": "diploma", "format": "ldp_vc", "meta": {"type_values": [types]},
-                              "claims": [{"path": ["credentialSubject", "achievement", "name"]}]}]}  # fmt: skip
+    types = [
+        "https://www.w3.org/2018/credentials#VerifiableCredential",
+        "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+    ]
+    query = {
+        "credentials": [
+            {
+                "id": "diploma",
+                "format": "ldp_vc",
+                "meta": {"type_values": [types]},
+                "claims": [{"path": ["credentialSubject", "achievement", "name"]}],
+            }
+        ]
+    }
     request = _auth_request(query)
-    verifiers = {"ldp_vc": mbo_vc_presentation_verifier(), "jwt_vc_json": mbo_vc_presentation_verifier()}
+    verifiers = {
+        "ldp_vc": mbo_vc_presentation_verifier(),
+        "jwt_vc_json": mbo_vc_presentation_verifier(),
+    }
 
     def run(vp: Any, fmt: str = "ldp_vc") -> Any:
-        req = request if fmt == "ldp_vc" else _auth_request(
-            {"credentials": [{**query["credentials"][0], "format": fmt}]})  # fmt: skip
-        return validate_authorization_response({"vp_token": {"diploma": [vp]}, "state": req["state"]},
-                                               req, verifiers, now=NOW), req  # fmt: skip
+        req = (
+            request
+            if fmt == "ldp_vc"
+            else _auth_request({"credentials": [{**query["credentials"][0], "format": fmt}]})
+        )
+        return validate_authorization_response(
+            {"vp_token": {"diploma": [vp]}, "state": req["state"]}, req, verifiers, now=NOW
+        ), req
 
     vp = present([diploma], holder, challenge=request["nonce"], domain=CLIENT, created=NOW)
     result, _ = run(vp)
@@ -479,15 +663,26 @@ def test_data_integrity_and_vp_jwt_presentations_with_mbo_vc() -> None:
     tampered = json.loads(json.dumps(vp))
     tampered["verifiableCredential"][0]["name"] = "mbo-diploma Anders"
     assert "presentation_invalid" in run(tampered)[0].codes
-    wrong_type = _auth_request({"credentials": [{**query["credentials"][0],
-                                                  "meta": {"type_values": [["urn:x:Other"]]}}]})  # fmt: skip
+    wrong_type = _auth_request(
+        {"credentials": [{**query["credentials"][0], "meta": {"type_values": [["urn:x:Other"]]}}]}
+    )
     vp2 = present([diploma], holder, challenge=wrong_type["nonce"], domain=CLIENT, created=NOW)
-    res = validate_authorization_response({"vp_token": {"diploma": [vp2]}, "state": wrong_type["state"]},
-                                          wrong_type, verifiers, now=NOW)  # fmt: skip
+    res = validate_authorization_response(
+        {"vp_token": {"diploma": [vp2]}, "state": wrong_type["state"]},
+        wrong_type,
+        verifiers,
+        now=NOW,
+    )
     assert res.codes == ["credential_query_mismatch"]
     # the same as a vp+jwt under jwt_vc_json
     _, jwt_request = run(vp, "jwt_vc_json")
-    token = present([diploma], holder, challenge=jwt_request["nonce"], domain=CLIENT, format="vp+jwt")
-    res = validate_authorization_response({"vp_token": {"diploma": [token]}, "state": jwt_request["state"]},
-                                          jwt_request, verifiers, now=NOW)  # fmt: skip
+    token = present(
+        [diploma], holder, challenge=jwt_request["nonce"], domain=CLIENT, format="vp+jwt"
+    )
+    res = validate_authorization_response(
+        {"vp_token": {"diploma": [token]}, "state": jwt_request["state"]},
+        jwt_request,
+        verifiers,
+        now=NOW,
+    )
     assert res.verified, res.problems

@@ -19,7 +19,6 @@ from mbo_vc.errors import (
     StatusCompressionError,
     StatusEncodingError,
     StatusEntryError,
-    StatusIndexError,
     StatusListError,
     StatusListTokenError,
     StatusListTooLargeError,
@@ -84,9 +83,7 @@ def test_draft_status_list_token_verifies_with_its_key() -> None:
     assert dict(token.header) == jwt["expected_header"]
     assert dict(token.payload) == jwt["expected_claims"]
     assert token.issuer == "https://example.com" and token.ttl == 43200
-    assert [token.status_list.get(i) for i in range(16)] == [
-        int(c) for c in "1001110111000101"
-    ]
+    assert [token.status_list.get(i) for i in range(16)] == [int(c) for c in "1001110111000101"]
     # the same bytes with one flipped signature bit: refused
     head, body, sig = jwt["token"].split(".")
     raw = bytearray(base64.urlsafe_b64decode(sig + "=="))
@@ -94,9 +91,11 @@ def test_draft_status_list_token_verifies_with_its_key() -> None:
     bad = f"{head}.{body}.{b64url(bytes(raw))}"
     with pytest.raises(StatusListTokenError, match="signature"):
         verify_status_list_token(
-            bad, jwt["expected_claims"]["sub"], now=NOW,
+            bad,
+            jwt["expected_claims"]["sub"],
+            now=NOW,
             keys={"https://example.com": jwt["public_jwk"]},
-        )  # fmt: skip
+        )
     # without a trusted key for its (non-DID) issuer it cannot be checked
     with pytest.raises(StatusListTokenError, match="key is unknown"):
         verify_status_list_token(jwt["token"], jwt["expected_claims"]["sub"], now=NOW)
@@ -158,13 +157,21 @@ def test_bits_must_be_1_2_4_or_8(bits: Any) -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        None, [], {"idx": -1, "uri": "https://a.example/1"}, {"idx": True, "uri": "https://a/1"},
-        {"idx": "3", "uri": "https://a.example/1"}, {"idx": 1.5, "uri": "https://a.example/1"},
-        {"idx": 2**60, "uri": "https://a.example/1"}, {"idx": 0}, {"idx": 0, "uri": "nocolon"},
-        {"idx": 0, "uri": " https://a.example/1"}, {"idx": 0, "uri": "https://a.example/" + "x" * 3000},
-        {"status_list": None}, {"status_list": {"idx": 0, "uri": 5}},
+        None,
+        [],
+        {"idx": -1, "uri": "https://a.example/1"},
+        {"idx": True, "uri": "https://a/1"},
+        {"idx": "3", "uri": "https://a.example/1"},
+        {"idx": 1.5, "uri": "https://a.example/1"},
+        {"idx": 2**60, "uri": "https://a.example/1"},
+        {"idx": 0},
+        {"idx": 0, "uri": "nocolon"},
+        {"idx": 0, "uri": " https://a.example/1"},
+        {"idx": 0, "uri": "https://a.example/" + "x" * 3000},
+        {"status_list": None},
+        {"status_list": {"idx": 0, "uri": 5}},
     ],
-)  # fmt: skip
+)
 def test_hostile_references_are_malformed_status_entries(value: Any) -> None:
     with pytest.raises(StatusEntryError):
         parse_status_reference(value)
@@ -247,13 +254,16 @@ def _checker(tokens: dict[str, str], **options: Any) -> TokenStatusListChecker:
     return TokenStatusListChecker(MappingFetcher(tokens), **options)
 
 
-def _code(checker: TokenStatusListChecker, ref: Any, issuer: str = EC.controller,
-          now: datetime = NOW) -> str | None:  # fmt: skip
+def _code(
+    checker: TokenStatusListChecker, ref: Any, issuer: str = EC.controller, now: datetime = NOW
+) -> str | None:
     outcome = checker.check_reference(ref, issuer=issuer, now=now)
     return outcome.problem.code if outcome.problem else None
 
 
-def _token(status_list: TokenStatusList | None = None, uri: str = f"{BASE}/1", **options: Any) -> str:
+def _token(
+    status_list: TokenStatusList | None = None, uri: str = f"{BASE}/1", **options: Any
+) -> str:
     options.setdefault("now", NOW)
     return sign_status_list_token(status_list or TokenStatusList(1024, 2), uri, EC, **options)
 
@@ -291,7 +301,9 @@ def test_cache_follows_ttl() -> None:
     for minutes in (0, 1, 9):
         assert _code(checker, REF, now=NOW + timedelta(minutes=minutes)) is None
     assert len(calls) == 1
-    assert _code(checker, REF, now=NOW + timedelta(minutes=16)) == "status_unavailable"  # stale (ttl + skew)
+    assert (
+        _code(checker, REF, now=NOW + timedelta(minutes=16)) == "status_unavailable"
+    )  # stale (ttl + skew)
     assert len(calls) == 2
 
 
@@ -309,7 +321,9 @@ def test_wrong_sub_bad_signature_wrong_issuer_and_out_of_range() -> None:
     theirs = sign_status_list_token(TokenStatusList(1024, 2), f"{BASE}/1", OTHER, now=NOW)
     assert _code(_checker({f"{BASE}/1": theirs}), REF) == "status_list_issuer_mismatch"
     assert _code(_checker({f"{BASE}/1": theirs}, list_issuers=[OTHER.controller]), REF) is None
-    assert _code(_checker({f"{BASE}/1": _token()}), REF, issuer=None) == "status_list_issuer_mismatch"  # type: ignore[arg-type]
+    assert (
+        _code(_checker({f"{BASE}/1": _token()}), REF, issuer=None) == "status_list_issuer_mismatch"
+    )  # type: ignore[arg-type]
     far = {"status_list": {"idx": 4096, "uri": f"{BASE}/1"}}  # 1024 bytes of 2 bits = 4096 entries
     assert _code(_checker({f"{BASE}/1": _token()}), far) == "status_index_out_of_range"
     assert _code(_checker({}), REF) == "status_unavailable"  # not obtainable
@@ -327,8 +341,12 @@ def _signed(header: dict[str, Any], claims: dict[str, Any], key: Any = EC) -> st
 
 
 def _claims(**over: Any) -> dict[str, Any]:
-    base = {"sub": f"{BASE}/1", "iat": int(NOW.timestamp()), "ttl": 600,
-            "status_list": TokenStatusList(64, 1).to_json()}  # fmt: skip
+    base = {
+        "sub": f"{BASE}/1",
+        "iat": int(NOW.timestamp()),
+        "ttl": 600,
+        "status_list": TokenStatusList(64, 1).to_json(),
+    }
     base.update(over)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -357,7 +375,9 @@ HEADER = {"alg": "ES256", "kid": EC.verification_method, "typ": "statuslist+jwt"
         (HEADER, _claims(sub=None), "sub"),
     ],
 )
-def test_hostile_tokens_are_refused(header: dict[str, Any], claims: dict[str, Any], fragment: str) -> None:
+def test_hostile_tokens_are_refused(
+    header: dict[str, Any], claims: dict[str, Any], fragment: str
+) -> None:
     header = {k: v for k, v in header.items() if v is not None}
     token = _signed(header, claims)
     with pytest.raises(StatusListError, match=fragment):
@@ -384,29 +404,94 @@ def test_bitstring_status_list_credential_as_vc_jwt(reg: StatusRegistry, tmp_pat
     reg.revoke("rev", entry.index)
     bits, _ = reg.bitstring("rev")
     unsigned = {
-        "@context": [VC_V2], "id": f"{BASE}/rev", "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": EC.controller, "validFrom": "2026-07-01T00:00:00Z", "validUntil": "2026-08-01T00:00:00Z",
-        "credentialSubject": {"id": f"{BASE}/rev#list", "type": "BitstringStatusList",
-                              "statusPurpose": "revocation", "encodedList": bits.encode()},
-    }  # fmt: skip
+        "@context": [VC_V2],
+        "id": f"{BASE}/rev",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": EC.controller,
+        "validFrom": "2026-07-01T00:00:00Z",
+        "validUntil": "2026-08-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{BASE}/rev#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": bits.encode(),
+        },
+    }
     token = secure_jwt(unsigned, EC)
     folder = tmp_path / "lists"
     folder.mkdir()
     (folder / "rev.jwt").write_text(token + "\n")
     diploma = sign(
         {**example_diploma(EC.controller), "credentialStatus": entry.to_json()},
-        EC, created="2026-07-01T00:00:00Z",
-    )  # fmt: skip
+        EC,
+        created="2026-07-01T00:00:00Z",
+    )
     for fetcher in (DirectoryFetcher(folder), MappingFetcher({f"{BASE}/rev": token})):
         result = verify(diploma, now=NOW, status=StatusChecker(fetcher))
         assert result.codes == ["revoked"], result.codes
         assert result.status[0].status == 1
     other = reg.allocate("rev")
-    fine = sign({**example_diploma(EC.controller), "credentialStatus": other.to_json()}, EC,
-                created="2026-07-01T00:00:00Z")  # fmt: skip
+    fine = sign(
+        {**example_diploma(EC.controller), "credentialStatus": other.to_json()},
+        EC,
+        created="2026-07-01T00:00:00Z",
+    )
     assert verify(fine, now=NOW, status=StatusChecker(DirectoryFetcher(folder))).verified
     # a tampered list JWT does not verify, so the status is unavailable
     head, body, sig = token.split(".")
     tampered = f"{head}.{body[:-4]}AAAA.{sig}"
     result = verify(fine, now=NOW, status=StatusChecker(MappingFetcher({f"{BASE}/rev": tampered})))
     assert "status_unavailable" in result.codes
+
+
+def test_cli_publish_token_status_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mbo_vc.cli import main
+
+    db, key, lists = tmp_path / "r.db", tmp_path / "key.json", tmp_path / "lists"
+    assert main(["key", "generate", "--out", str(key), "--type", "p-256"]) == 0
+    did = json.loads(key.read_text())["controller"]
+    assert main(["status", "init", "--db", str(db), "--base-url", BASE]) == 0
+    capsys.readouterr()
+    assert main(["status", "allocate", "--db", str(db), "--list", "revocation-1"]) == 0
+    entry = json.loads(capsys.readouterr().out)
+    ref = {
+        "status_list": {"idx": int(entry["statusListIndex"]), "uri": entry["statusListCredential"]}
+    }
+    publish = ["status", "publish", "--db", str(db), "--key", str(key), "--out", str(lists)]
+    assert main([*publish, "--format", "token-status-list"]) == 0
+    assert main(publish) == 0  # the Bitstring form next to it, at the same URL
+    assert sorted(p.name for p in lists.iterdir()) == [
+        "revocation-1.json",
+        "revocation-1.statuslist.jwt",
+        "suspension-1.json",
+        "suspension-1.statuslist.jwt",
+    ]
+    checker = TokenStatusListChecker(DirectoryFetcher(lists))
+    assert checker.check_reference(ref, issuer=did).ok
+    revoke = [
+        "status",
+        "revoke",
+        "--db",
+        str(db),
+        "--list",
+        "revocation-1",
+        "--index",
+        str(ref["status_list"]["idx"]),
+    ]
+    assert main(revoke) == 0
+    assert (
+        main([*publish, "--format", "token-status-list", "--bits", "2", "--ttl-seconds", "600"])
+        == 0
+    )
+    checker.clear_cache()
+    outcome = checker.check_reference(ref, issuer=did)
+    assert outcome.problem is not None and outcome.problem.code == "revoked"
+    token = verify_status_list_token(
+        (lists / "revocation-1.statuslist.jwt").read_text(), entry["statusListCredential"]
+    )
+    assert token.ttl == 600 and token.status_list.bits == 2 and token.header["alg"] == "ES256"
+    assert main([*publish, "--bits", "2"]) == 2  # --bits is for the token format
+    assert (
+        main([*publish, "--format", "token-status-list", "--list", "suspension-1", "--bits", "1"])
+        == 2
+    )

@@ -170,8 +170,7 @@ CODES: dict[str, str] = {
     "invalid_nonce": "an OID4VCI key proof's nonce is missing, unknown or already used: fetch "
     "a new c_nonce",
     # OpenID for Verifiable Presentations 1.0
-    "invalid_dcql_query": "a DCQL query (OID4VP §6) lacks a required member or has a "
-    "malformed one",
+    "invalid_dcql_query": "a DCQL query (OID4VP §6) lacks a required member or has a malformed one",
     "invalid_authorization_request": "an OID4VP Authorization Request is malformed",
     "invalid_vp_token": "an OID4VP response's vp_token is not an object of arrays of "
     "presentations keyed by credential query id",

@@ -330,7 +330,9 @@ def thumbprint(jwk: Mapping[str, Any]) -> str | None:
         return None
 
 
-def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any], key: Ed25519Key | EcKey) -> str:
+def sign_compact(
+    header: Mapping[str, Any], payload: Mapping[str, Any], key: Ed25519Key | EcKey
+) -> str:
     """A compact JWS of ``payload`` (compact JSON) under ``header``, signed by ``key``.
 
     ``alg`` defaults to the key's (``EdDSA``, ``ES256``, ``ES384``) and must fit it; the other

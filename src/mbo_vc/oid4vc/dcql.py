@@ -55,7 +55,11 @@ def _path(value: object, where: str) -> list[str | int | None]:
     if not isinstance(value, list) or not value or len(value) > _MAX_PATH:
         raise _err(f"{where}.path must be a non-empty array (at most {_MAX_PATH} components)")
     for c in value:
-        ok = c is None or isinstance(c, str) or (isinstance(c, int) and not isinstance(c, bool) and c >= 0)
+        ok = (
+            c is None
+            or isinstance(c, str)
+            or (isinstance(c, int) and not isinstance(c, bool) and c >= 0)
+        )
         if not ok:
             raise _err(f"{where}.path components are strings, null or non-negative integers")
     return list(value)
@@ -87,12 +91,20 @@ def validate_dcql_query(query: object) -> dict[str, Any]:
             raise _err(f"{where}.meta is required (an object)")
         if cq["format"] == FORMAT_SD_JWT_VC:
             vcts = meta.get("vct_values")
-            if not isinstance(vcts, list) or not vcts or not all(isinstance(v, str) and v for v in vcts):
+            if (
+                not isinstance(vcts, list)
+                or not vcts
+                or not all(isinstance(v, str) and v for v in vcts)
+            ):
                 raise _err(f"{where}.meta.vct_values must be a non-empty array of strings")
         if cq["format"] in W3C_FORMATS:
             tv = meta.get("type_values")
-            if not isinstance(tv, list) or not tv or not all(
-                isinstance(t, list) and t and all(isinstance(x, str) for x in t) for t in tv
+            if (
+                not isinstance(tv, list)
+                or not tv
+                or not all(
+                    isinstance(t, list) and t and all(isinstance(x, str) for x in t) for t in tv
+                )
             ):
                 raise _err(f"{where}.meta.type_values must be a non-empty array of string arrays")
         for flag in ("multiple", "require_cryptographic_holder_binding"):
@@ -118,17 +130,25 @@ def validate_dcql_query(query: object) -> dict[str, Any]:
                 if values is not None and (
                     not isinstance(values, list)
                     or not values
-                    or not all(isinstance(v, str | int | bool) and not isinstance(v, float) for v in values)
+                    or not all(
+                        isinstance(v, str | int | bool) and not isinstance(v, float) for v in values
+                    )
                 ):
-                    raise _err(f"{cw}.values must be a non-empty array of strings, integers, booleans")
+                    raise _err(
+                        f"{cw}.values must be a non-empty array of strings, integers, booleans"
+                    )
         sets = cq.get("claim_sets")
         if sets is not None:
             if claims is None:
                 raise _err(f"{where}.claim_sets needs claims")
             if not all(isinstance(c, Mapping) and "id" in c for c in claims):
                 raise _err(f"{where}.claims need ids when claim_sets is present")
-            if not isinstance(sets, list) or not sets or not all(
-                isinstance(s, list) and s and all(x in claim_ids for x in s) for s in sets
+            if (
+                not isinstance(sets, list)
+                or not sets
+                or not all(
+                    isinstance(s, list) and s and all(x in claim_ids for x in s) for s in sets
+                )
             ):
                 raise _err(f"{where}.claim_sets must be non-empty arrays of claim ids")
     sets = query.get("credential_sets")
@@ -137,10 +157,14 @@ def validate_dcql_query(query: object) -> dict[str, Any]:
             raise _err("dcql_query.credential_sets must be a non-empty array")
         for k, cs in enumerate(sets):
             options = cs.get("options") if isinstance(cs, Mapping) else None
-            if not isinstance(options, list) or not options or not all(
-                isinstance(o, list) and o and all(x in ids for x in o) for o in options
+            if (
+                not isinstance(options, list)
+                or not options
+                or not all(isinstance(o, list) and o and all(x in ids for x in o) for o in options)
             ):
-                raise _err(f"credential_sets[{k}].options must be non-empty arrays of credential ids")
+                raise _err(
+                    f"credential_sets[{k}].options must be non-empty arrays of credential ids"
+                )
             if "required" in cs and not isinstance(cs["required"], bool):
                 raise _err(f"credential_sets[{k}].required must be a boolean")
     return dict(query)

@@ -115,7 +115,9 @@ def credential_configuration(
     out["credential_signing_alg_values_supported"] = list(signing_algs)
     if proof_algs is not None:
         out["cryptographic_binding_methods_supported"] = list(binding_methods)
-        out["proof_types_supported"] = {"jwt": {"proof_signing_alg_values_supported": list(proof_algs)}}
+        out["proof_types_supported"] = {
+            "jwt": {"proof_signing_alg_values_supported": list(proof_algs)}
+        }
     if display:
         out["credential_metadata"] = {"display": [dict(d) for d in display]}
     return out
@@ -191,13 +193,24 @@ def validate_issuer_metadata(doc: object, *, expected_issuer: str | None = None)
                 "cryptographic_binding_methods_supported is"
             )
         if binding:
-            _strings(config["cryptographic_binding_methods_supported"],
-                     "cryptographic_binding_methods_supported", err)  # fmt: skip
+            _strings(
+                config["cryptographic_binding_methods_supported"],
+                "cryptographic_binding_methods_supported",
+                err,
+            )
             if not isinstance(proofs, Mapping) or not proofs:
                 raise err(f"{str(cid)[:60]!r}: proof_types_supported must be a non-empty object")
             for ptype, spec in proofs.items():
-                algs = spec.get("proof_signing_alg_values_supported") if isinstance(spec, Mapping) else None
-                _strings(algs, f"proof_types_supported.{str(ptype)[:20]}.proof_signing_alg_values_supported", err)
+                algs = (
+                    spec.get("proof_signing_alg_values_supported")
+                    if isinstance(spec, Mapping)
+                    else None
+                )
+                _strings(
+                    algs,
+                    f"proof_types_supported.{str(ptype)[:20]}.proof_signing_alg_values_supported",
+                    err,
+                )
         for name in ("credential_signing_alg_values_supported",):
             if name in config:
                 if not isinstance(config[name], list) or not config[name]:
@@ -238,7 +251,9 @@ def credential_offer(
         raise UsageError(exc.message) from None
 
 
-def credential_offer_uri(offer: Mapping[str, Any], *, scheme: str = "openid-credential-offer://") -> str:
+def credential_offer_uri(
+    offer: Mapping[str, Any], *, scheme: str = "openid-credential-offer://"
+) -> str:
     """The offer by value, as a link / QR code: ``openid-credential-offer://?credential_offer=…``."""
     text = json.dumps(dict(offer), separators=(",", ":"), ensure_ascii=False)
     return f"{scheme}?credential_offer={urllib.parse.quote(text, safe='')}"
@@ -280,8 +295,11 @@ def parse_credential_offer(
             raise err("grants must be an object")
         pre = grants.get(PRE_AUTHORIZED_CODE_GRANT)
         if pre is not None:
-            if not isinstance(pre, Mapping) or not isinstance(pre.get("pre-authorized_code"), str) \
-                    or not pre["pre-authorized_code"]:  # fmt: skip
+            if (
+                not isinstance(pre, Mapping)
+                or not isinstance(pre.get("pre-authorized_code"), str)
+                or not pre["pre-authorized_code"]
+            ):
                 raise err("the pre-authorized_code grant needs a pre-authorized_code string")
             tx = pre.get("tx_code")
             if tx is not None:
@@ -290,7 +308,9 @@ def parse_credential_offer(
                 if tx.get("input_mode", "numeric") not in ("numeric", "text"):
                     raise err("tx_code input_mode must be numeric or text")
                 length = tx.get("length")
-                if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 1):
+                if length is not None and (
+                    not isinstance(length, int) or isinstance(length, bool) or length < 1
+                ):
                     raise err("tx_code length must be a positive integer")
                 desc = tx.get("description")
                 if desc is not None and (not isinstance(desc, str) or len(desc) > 300):
@@ -317,7 +337,9 @@ class MemoryNonceStore:
     """An in-process :class:`NonceStore` (a service with several workers puts the same
     interface on its shared database: ``consume`` must be atomic)."""
 
-    def __init__(self, lifetime: timedelta = timedelta(minutes=5), max_nonces: int = 100_000) -> None:
+    def __init__(
+        self, lifetime: timedelta = timedelta(minutes=5), max_nonces: int = 100_000
+    ) -> None:
         self.lifetime = lifetime
         self.max_nonces = max_nonces
         self._nonces: dict[str, datetime] = {}
@@ -401,14 +423,19 @@ def _check_proof(
     except MboVcError as exc:
         raise KeyProofError(f"the key proof is not a compact JWS: {exc.message}") from None
     if header.get("typ") != PROOF_TYP:
-        raise KeyProofError(f"the key proof's typ must be {PROOF_TYP}, got {str(header.get('typ'))[:40]!r}")
+        raise KeyProofError(
+            f"the key proof's typ must be {PROOF_TYP}, got {str(header.get('typ'))[:40]!r}"
+        )
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in _ASYMMETRIC or alg not in algs:
-        raise KeyProofError(f"the key proof's alg {str(alg)[:20]!r} is not allowed ({', '.join(algs)})")
+        raise KeyProofError(
+            f"the key proof's alg {str(alg)[:20]!r} is not allowed ({', '.join(algs)})"
+        )
     present = [name for name in ("kid", "jwk", "x5c") if name in header]
     if len(present) != 1:
         raise KeyProofError(
-            f"the key proof must name its key by exactly one of kid, jwk, x5c (has {present or 'none'})"
+            "the key proof must name its key by exactly one of kid, jwk, x5c "
+            f"(has {present or 'none'})"
         )
     if "trust_chain" in header or "key_attestation" in header:
         raise KeyProofError("trust_chain and key_attestation key proofs are not supported")
@@ -429,10 +456,14 @@ def _check_proof(
             resolved, ok = verify_with_did_kid(token, header, resolver, "authentication")
             public = public_jwk_of(resolved.method)
         except MboVcError as exc:
-            raise KeyProofError(f"the key proof's kid cannot be used: {exc.message} ({exc.code})") from None
+            raise KeyProofError(
+                f"the key proof's kid cannot be used: {exc.message} ({exc.code})"
+            ) from None
         kid = str(header["kid"])
     else:
-        raise KeyProofError("x5c key proofs need X.509 trust anchors, which mbo_vc does not take yet")
+        raise KeyProofError(
+            "x5c key proofs need X.509 trust anchors, which mbo_vc does not take yet"
+        )
     if not ok:
         raise KeyProofError("the key proof's signature does not verify")
     aud = payload.get("aud")
@@ -479,15 +510,26 @@ def validate_credential_request(
     """
     result = CredentialRequestResult()
     try:
-        _validate(request, metadata, nonces, _aware(now), resolver or default_resolver(),
-                  max_age, skew, result)  # fmt: skip
+        _validate(
+            request,
+            metadata,
+            nonces,
+            _aware(now),
+            resolver or default_resolver(),
+            max_age,
+            skew,
+            result,
+        )
     except UsageError:
         raise
     except MboVcError as exc:
         result.problems.append(Problem(exc.code, exc.message))
     except Exception as exc:  # never raise for a wallet's bytes
         result.problems.append(
-            Problem("invalid_credential_request", f"the request could not be read ({type(exc).__name__})")
+            Problem(
+                "invalid_credential_request",
+                f"the request could not be read ({type(exc).__name__})",
+            )
         )
     if result.problems:  # nothing to bind to when the request is refused
         result.holder_keys.clear()
@@ -523,7 +565,9 @@ def _validate(
             "credential_identifier"
         )
     if "proof" in request:
-        raise CredentialRequestError("proof (singular) is not OID4VCI 1.0: send proofs {jwt: [...]}")
+        raise CredentialRequestError(
+            "proof (singular) is not OID4VCI 1.0: send proofs {jwt: [...]}"
+        )
     if ident is not None:
         if not isinstance(ident, str) or not ident:
             raise CredentialRequestError("credential_identifier must be a non-empty string")
@@ -544,7 +588,7 @@ def _validate(
         return
     if not isinstance(proofs, Mapping) or len(proofs) != 1:
         raise KeyProofError("proofs must be an object with exactly one proof type")
-    (ptype, items), = proofs.items()
+    ((ptype, items),) = proofs.items()
     if ptype != "jwt" or (isinstance(supported, Mapping) and ptype not in supported):
         raise KeyProofError(f"proof type {str(ptype)[:20]!r} is not supported (jwt)")
     if not isinstance(items, list) or not items:
@@ -556,16 +600,23 @@ def _validate(
     algs = ["ES256", "EdDSA"]
     if isinstance(supported, Mapping):
         spec = supported.get("jwt")
-        if isinstance(spec, Mapping) and isinstance(spec.get("proof_signing_alg_values_supported"), list):
+        if isinstance(spec, Mapping) and isinstance(
+            spec.get("proof_signing_alg_values_supported"), list
+        ):
             algs = [a for a in spec["proof_signing_alg_values_supported"] if isinstance(a, str)]
     found_nonces = []
     prints = set()
     for index, item in enumerate(items):
         try:
             public, kid, nonce = _check_proof(
-                item, issuer=issuer, algs=algs, resolver=resolver, clock=clock,
-                max_age=max_age, skew=skew,
-            )  # fmt: skip
+                item,
+                issuer=issuer,
+                algs=algs,
+                resolver=resolver,
+                clock=clock,
+                max_age=max_age,
+                skew=skew,
+            )
         except KeyProofError as exc:
             raise type(exc)(f"proofs.jwt[{index}]: {exc.message}") from None
         tp = thumbprint(public)

@@ -170,7 +170,9 @@ def _vp_token(response: Mapping[str, Any]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for key, value in token.items():
         if not isinstance(value, list) or not value or len(value) > _MAX_PRESENTATIONS:
-            raise VpTokenError(f"vp_token[{str(key)[:60]!r}] must be a non-empty array of presentations")
+            raise VpTokenError(
+                f"vp_token[{str(key)[:60]!r}] must be a non-empty array of presentations"
+            )
         out[str(key)] = list(value)
     return out
 
@@ -197,31 +199,40 @@ def _audience_ok(audience: str | Sequence[str] | None, client_id: str) -> bool:
     return isinstance(audience, Sequence) and list(audience) == [client_id]
 
 
-def _match_query(check: PresentationCheck, cq: Mapping[str, Any], where: str,
-                 result: AuthorizationResponseResult) -> None:  # fmt: skip
+def _match_query(
+    check: PresentationCheck, cq: Mapping[str, Any], where: str, result: AuthorizationResponseResult
+) -> None:
     meta = cq.get("meta") or {}
     if cq["format"] == FORMAT_SD_JWT_VC and check.vct not in meta.get("vct_values", []):
-        result.problems.append(Problem(
-            "credential_query_mismatch",
-            f"the credential's vct {str(check.vct)[:100]!r} is not one of the query's vct_values",
-            where,
-        ))  # fmt: skip
+        result.problems.append(
+            Problem(
+                "credential_query_mismatch",
+                f"the credential's vct {str(check.vct)[:100]!r} is not one of the query's "
+                "vct_values",
+                where,
+            )
+        )
     if cq["format"] in W3C_FORMATS:
         options = meta.get("type_values", [])
         if not any(set(option) <= set(check.types) for option in options):
-            result.problems.append(Problem(
-                "credential_query_mismatch",
-                "the credential's types match none of the query's type_values", where,
-            ))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    "credential_query_mismatch",
+                    "the credential's types match none of the query's type_values",
+                    where,
+                )
+            )
     claims = cq.get("claims")
     if not claims:
         return
     if check.claims is None:
-        result.warnings.append(Problem(
-            "claims_not_checked",
-            f"the {cq['format']} verifier reports no claims: the claims query was not checked",
-            where,
-        ))  # fmt: skip
+        result.warnings.append(
+            Problem(
+                "claims_not_checked",
+                f"the {cq['format']} verifier reports no claims: the claims query was not checked",
+                where,
+            )
+        )
         return
 
     def satisfied(claim: Mapping[str, Any]) -> bool:
@@ -229,9 +240,7 @@ def _match_query(check: PresentationCheck, cq: Mapping[str, Any], where: str,
         if values is None:
             return False
         wanted = claim.get("values")
-        return wanted is None or any(
-            type(v) is type(w) and v == w for v in values for w in wanted
-        )
+        return wanted is None or any(type(v) is type(w) and v == w for v in values for w in wanted)
 
     by_id = {c.get("id"): c for c in claims}
     sets = cq.get("claim_sets")
@@ -241,11 +250,14 @@ def _match_query(check: PresentationCheck, cq: Mapping[str, Any], where: str,
     else:
         missing = [json.dumps(c["path"]) for c in claims if not satisfied(c)]
     if missing:
-        result.problems.append(Problem(
-            "credential_query_mismatch",
-            f"the presentation does not disclose the requested claim(s): {', '.join(missing)[:300]}",
-            where,
-        ))  # fmt: skip
+        result.problems.append(
+            Problem(
+                "credential_query_mismatch",
+                "the presentation does not disclose the requested claim(s): "
+                f"{', '.join(missing)[:300]}",
+                where,
+            )
+        )
 
 
 def validate_authorization_response(
@@ -267,7 +279,9 @@ def validate_authorization_response(
         result.problems.append(Problem(exc.code, exc.message))
     except Exception as exc:  # a wallet's bytes or a caller's verifier must not crash us
         result.problems.append(
-            Problem("invalid_vp_token", f"the response could not be validated ({type(exc).__name__})")
+            Problem(
+                "invalid_vp_token", f"the response could not be validated ({type(exc).__name__})"
+            )
         )
     return result
 
@@ -291,7 +305,9 @@ def _validate(
         raise VpTokenError(f"the wallet answered with error {str(response.get('error'))[:80]!r}")
     if request.get("state") is not None or response.get("state") is not None:
         if response.get("state") != request.get("state"):
-            result.problems.append(Problem("state_mismatch", "the response's state is not the request's", "state"))
+            result.problems.append(
+                Problem("state_mismatch", "the response's state is not the request's", "state")
+            )
             return
     token = _vp_token(response)
     queries = {cq["id"]: cq for cq in query["credentials"]}
@@ -300,25 +316,35 @@ def _validate(
         result.problems.append(Problem("credential_missing", text, "vp_token"))
     for key in token:
         if key not in allowed:
-            result.problems.append(Problem(
-                "credential_unexpected", f"the query asked for no credential {key[:60]!r}", "vp_token",
-            ))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    "credential_unexpected",
+                    f"the query asked for no credential {key[:60]!r}",
+                    "vp_token",
+                )
+            )
     for key, items in token.items():
         if key not in queries:
             continue
         cq = queries[key]
         if len(items) > 1 and not cq.get("multiple", False):
-            result.problems.append(Problem(
-                "credential_unexpected", f"{len(items)} presentations for {key!r}, which is not multiple",
-                f"vp_token.{key}",
-            ))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    "credential_unexpected",
+                    f"{len(items)} presentations for {key!r}, which is not multiple",
+                    f"vp_token.{key}",
+                )
+            )
             continue
         verifier = verifiers.get(cq["format"])
         if verifier is None:
-            result.problems.append(Problem(
-                "format_not_supported", f"no verifier was given for format {cq['format'][:40]!r}",
-                f"vp_token.{key}",
-            ))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    "format_not_supported",
+                    f"no verifier was given for format {cq['format'][:40]!r}",
+                    f"vp_token.{key}",
+                )
+            )
             continue
         checks: list[PresentationCheck] = []
         ctx = PresentationContext(nonce, client_id, cq, clock)
@@ -328,27 +354,49 @@ def _validate(
                 check = verifier(item, ctx)
             except Exception as exc:  # a caller's verifier failing is a failed presentation
                 text = exc.message if isinstance(exc, MboVcError) else type(exc).__name__
-                result.problems.append(Problem("presentation_invalid", f"the verifier failed: {text}", where))
+                result.problems.append(
+                    Problem("presentation_invalid", f"the verifier failed: {text}", where)
+                )
                 continue
             if not isinstance(check, PresentationCheck):
-                result.problems.append(Problem("presentation_invalid", "the verifier returned no result", where))
+                result.problems.append(
+                    Problem("presentation_invalid", "the verifier returned no result", where)
+                )
                 continue
             if not check.verified:  # discarded (§8.6): its own problems say why
-                detail = ", ".join(dict.fromkeys(p.code for p in check.problems)) or "no reason given"
-                result.problems.append(Problem("presentation_invalid", f"the presentation does not verify ({detail})", where))
-                result.problems.extend(Problem(p.code, p.message, f"{where}.{p.where}" if p.where else where)
-                                       for p in check.problems)  # fmt: skip
+                detail = (
+                    ", ".join(dict.fromkeys(p.code for p in check.problems)) or "no reason given"
+                )
+                result.problems.append(
+                    Problem(
+                        "presentation_invalid",
+                        f"the presentation does not verify ({detail})",
+                        where,
+                    )
+                )
+                result.problems.extend(
+                    Problem(p.code, p.message, f"{where}.{p.where}" if p.where else where)
+                    for p in check.problems
+                )
                 continue
             holder_binding = cq.get("require_cryptographic_holder_binding", True)
             if holder_binding or check.nonce is not None:
                 if check.nonce != nonce:
-                    result.problems.append(Problem(
-                        "challenge_mismatch", "the presentation's holder binding does not carry the request's nonce", where,
-                    ))  # fmt: skip
+                    result.problems.append(
+                        Problem(
+                            "challenge_mismatch",
+                            "the presentation's holder binding does not carry the request's nonce",
+                            where,
+                        )
+                    )
                 if not _audience_ok(check.audience, client_id):
-                    result.problems.append(Problem(
-                        "domain_mismatch", "the presentation's holder binding is not for this client_id", where,
-                    ))  # fmt: skip
+                    result.problems.append(
+                        Problem(
+                            "domain_mismatch",
+                            "the presentation's holder binding is not for this client_id",
+                            where,
+                        )
+                    )
             _match_query(check, cq, where, result)
             checks.append(check)
         result.presentations[key] = checks
@@ -369,11 +417,13 @@ def mbo_vc_presentation_verifier(**options: Any) -> PresentationVerifier:
         )
         problems = list(result.problems)
         if len(result.credentials) != 1:
-            problems.append(Problem(
-                "credential_unexpected",
-                f"a presentation answers one credential query with one credential, this has "
-                f"{len(result.credentials)}",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "credential_unexpected",
+                    f"a presentation answers one credential query with one credential, this has "
+                    f"{len(result.credentials)}",
+                )
+            )
         verified = result.verified and not problems
         types: tuple[str, ...] = ()
         issuer = None
@@ -381,7 +431,8 @@ def mbo_vc_presentation_verifier(**options: Any) -> PresentationVerifier:
             view = result.credentials[0].result.view
             types, issuer = tuple(view.types), view.issuer
         bound = result.verified or not any(
-            p.code in ("challenge_mismatch", "domain_mismatch", "invalid_signature") for p in result.presentation_problems
+            p.code in ("challenge_mismatch", "domain_mismatch", "invalid_signature")
+            for p in result.presentation_problems
         )
         return PresentationCheck(
             verified,

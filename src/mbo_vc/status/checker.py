@@ -101,7 +101,7 @@ class MappingFetcher:
             raise StatusFetchError(f"no status list credential is registered for {url}") from None
 
 
-def _published_url(data: bytes) -> str | None:
+def _published_url(data: bytes) -> tuple[str, str] | None:
     """The URL a status list file is published at (read without verifying: only for lookup).
 
     A JSON status list credential by its ``id``; a ``vc+jwt`` status list credential by its
@@ -115,7 +115,7 @@ def _published_url(data: bytes) -> str | None:
             return None
         if header.get("typ") in ("statuslist+jwt", "application/statuslist+jwt"):
             sub = payload.get("sub")
-            return sub if isinstance(sub, str) else None
+            return (sub, "token") if isinstance(sub, str) else None
         doc: Any = payload
     else:
         doc = json.loads(data)
@@ -125,7 +125,7 @@ def _published_url(data: bytes) -> str | None:
     types = types if isinstance(types, list) else [types]
     if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
         return None
-    return str(doc["id"])
+    return str(doc["id"]), "credential"
 
 
 class DirectoryFetcher:
@@ -141,8 +141,8 @@ class DirectoryFetcher:
         self.folder = Path(folder)
         self.max_file_bytes = max_file_bytes
         self._signature: tuple[Any, ...] | None = None
-        self._index: dict[str, Path] = {}
-        self._ambiguous: dict[str, list[str]] = {}
+        self._index: dict[tuple[str, str], Path] = {}
+        self._ambiguous: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
 
     def _scan_signature(self) -> tuple[Any, ...]:
@@ -161,38 +161,51 @@ class DirectoryFetcher:
         return tuple(sig)
 
     def _rebuild(self, signature: tuple[Any, ...]) -> None:
-        index: dict[str, Path] = {}
-        ambiguous: dict[str, list[str]] = {}
+        index: dict[tuple[str, str], Path] = {}
+        ambiguous: dict[tuple[str, str], list[str]] = {}
         for name, _mtime, size in signature:
             if size > self.max_file_bytes:
                 continue
             path = self.folder / name
             try:
-                url = _published_url(path.read_bytes())
+                found = _published_url(path.read_bytes())
             except (OSError, ValueError, RecursionError):
                 continue
-            if url is None:
+            if found is None:
                 continue
-            if url in index:
-                ambiguous.setdefault(url, [index[url].name]).append(name)
+            if found in index:
+                ambiguous.setdefault(found, [index[found].name]).append(name)
             else:
-                index[url] = path
+                index[found] = path
         self._index, self._ambiguous, self._signature = index, ambiguous, signature
 
     def fetch(self, url: str) -> Document:
-        """The bytes of the one file in the folder whose status list credential has id ``url``."""
+        """The bytes of the one file in the folder whose status list credential has id ``url``
+        (else the one Token Status List whose ``sub`` is ``url``)."""
+        return self._read(url, ("credential", "token"))
+
+    def fetch_token(self, url: str) -> Document:
+        """The bytes of the one Token Status List (``statuslist+jwt``) whose ``sub`` is ``url``
+        (what an HTTP client gets with ``Accept: application/statuslist+jwt``)."""
+        return self._read(url, ("token",))
+
+    def _read(self, url: str, kinds: tuple[str, ...]) -> Document:
         with self._lock:
             signature = self._scan_signature()
             if signature != self._signature:
                 self._rebuild(signature)
-            if url in self._ambiguous:
-                raise StatusFetchError(
-                    f"several files in {self.folder} claim to be {url}: "
-                    f"{', '.join(sorted(self._ambiguous[url]))}"
-                )
-            path = self._index.get(url)
+            path = None
+            for kind in kinds:
+                if (url, kind) in self._ambiguous:
+                    raise StatusFetchError(
+                        f"several files in {self.folder} claim to be {url}: "
+                        f"{', '.join(sorted(self._ambiguous[(url, kind)]))}"
+                    )
+                path = self._index.get((url, kind))
+                if path is not None:
+                    break
         if path is None:
-            raise StatusFetchError(f"no status list credential with id {url} in {self.folder}")
+            raise StatusFetchError(f"no status list published at {url} in {self.folder}")
         try:
             with path.open("rb") as fh:
                 data = fh.read(self.max_file_bytes + 1)

@@ -695,9 +695,10 @@ class StatusRegistry:
         now: datetime | None = None,
         valid_for: timedelta | None = timedelta(days=7),
         ttl_ms: int | None = 300_000,
-        cryptosuite: str = "eddsa-rdfc-2022",
+        cryptosuite: str | None = None,
     ) -> tuple[dict[str, Any], int]:
-        """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq."""
+        """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq
+        (``cryptosuite`` defaults to the key's: eddsa-rdfc-2022, ecdsa-rdfc-2019 for P-256)."""
         info = self.store.get_list(list_id)
         bits, seq = self.bitstring(list_id)
         start = _now_utc(now)
@@ -745,7 +746,9 @@ class StatusRegistry:
         return path
 
     # --- IETF Token Status List -----------------------------------------------------------
-    def token_status_list(self, list_id: str, *, bits: int | None = None) -> tuple[TokenStatusList, int]:
+    def token_status_list(
+        self, list_id: str, *, bits: int | None = None
+    ) -> tuple[TokenStatusList, int]:
         """The list as a Token Status List (same indexes, same statuses) and its event seq.
 
         A revocation list's revoked index becomes 0x01 INVALID, a suspension list's suspended

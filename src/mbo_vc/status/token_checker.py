@@ -99,7 +99,10 @@ class TokenStatusListChecker:
         max_cached_lists: int = 256,
     ) -> None:
         self._fetch: Callable[[str], Document]
-        if isinstance(fetcher, StatusListFetcher):
+        token_fetch = getattr(fetcher, "fetch_token", None)
+        if callable(token_fetch):  # a fetcher that can ask for the statuslist+jwt form
+            self._fetch = token_fetch
+        elif isinstance(fetcher, StatusListFetcher):
             self._fetch = fetcher.fetch
         elif callable(fetcher):
             self._fetch = fetcher
@@ -128,7 +131,9 @@ class TokenStatusListChecker:
             self._cache.clear()
 
     # --- lists ---------------------------------------------------------------------------
-    def status_list_token(self, uri: str, *, now: datetime | None = None) -> VerifiedStatusListToken:
+    def status_list_token(
+        self, uri: str, *, now: datetime | None = None
+    ) -> VerifiedStatusListToken:
         """The verified Status List Token published at ``uri`` (cached while fresh).
 
         Raises a :class:`~mbo_vc.errors.StatusListError` subclass.
@@ -216,7 +221,9 @@ class TokenStatusListChecker:
         try:
             ref = parse_status_reference(item)
         except StatusEntryError as exc:
-            return StatusOutcome(where, purpose=PURPOSE, problem=Problem(exc.code, exc.message, where))
+            return StatusOutcome(
+                where, purpose=PURPOSE, problem=Problem(exc.code, exc.message, where)
+            )
         base = StatusOutcome(where, PURPOSE, ref.uri, ref.idx, entry=ref)
         warnings: list[str] = []
         try:
@@ -237,9 +244,9 @@ class TokenStatusListChecker:
             if stale is not None and clock > stale + self.skew:
                 if not self.accept_stale:
                     raise StatusListStaleError(
-                        f"the Status List Token {ref.uri} was issued {token.issued_at:%Y-%m-%dT%H:%M:%SZ} "
-                        f"with ttl {token.ttl}s: it is stale since {stale:%Y-%m-%dT%H:%M:%SZ}, fetch "
-                        "a fresh one (or accept_stale=True)"
+                        f"the Status List Token {ref.uri} was issued "
+                        f"{token.issued_at:%Y-%m-%dT%H:%M:%SZ} with ttl {token.ttl}s: it is stale "
+                        f"since {stale:%Y-%m-%dT%H:%M:%SZ}, fetch a fresh one"
                     )
                 warnings.append(
                     f"the Status List Token {ref.uri} is stale since "
@@ -248,25 +255,38 @@ class TokenStatusListChecker:
             value = token.status_list.get(ref.idx)
         except (StatusIndexError, StatusListIssuerMismatchError) as exc:
             return StatusOutcome(
-                where, PURPOSE, ref.uri, ref.idx, problem=Problem(exc.code, exc.message, where),
+                where,
+                PURPOSE,
+                ref.uri,
+                ref.idx,
+                problem=Problem(exc.code, exc.message, where),
                 entry=ref,
-            )  # fmt: skip
+            )
         except StatusListError as exc:
             detail = (
                 exc.message if exc.code == "status_unavailable" else f"{exc.message} ({exc.code})"
             )
             return StatusOutcome(
-                where, PURPOSE, ref.uri, ref.idx, problem=Problem("status_unavailable", detail, where),
+                where,
+                PURPOSE,
+                ref.uri,
+                ref.idx,
+                problem=Problem("status_unavailable", detail, where),
                 entry=ref,
-            )  # fmt: skip
+            )
         outcome = _outcome(base, ref, value)
         if warnings and outcome.warning is None:
             outcome = StatusOutcome(
-                outcome.where, outcome.purpose, outcome.list_credential, outcome.index,
-                outcome.status, outcome.problem,
+                outcome.where,
+                outcome.purpose,
+                outcome.list_credential,
+                outcome.index,
+                outcome.status,
+                outcome.problem,
                 Problem("status_policy_relaxed", "; ".join(warnings), where),
-                outcome.message, outcome.entry,
-            )  # fmt: skip
+                outcome.message,
+                outcome.entry,
+            )
         return outcome
 
 

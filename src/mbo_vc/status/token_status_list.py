@@ -276,7 +276,7 @@ def status_list_token_payload(
     ttl: timedelta | None = timedelta(hours=12),
     aggregation_uri: str | None = None,
 ) -> dict[str, Any]:
-    """The JWT claims of a Status List Token (``sub``, ``iat``, ``exp``, ``ttl``, ``status_list``)."""
+    """The claims of a Status List Token: ``sub``, ``iat``, ``exp``, ``ttl``, ``status_list``."""
     if not isinstance(uri, str) or ":" not in uri:
         raise UsageError("the Status List Token's uri (sub) must be a URI")
     start = (now or datetime.now(UTC)).astimezone(UTC)
@@ -372,9 +372,11 @@ def _key_for(
         )
     if isinstance(kid, str) and kid.startswith("did:"):
         try:
-            resolved, ok = verify_with_did_kid(token, header, resolver)
+            _resolved, ok = verify_with_did_kid(token, header, resolver)
         except (DidError, KeyFormatError) as exc:
-            raise StatusListTokenError(f"the kid cannot be used: {exc.message} ({exc.code})") from None
+            raise StatusListTokenError(
+                f"the kid cannot be used: {exc.message} ({exc.code})"
+            ) from None
         except MboVcError as exc:
             raise StatusListTokenError(f"{exc.message} ({exc.code})") from None
         if not ok:
