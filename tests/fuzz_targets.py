@@ -358,3 +358,96 @@ def fuzz_context_append(plan: ContextAppendPlan) -> None:
 @functools.cache
 def _revoked_checker() -> Any:
     return status_checker(revoked=True)
+
+
+# --- Token Status List, OID4VCI, OID4VP (issue 14) -------------------------------------------
+
+
+def target_token_status_list(text: str) -> None:
+    """A Status List Token of arbitrary text: a typed error, never a verified list."""
+    from mbo_vc.status.token_status_list import verify_status_list_token
+
+    try:
+        verify_status_list_token(text, "https://roc.example/status/1", now=NOW)
+    except MboVcError:
+        return
+    raise AssertionError("an arbitrary string verified as a Status List Token")
+
+
+def target_token_lst(data: bytes, bits: int) -> None:
+    """``lst`` of arbitrary (or arbitrary zlib) bytes: decoded within the bound or a typed error."""
+    import base64
+    import zlib
+
+    from mbo_vc.status.token_status_list import parse_status_list
+
+    for raw in (data, zlib.compress(data)):
+        lst = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        try:
+            status_list, _ = parse_status_list({"bits": bits, "lst": lst}, max_bytes=1 << 16)
+        except MboVcError:
+            continue
+        assert status_list.size * bits == len(status_list.to_bytes()) * 8
+
+
+def target_status_reference(value: Any) -> None:
+    """The Token Status List checker on an arbitrary reference: an outcome, never a pass."""
+    from mbo_vc.status.token_checker import TokenStatusListChecker
+
+    checker = TokenStatusListChecker(lambda url: "x.y.z")
+    outcome = checker.check_reference(value, issuer="did:key:z6Mk", now=None)
+    assert outcome.problem is not None and not outcome.ok
+
+
+def target_dcql(value: Any) -> None:
+    """DCQL validation of arbitrary JSON: the query or a typed error."""
+    from mbo_vc.oid4vc import validate_dcql_query
+
+    try:
+        validate_dcql_query(value if isinstance(value, dict) else {"credentials": value})
+    except MboVcError:
+        pass
+
+
+_OID4VCI_META: dict[str, Any] = {}
+
+
+def target_credential_request(value: Any) -> None:
+    """A Credential Request of arbitrary JSON: a refusal, never an accepted key proof."""
+    from mbo_vc.oid4vc import (
+        MemoryNonceStore,
+        credential_configuration,
+        credential_issuer_metadata,
+        validate_credential_request,
+    )
+
+    if not _OID4VCI_META:
+        _OID4VCI_META.update(credential_issuer_metadata(
+            "https://roc.example", "https://roc.example/credential",
+            {"c": credential_configuration(vct="https://w3id.org/mbo-vc/vct/mbo-diploma")},
+            nonce_endpoint="https://roc.example/nonce",
+        ))  # fmt: skip
+    request = value if isinstance(value, dict) else {"credential_configuration_id": "c",
+                                                     "proofs": {"jwt": [value]}}  # fmt: skip
+    result = validate_credential_request(request, metadata=_OID4VCI_META, nonces=MemoryNonceStore())
+    assert not result.ok and "internal_error" not in [p.code for p in result.problems]
+
+
+def target_vp_response(value: Any) -> None:
+    """An OID4VP response of arbitrary JSON: never verified, never raises."""
+    from mbo_vc.oid4vc import (
+        authorization_request,
+        validate_authorization_response,
+        waardepapier_query,
+    )
+
+    request = authorization_request(
+        client_id="x509_san_dns:werkgever.example", nonce="n", state="s",
+        dcql_query=waardepapier_query("mbo-diploma", [["niveau"]], credential_id="diploma"),
+        response_uri="https://werkgever.example/r",
+    )  # fmt: skip
+    response = value if isinstance(value, dict) else {"vp_token": value, "state": "s"}
+    result = validate_authorization_response(
+        response, request, {"dc+sd-jwt": lambda p, ctx: (_ for _ in ()).throw(ValueError())}
+    )
+    assert not result.verified

@@ -114,3 +114,45 @@ def test_status_gzip(data: bytes) -> None:
 )
 def test_jwt(text: str) -> None:
     t.target_jwt(text)
+
+
+FEW = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FEW
+@given(
+    st.text(max_size=200)
+    | st.from_regex(r"eyJ[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,40}")
+)
+def test_token_status_list(text: str) -> None:
+    t.target_token_status_list(text)
+
+
+@FEW
+@given(st.binary(max_size=300), st.sampled_from([1, 2, 4, 8]))
+def test_token_lst(data: bytes, bits: int) -> None:
+    t.target_token_lst(data, bits)
+
+
+@FEW
+@given(t.json_values)
+def test_status_reference(value: Any) -> None:
+    t.target_status_reference(value)
+
+
+@FEW
+@given(t.json_values)
+def test_dcql(value: Any) -> None:
+    t.target_dcql(value)
+
+
+@FEW
+@given(t.json_values)
+def test_credential_request(value: Any) -> None:
+    t.target_credential_request(value)
+
+
+@FEW
+@given(t.json_values)
+def test_vp_response(value: Any) -> None:
+    t.target_vp_response(value)

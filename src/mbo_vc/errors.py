@@ -168,6 +168,42 @@ CODES: dict[str, str] = {
     "baked_too_large": "the image, or the credential baked into it, exceeds the size limit",
     "render_unavailable": "rendering needs the optional extra mbo-vc[render] (Jinja2, segno, "
     "reportlab, pypdfium2)",
+    "status_list_token_invalid": "a Token Status List (statuslist+jwt) is unusable: typ, alg, "
+    "key, signature, sub, iat/exp/ttl or its status_list claim",
+    "status_list_stale": "a Token Status List is older than its ttl (iat + ttl has passed): a "
+    "newer list should exist, fetch it",
+    "status_value_unknown": "a Token Status List gives a status other than VALID (0x00), "
+    "INVALID (0x01) or SUSPENDED (0x02): application-specific or reserved, so the credential "
+    "is not known to be valid",
+    # OpenID for Verifiable Credential Issuance 1.0 (the codes are its error codes)
+    "invalid_issuer_metadata": "OID4VCI Credential Issuer Metadata lack a required member or "
+    "have a malformed one",
+    "invalid_credential_offer": "an OID4VCI Credential Offer lacks a required member or has a "
+    "malformed one",
+    "invalid_credential_request": "an OID4VCI Credential Request is malformed (missing, "
+    "unsupported or repeated parameters)",
+    "unknown_credential_configuration": "the Credential Request names a credential "
+    "configuration the issuer does not offer",
+    "invalid_proof": "an OID4VCI key proof is missing or invalid (typ, alg, key, signature, "
+    "aud, iat)",
+    "invalid_nonce": "an OID4VCI key proof's nonce is missing, unknown or already used: fetch "
+    "a new c_nonce",
+    # OpenID for Verifiable Presentations 1.0
+    "invalid_dcql_query": "a DCQL query (OID4VP §6) lacks a required member or has a malformed one",
+    "invalid_authorization_request": "an OID4VP Authorization Request is malformed",
+    "invalid_vp_token": "an OID4VP response's vp_token is not an object of arrays of "
+    "presentations keyed by credential query id",
+    "state_mismatch": "the OID4VP response's state is not the request's",
+    "credential_missing": "the vp_token lacks a presentation the DCQL query requires",
+    "credential_unexpected": "the vp_token carries a presentation the DCQL query did not ask "
+    "for (or more than one where multiple is false)",
+    "format_not_supported": "no verifier was given for a credential format the response uses",
+    "presentation_invalid": "a presentation in the vp_token did not verify (its verifier's "
+    "problems follow)",
+    "credential_query_mismatch": "a presented credential does not match its DCQL credential "
+    "query (vct_values, type_values, claims)",
+    "claims_not_checked": "(warning) the verifier of this format reports no claims, so the "
+    "DCQL claims query was not checked against the presentation",
 }
 
 WARNING_CODES = frozenset(
@@ -180,6 +216,7 @@ WARNING_CODES = frozenset(
         "related_resource_not_checked",
         "schema_not_checked",
         "high_s_signature",
+        "claims_not_checked",
     }
 )
 """Codes that appear as warnings only: they never make a result not verified."""
@@ -768,6 +805,72 @@ class RenderUnavailableError(MboVcError):
     """Rendering needs the optional extra ``mbo-vc[render]``."""
 
     code = "render_unavailable"
+
+
+class StatusListTokenError(StatusListError):
+    """A Token Status List Token (``statuslist+jwt``) is unusable (typ, key, sub, times …)."""
+
+    code = "status_list_token_invalid"
+
+
+class StatusListStaleError(StatusListError):
+    """A Token Status List is older than its ``ttl``: a newer one should be fetched."""
+
+    code = "status_list_stale"
+
+
+class IssuerMetadataError(InputError):
+    """OID4VCI Credential Issuer Metadata lack a required member or have a malformed one."""
+
+    code = "invalid_issuer_metadata"
+
+
+class CredentialOfferError(InputError):
+    """An OID4VCI Credential Offer lacks a required member or has a malformed one."""
+
+    code = "invalid_credential_offer"
+
+
+class CredentialRequestError(InputError):
+    """An OID4VCI Credential Request is malformed."""
+
+    code = "invalid_credential_request"
+
+
+class UnknownCredentialConfigurationError(CredentialRequestError):
+    """The Credential Request names a configuration the issuer does not offer."""
+
+    code = "unknown_credential_configuration"
+
+
+class KeyProofError(CredentialRequestError):
+    """An OID4VCI key proof (``openid4vci-proof+jwt``) is missing or invalid."""
+
+    code = "invalid_proof"
+
+
+class KeyProofNonceError(KeyProofError):
+    """A key proof's ``nonce`` is missing, unknown or was used before."""
+
+    code = "invalid_nonce"
+
+
+class DcqlQueryError(InputError):
+    """A DCQL query is malformed."""
+
+    code = "invalid_dcql_query"
+
+
+class AuthorizationRequestError(InputError):
+    """An OID4VP Authorization Request is malformed."""
+
+    code = "invalid_authorization_request"
+
+
+class VpTokenError(InputError):
+    """An OID4VP ``vp_token`` is not an object of arrays keyed by credential query id."""
+
+    code = "invalid_vp_token"
 
 
 def _all_classes() -> list[type[MboVcError]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from mbo_vc.errors import (
     UsageError,
 )
 from mbo_vc.json_input import parse_json
+from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "is_compact_jws",
     "kind_from_header",
     "numeric_date",
+    "sign_compact",
     "unenvelope",
     "verify_signature",
 ]
@@ -325,3 +328,26 @@ def thumbprint(jwk: Mapping[str, Any]) -> str | None:
         return str(_jwk.JWK(**dict(jwk)).thumbprint())
     except Exception:
         return None
+
+
+def sign_compact(
+    header: Mapping[str, Any], payload: Mapping[str, Any], key: Ed25519Key | EcKey
+) -> str:
+    """A compact JWS of ``payload`` (compact JSON) under ``header``, signed by ``key``.
+
+    ``alg`` defaults to the key's (``EdDSA``, ``ES256``, ``ES384``) and must fit it; the other
+    header members are the caller's (``typ``, ``kid`` …). ECDSA signatures are P1363, low-S.
+    """
+    if not isinstance(key, Ed25519Key | EcKey) or not key.has_private:
+        raise KeyFormatError("signing needs a private Ed25519Key or EcKey")
+    head = dict(header)
+    alg = head.setdefault("alg", key.jws_alg)
+    if alg not in KEY_FIT:
+        raise UsageError(f"alg {str(alg)[:20]!r} is not supported for signing")
+    check_fit(str(alg), key.to_jwk())
+    signing_input = (
+        b64url(json.dumps(head, separators=(",", ":")).encode("utf-8"))
+        + "."
+        + b64url(json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":")).encode())
+    )
+    return signing_input + "." + b64url(key.sign(signing_input.encode("ascii")))

@@ -52,6 +52,17 @@ TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
         | st.from_regex(r"[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,40}"),)),
     ("parse_json(arbitrary bytes)", 10_000, t.target_parse_json, (st.binary(max_size=300),)),
     ("parse_json(JSON text)", 10_000, t.target_json_text, (t.json_values,)),
+    ("Status List Token(arbitrary text)", 8_000, t.target_token_status_list, (
+        st.text(max_size=200)
+        | st.from_regex(r"eyJ[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,40}"),)),
+    ("Token Status List lst(arbitrary bytes)", 8_000, t.target_token_lst, (
+        st.binary(max_size=300), st.sampled_from([1, 2, 4, 8]))),
+    ("status.status_list reference(arbitrary JSON)", 5_000, t.target_status_reference, (
+        t.json_values,)),
+    ("DCQL query(arbitrary JSON)", 5_000, t.target_dcql, (t.json_values,)),
+    ("OID4VCI credential request(arbitrary JSON)", 5_000, t.target_credential_request, (
+        t.json_values,)),
+    ("OID4VP response(arbitrary JSON)", 5_000, t.target_vp_response, (t.json_values,)),
 ]  # fmt: skip
 
 

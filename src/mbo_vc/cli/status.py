@@ -5,6 +5,7 @@ mbo-vc status allocate  --db DB [--list ID …] [--credential-id ID] [--into CRE
 mbo-vc status revoke    --db DB (CRED | --list ID --index N) [--reason TEXT]
 mbo-vc status suspend   (same)      mbo-vc status unsuspend (same)
 mbo-vc status publish   --db DB --key KEY --out DIR [--list ID] [--valid-days D] [--ttl-ms MS]
+                        [--format bitstring|token-status-list [--ttl-seconds S] [--bits B]]
 mbo-vc status check     CRED (--status-dir DIR | --db DB) [--now ISO] [--json]
 """
 
@@ -129,10 +130,21 @@ def _cmd_change(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     key = load_key(args.key)
     valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
+    token = args.format == "token-status-list"
+    if not token and args.bits is not None:
+        raise UsageError("--bits applies to --format token-status-list")
+    if token and args.ttl_seconds <= 0:
+        raise UsageError("--ttl-seconds must be positive")
     with _registry(args) as reg:
         list_ids = args.list or [info.list_id for info in reg.lists()]
         for list_id in list_ids:
-            path = reg.publish(list_id, key, args.out, valid_for=valid_for, ttl_ms=args.ttl_ms)
+            if token:
+                path = reg.publish_token(
+                    list_id, key, args.out, valid_for=valid_for,
+                    ttl=timedelta(seconds=args.ttl_seconds), bits=args.bits,
+                )  # fmt: skip
+            else:
+                path = reg.publish(list_id, key, args.out, valid_for=valid_for, ttl_ms=args.ttl_ms)
             print(f"{list_id}: {path}")
     return EXIT_OK
 
@@ -241,6 +253,26 @@ def add_parser(subparsers: Any) -> None:
         help="validUntil = now + this many days (0: no validUntil)",
     )
     p.add_argument("--ttl-ms", type=int, default=300_000, help="the list's ttl (milliseconds)")
+    p.add_argument(
+        "--format",
+        choices=("bitstring", "token-status-list"),
+        default="bitstring",
+        help="bitstring: BitstringStatusListCredential (JSON, Data Integrity); token-status-list: "
+        "IETF Token Status List (statuslist+jwt, <list>.statuslist.jwt)",
+    )
+    p.add_argument(
+        "--ttl-seconds",
+        type=int,
+        default=43_200,
+        help="token-status-list: the token's ttl in seconds (verifiers refuse it as stale after "
+        "iat + ttl: republish within it)",
+    )
+    p.add_argument(
+        "--bits",
+        type=int,
+        choices=(1, 2, 4, 8),
+        help="token-status-list: bits per entry (default: the smallest that fits)",
+    )
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("check", help="check a credential's status entries")

@@ -38,6 +38,7 @@ from mbo_vc.errors import (
     StatusListTooShortError,
     UsageError,
 )
+from mbo_vc.jws import decode_jwt, is_compact_jws
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.net import HttpsClient
 from mbo_vc.result import Problem, StatusOutcome
@@ -100,9 +101,38 @@ class MappingFetcher:
             raise StatusFetchError(f"no status list credential is registered for {url}") from None
 
 
+def _published_url(data: bytes) -> tuple[str, str] | None:
+    """The URL a status list file is published at (read without verifying: only for lookup).
+
+    A JSON status list credential by its ``id``; a ``vc+jwt`` status list credential by its
+    payload's ``id``; a Token Status List (``statuslist+jwt``) by its ``sub``.
+    """
+    text = data.strip()
+    if is_compact_jws(text.decode("ascii", "replace")):
+        try:
+            header, payload = decode_jwt(text.decode("ascii"))
+        except MboVcError:
+            return None
+        if header.get("typ") in ("statuslist+jwt", "application/statuslist+jwt"):
+            sub = payload.get("sub")
+            return (sub, "token") if isinstance(sub, str) else None
+        doc: Any = payload
+    else:
+        doc = json.loads(data)
+    if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+        return None
+    types = doc.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
+        return None
+    return str(doc["id"]), "credential"
+
+
 class DirectoryFetcher:
-    """Serves status list credentials kept as files in one folder, matched by their ``id``
-    (whatever the file names). Hidden files (``.name``, e.g. unfinished temp files) are skipped.
+    """Serves status lists kept as files in one folder, matched by the URL they are published
+    at, whatever the file names: a status list credential (JSON or ``vc+jwt``) by its ``id``, a
+    Token Status List (``statuslist+jwt``) by its ``sub``. Hidden files (``.name``, e.g.
+    unfinished temp files) are skipped.
     """
 
     def __init__(
@@ -111,8 +141,8 @@ class DirectoryFetcher:
         self.folder = Path(folder)
         self.max_file_bytes = max_file_bytes
         self._signature: tuple[Any, ...] | None = None
-        self._index: dict[str, Path] = {}
-        self._ambiguous: dict[str, list[str]] = {}
+        self._index: dict[tuple[str, str], Path] = {}
+        self._ambiguous: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
 
     def _scan_signature(self) -> tuple[Any, ...]:
@@ -131,42 +161,51 @@ class DirectoryFetcher:
         return tuple(sig)
 
     def _rebuild(self, signature: tuple[Any, ...]) -> None:
-        index: dict[str, Path] = {}
-        ambiguous: dict[str, list[str]] = {}
+        index: dict[tuple[str, str], Path] = {}
+        ambiguous: dict[tuple[str, str], list[str]] = {}
         for name, _mtime, size in signature:
             if size > self.max_file_bytes:
                 continue
             path = self.folder / name
             try:
-                doc = json.loads(path.read_bytes())
+                found = _published_url(path.read_bytes())
             except (OSError, ValueError, RecursionError):
                 continue
-            if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            if found is None:
                 continue
-            types = doc.get("type")
-            types = types if isinstance(types, list) else [types]
-            if not any(t in LIST_CREDENTIAL_TYPES for t in types if isinstance(t, str)):
-                continue
-            if doc["id"] in index:
-                ambiguous.setdefault(doc["id"], [index[doc["id"]].name]).append(name)
+            if found in index:
+                ambiguous.setdefault(found, [index[found].name]).append(name)
             else:
-                index[doc["id"]] = path
+                index[found] = path
         self._index, self._ambiguous, self._signature = index, ambiguous, signature
 
     def fetch(self, url: str) -> Document:
-        """The bytes of the one file in the folder whose status list credential has id ``url``."""
+        """The bytes of the one file in the folder whose status list credential has id ``url``
+        (else the one Token Status List whose ``sub`` is ``url``)."""
+        return self._read(url, ("credential", "token"))
+
+    def fetch_token(self, url: str) -> Document:
+        """The bytes of the one Token Status List (``statuslist+jwt``) whose ``sub`` is ``url``
+        (what an HTTP client gets with ``Accept: application/statuslist+jwt``)."""
+        return self._read(url, ("token",))
+
+    def _read(self, url: str, kinds: tuple[str, ...]) -> Document:
         with self._lock:
             signature = self._scan_signature()
             if signature != self._signature:
                 self._rebuild(signature)
-            if url in self._ambiguous:
-                raise StatusFetchError(
-                    f"several files in {self.folder} claim to be {url}: "
-                    f"{', '.join(sorted(self._ambiguous[url]))}"
-                )
-            path = self._index.get(url)
+            path = None
+            for kind in kinds:
+                if (url, kind) in self._ambiguous:
+                    raise StatusFetchError(
+                        f"several files in {self.folder} claim to be {url}: "
+                        f"{', '.join(sorted(self._ambiguous[(url, kind)]))}"
+                    )
+                path = self._index.get((url, kind))
+                if path is not None:
+                    break
         if path is None:
-            raise StatusFetchError(f"no status list credential with id {url} in {self.folder}")
+            raise StatusFetchError(f"no status list published at {url} in {self.folder}")
         try:
             with path.open("rb") as fh:
                 data = fh.read(self.max_file_bytes + 1)
@@ -211,7 +250,7 @@ class HttpFetcher:
             allow_networks=allow_networks,
             dns_resolver=dns_resolver,
             accept="application/vc+ld+json, application/vc, application/ld+json, "
-            "application/json;q=0.9",
+            "application/vc+jwt, application/statuslist+jwt, application/json;q=0.9",
             user_agent="mbo-vc status checker",
         )
 

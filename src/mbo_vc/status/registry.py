@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
-from mbo_vc.keys import Key
+from mbo_vc.keys import EcKey, Ed25519Key, Key
 from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
     LIST_CREDENTIAL_TYPE,
@@ -41,6 +41,14 @@ from mbo_vc.status.codec import (
     StatusEntry,
     StatusMessage,
     parse_status_entry,
+)
+from mbo_vc.status.token_status_list import (
+    ALLOWED_BITS,
+    INVALID,
+    SUSPENDED,
+    StatusListReference,
+    TokenStatusList,
+    sign_status_list_token,
 )
 from mbo_vc.timestamps import format_timestamp
 
@@ -687,9 +695,10 @@ class StatusRegistry:
         now: datetime | None = None,
         valid_for: timedelta | None = timedelta(days=7),
         ttl_ms: int | None = 300_000,
-        cryptosuite: str = "eddsa-rdfc-2022",
+        cryptosuite: str | None = None,
     ) -> tuple[dict[str, Any], int]:
-        """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq."""
+        """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq
+        (``cryptosuite`` defaults to the key's: eddsa-rdfc-2022, ecdsa-rdfc-2019 for P-256)."""
         info = self.store.get_list(list_id)
         bits, seq = self.bitstring(list_id)
         start = _now_utc(now)
@@ -727,6 +736,98 @@ class StatusRegistry:
         doc, seq = self.status_list_credential(list_id, key, **options)
         data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         path = Path(out_dir) / f"{_safe_name(list_id)}.json"
+        checkpoint = getattr(self.store, "_checkpoint", None)
+        write_atomic(path, data, checkpoint=checkpoint)
+        if checkpoint is not None:
+            checkpoint("publish:replaced", path)
+        self.store.record_publication(
+            list_id, seq, format_timestamp(), hashlib.sha256(data).hexdigest()
+        )
+        return path
+
+    # --- IETF Token Status List -----------------------------------------------------------
+    def token_status_list(
+        self, list_id: str, *, bits: int | None = None
+    ) -> tuple[TokenStatusList, int]:
+        """The list as a Token Status List (same indexes, same statuses) and its event seq.
+
+        A revocation list's revoked index becomes 0x01 INVALID, a suspension list's suspended
+        index 0x02 SUSPENDED (so it needs ``bits`` >= 2), a message list's value is written as
+        it is. ``bits`` (1, 2, 4, 8) defaults to the smallest width that holds every value.
+        """
+        info = self.store.get_list(list_id)
+        need = {"revocation": 1, "suspension": 2}.get(info.purpose, info.status_size)
+        width = bits if bits is not None else min(b for b in ALLOWED_BITS if b >= need)
+        if width not in ALLOWED_BITS or width < need:
+            raise UsageError(
+                f"a Token Status List of the {info.purpose} list {list_id!r} needs bits of "
+                f"{need} or more (1, 2, 4 or 8), not {width}"
+            )
+        statuses, seq = self.store.snapshot(list_id)
+        out = TokenStatusList(info.length, width)
+        mapped = {"revocation": INVALID, "suspension": SUSPENDED}.get(info.purpose)
+        for index, value in statuses.items():
+            out.set(index, mapped if mapped is not None and value else value)
+        return out, seq
+
+    def token_reference(
+        self, list_id: str, index: int, *, uri: str | None = None
+    ) -> StatusListReference:
+        """The ``status.status_list`` reference of an index, for an SD-JWT VC (or any JWT):
+        ``{"idx": index, "uri": uri}``; ``uri`` defaults to the list's URL."""
+        info = self.store.get_list(list_id)
+        if not isinstance(index, int) or not 0 <= index < info.length:
+            raise UsageError(f"index {index!r} is outside the list {list_id!r}")
+        return StatusListReference(index, uri or info.url)
+
+    def allocate_reference(
+        self, list_id: str, *, credential_id: str | None = None, uri: str | None = None
+    ) -> StatusListReference:
+        """Reserve a fresh random index (as :meth:`allocate`) and return its reference."""
+        entry = self.allocate(list_id, credential_id=credential_id)
+        return self.token_reference(list_id, entry.index, uri=uri)
+
+    def status_list_token(
+        self,
+        list_id: str,
+        key: Key,
+        *,
+        uri: str | None = None,
+        bits: int | None = None,
+        issuer: str | None = None,
+        now: datetime | None = None,
+        valid_for: timedelta | None = timedelta(days=7),
+        ttl: timedelta | None = timedelta(hours=12),
+    ) -> tuple[str, int]:
+        """The signed ``statuslist+jwt`` of a list (``sub`` = ``uri``, default the list's
+        URL) and the event seq it includes. ES256 for a P-256 key, EdDSA for Ed25519."""
+        info = self.store.get_list(list_id)
+        status_list, seq = self.token_status_list(list_id, bits=bits)
+        if not isinstance(key, Ed25519Key | EcKey):
+            raise UsageError("a Token Status List is signed with an Ed25519Key or EcKey")
+        token = sign_status_list_token(
+            status_list,
+            uri or info.url,
+            key,
+            issuer=issuer or key.controller,
+            now=_now_utc(now),
+            valid_for=valid_for,
+            ttl=ttl,
+        )
+        return token, seq
+
+    def publish_token(
+        self,
+        list_id: str,
+        key: Key,
+        out_dir: str | os.PathLike[str],
+        **options: Any,
+    ) -> Path:
+        """Sign the list as a Token Status List and write it atomically to
+        ``out_dir/<list_id>.statuslist.jwt``. ``options`` go to :meth:`status_list_token`."""
+        token, seq = self.status_list_token(list_id, key, **options)
+        data = (token + "\n").encode("ascii")
+        path = Path(out_dir) / f"{_safe_name(list_id)}.statuslist.jwt"
         checkpoint = getattr(self.store, "_checkpoint", None)
         write_atomic(path, data, checkpoint=checkpoint)
         if checkpoint is not None:

@@ -40,6 +40,7 @@ __all__ = [
     "decode",
     "kind_of",
     "verify_jws",
+    "verify_with_did_kid",
 ]
 
 
@@ -238,3 +239,29 @@ def check_nonce_aud(jwt: DecodedJwt, challenge: str | None, domain: str | None) 
                 Problem("domain_mismatch", "the JWT's aud is missing or not the domain", "aud")
             )
     return out
+
+
+def verify_with_did_kid(
+    token: str,
+    header: Mapping[str, Any],
+    resolver: DidResolver,
+    purpose: str = "assertionMethod",
+) -> tuple[ResolvedMethod, bool]:
+    """Resolve a JWS whose ``kid`` is an absolute DID URL (``did:…#key``) and check its
+    signature: the method must be listed by its DID under ``purpose``. Returns the method and
+    whether the signature verified. Raises :class:`~mbo_vc.errors.JwtKidError` (or a DID or
+    key error) when the key cannot be used.
+    """
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid.startswith("did:") or "#" not in kid:
+        raise JwtKidError("the JOSE header kid must be a DID URL (did:…#key)")
+    did = _did_of(kid)
+    resolved = resolver.dereference(kid)
+    if resolved.controller != did or resolved.document.get("id") != did:
+        raise JwtKidError(f"{kid[:120]} is not controlled by {did[:100]}")
+    if not resolved.authorized_for(purpose):
+        raise JwtKidError(f"{kid[:120]} is not listed under {purpose} by {did[:100]}")
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in KEY_FIT:
+        raise JwtAlgorithmError(f"JWS alg {str(alg)[:20]!r} is not supported")
+    return resolved, verify_signature(token, public_jwk_of(resolved.method), alg)
