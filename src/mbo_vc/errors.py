@@ -178,7 +178,8 @@ CODES: dict[str, str] = {
     "not be selectively disclosable, cnf, status)",
     "issuer_key_unresolved": "the SD-JWT issuer's key could not be found (x5c needs trust "
     "anchors, a DID kid a resolver, an https issuer pinned or fetched jwt-vc-issuer metadata)",
-    "x5c_untrusted": "the x5c certificate chain does not verify to a trust anchor the verifier "
+    "certificate_chain_untrusted": "the x5c certificate chain does not verify to a trust "
+    "anchor the verifier "
     "gave, or its leaf does not name the issuer",
     "issuer_metadata_invalid": "the /.well-known/jwt-vc-issuer metadata is unusable or names "
     "another issuer",
@@ -836,7 +837,7 @@ class IssuerKeyError(SdJwtError):
 class X5cError(IssuerKeyError):
     """The ``x5c`` chain does not verify to a given trust anchor, or does not name the issuer."""
 
-    code = "x5c_untrusted"
+    code = "certificate_chain_untrusted"
 
 
 class IssuerMetadataError(IssuerKeyError):

@@ -354,7 +354,7 @@ _CHECK_OF_CODE = {
     "key_binding_not_checked": "key_binding",
     "sd_jwt_vc_invalid": "structure",
     "issuer_key_unresolved": "issuer_authorization",
-    "x5c_untrusted": "issuer_authorization",
+    "certificate_chain_untrusted": "issuer_authorization",
     "issuer_metadata_invalid": "issuer_authorization",
 }
 

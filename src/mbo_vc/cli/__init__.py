@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from mbo_vc.cli import demo, did, keys, mbo, sign, status, verify, wallet
+from mbo_vc.cli import demo, did, keys, mbo, sd_jwt, sign, status, verify, wallet
 from mbo_vc.cli._io import EXIT_USAGE
 from mbo_vc.errors import MboVcError
 
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mbo-vc``."""
     parser = _Parser(prog="mbo-vc", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (keys, sign, verify, wallet, did, status, mbo, demo):
+    for module in (keys, sign, verify, wallet, did, status, mbo, sd_jwt, demo):
         module.add_parser(sub)
     return parser
 

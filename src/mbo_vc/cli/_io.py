@@ -244,6 +244,12 @@ def _print_lines(result: VerificationResult | PresentationResult, name: str, out
               f"{proof.controller}{purpose}")  # fmt: skip
     for s in result.status:
         out(f"  status: {s.summary()}")
+    if result.format == "dc+sd-jwt" and result.document is not None and result.verified:
+        shown = {k: v for k, v in result.document.items() if k not in ("cnf", "_sd_alg")}
+        out(f"  selectively disclosed: {', '.join(result.disclosed) or '(none)'}")
+        out("  claims:")
+        for line in json.dumps(shown, indent=2, ensure_ascii=False).splitlines():
+            out(f"    {line}")
     for p in result.problems:
         out(f"  {_line(p)}")
     for p in result.warnings:

@@ -15,12 +15,31 @@ from typing import Any, TextIO
 
 from mbo_vc.cli._io import load_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
-from mbo_vc.keys import Key
+from mbo_vc.keys import EcKey, Ed25519Key, Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
+from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows
 
-__all__ = ["add_parser", "run_issue"]
+__all__ = ["add_parser", "holder_jwk", "run_issue"]
+
+
+def _signer(key: Key) -> Ed25519Key | EcKey:
+    if not isinstance(key, Ed25519Key | EcKey):
+        raise UsageError("an SD-JWT VC is signed with an Ed25519 or P-256/P-384 key")
+    return key
+
+
+def holder_jwk(did: str) -> dict[str, Any]:
+    """The public JWK of a holder's did:key or did:jwk (its one key)."""
+    from mbo_vc.did import default_resolver
+    from mbo_vc.keys import public_jwk_of
+
+    document = default_resolver().resolve(did)
+    methods = document.get("verificationMethod") or []
+    if not methods:
+        raise UsageError(f"{did[:80]} has no verification method")
+    return public_jwk_of(methods[0])
 
 
 class Progress:
@@ -53,20 +72,41 @@ def run_issue(
     *,
     examencommissie: Key | None = None,
     stream: TextIO | None = None,
+    securing: str = "data-integrity",
+    holder_did: str | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
-    """Issue one credential per row; returns (written files, [(line, error message)])."""
+    """Issue one credential per row; returns (written files, [(line, error message)]).
+
+    ``securing`` is ``data-integrity`` (the OBv3 JSON, signed) or ``sd-jwt-vc`` (the same
+    waardepapier as a ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk)."""
     stream = stream or sys.stderr
     rows = list(read_rows(data))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+    holder = None
+    if securing == "sd-jwt-vc":
+        if examencommissie is not None:
+            raise UsageError("an SD-JWT VC has one issuer signature: no --examencommissie-key")
+        if not holder_did:
+            raise UsageError("an SD-JWT VC is bound to its holder: pass --holder-did DID")
+        holder = holder_jwk(holder_did)
+    elif holder_did:
+        raise UsageError("--holder-did applies to --format sd-jwt-vc")
     progress = Progress(len(rows), stream)
     written: list[Path] = []
     failed: list[tuple[int, str]] = []
     for line, row in rows:
         try:
             paper = build(kind, row, default_issuer=key.did)
+            if securing == "sd-jwt-vc":
+                token = issue_sd_jwt(paper, _signer(key), holder=holder)
+                path = out / f"{kind}-line{line:05d}.sd-jwt"
+                path.write_text(token.serialize() + "\n", "utf-8")
+                written.append(path)
+                progress.step()
+                continue
             signed = issue(paper, key, examencommissie=examencommissie)
             path = out / f"{kind}-line{line:05d}.json"
             path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -94,7 +134,8 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     data = Path(args.data)
     if not data.is_file():
         raise UsageError(f"cannot read {args.data}: no such file")
-    _, failed = run_issue(args.type, data, key, Path(args.out), examencommissie=ec)
+    _, failed = run_issue(args.type, data, key, Path(args.out), examencommissie=ec,
+                          securing=args.format, holder_did=args.holder_did)  # fmt: skip
     return 1 if failed else 0
 
 
@@ -110,5 +151,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--examencommissie-key", help="examencommissie key file: adds its proof, chained"
     )
     p.add_argument("--out", required=True, help="folder for the signed credentials")
+    p.add_argument(
+        "--format",
+        choices=["data-integrity", "sd-jwt-vc"],
+        default="data-integrity",
+        help="securing: Data Integrity (OBv3 JSON) or SD-JWT VC (dc+sd-jwt)",
+    )
+    p.add_argument("--holder-did", help="sd-jwt-vc: the holder's did:key / did:jwk (cnf key)")
     p.set_defaults(func=_cmd_issue)
     return p

@@ -8,6 +8,7 @@ not verified (``status_unavailable``).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from mbo_vc.cli._io import (
@@ -24,10 +25,24 @@ from mbo_vc.cli._io import (
 )
 from mbo_vc.errors import LimitExceededError, UsageError
 from mbo_vc.jws import is_compact_jws
+from mbo_vc.net import HttpsClient
 from mbo_vc.result import PresentationResult, VerificationResult
+from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 from mbo_vc.verification import is_presentation, verify, verify_presentation
 
-__all__ = ["add_parser", "run_verify"]
+__all__ = ["add_parser", "run_verify", "sd_jwt_options"]
+
+
+def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions:
+    """SD-JWT VC issuer-key options from the command line (trust anchors, --online)."""
+    anchors = []
+    for name in getattr(args, "trust_anchor", []) or []:
+        try:
+            anchors.append(Path(name).read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    https = HttpsClient() if getattr(args, "online", False) else None
+    return SdJwtVcOptions(trust_anchors=anchors, https=https)
 
 
 def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
@@ -59,8 +74,12 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     else:
         if challenge or domain:
             raise UsageError("--challenge/--domain apply to presentations only")
+        aud, nonce = getattr(args, "aud", None), getattr(args, "nonce", None)
+        if (aud is None) != (nonce is None):
+            raise UsageError("--aud and --nonce go together (an SD-JWT VC's key binding)")
         outcome = verify(data, now=now, loader=loader, resolver=resolver, status=status,
-                         check_status=check_status)  # fmt: skip
+                         check_status=check_status, aud=aud, nonce=nonce,
+                         sd_jwt=sd_jwt_options(args))  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
     print_result(outcome, args.input, args.json)
@@ -74,6 +93,14 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
     parser.add_argument("--challenge", help="presentations: the challenge you issued")
     parser.add_argument("--domain", help="presentations: the domain you expect")
+    parser.add_argument("--aud", help="SD-JWT VC: the audience (you) its KB-JWT must name")
+    parser.add_argument("--nonce", help="SD-JWT VC: the nonce you issued for its KB-JWT")
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        help="SD-JWT VC: a PEM root certificate for x5c issuer chains",
+    )
     add_context_argument(parser)
     add_network_arguments(parser, status=True)
 

@@ -265,7 +265,7 @@ def _from_metadata(
     jwks = doc.get("jwks")
     if jwks is None and isinstance(doc.get("jwks_uri"), str):
         if options.https is None:
-            raise IssuerKeyError(f"the metadata names jwks_uri {doc['jwks_uri'][:120]}: pass https")
+            raise IssuerKeyError(f"the metadata names jwks_uri {doc['jwks_uri'][:120]}: no https")
         try:
             jwks = parse_json(options.https.get(doc["jwks_uri"]).body, limits=limits)
         except MboVcError as exc:

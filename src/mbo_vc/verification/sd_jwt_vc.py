@@ -178,7 +178,7 @@ def _key_binding(
             result.add("kb_jwt_missing", "key binding is required, but there is no KB-JWT")
             result.check("key_binding")
         return
-    kb = ProofResult(1, "KB-JWT", None, "cnf.jwk", "authentication")
+    kb = ProofResult(1, "KB-JWT", None, "cnf.jwk", "authentication", controller="holder (cnf)")
     result.proofs.append(kb)
     try:
         binding = check_key_binding(
