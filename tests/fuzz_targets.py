@@ -451,3 +451,54 @@ def target_vp_response(value: Any) -> None:
         response, request, {"dc+sd-jwt": lambda p, ctx: (_ for _ in ()).throw(ValueError())}
     )
     assert not result.verified
+
+
+# --- SD-JWT (RFC 9901) -------------------------------------------------------------------------
+
+
+@functools.cache
+def _sd_jwt_parts() -> tuple[str, tuple[str, ...]]:
+    from mbo_vc.sd_jwt import issue
+
+    token = issue(
+        {"a": 1, "b": {"c": [1, 2, {"d": "e"}]}, "n": [1, 2]},
+        {"_sd": ["a", "b"], "b": {"c": {"_sd": [0, 2]}}, "n": {"_sd": [1], "_sd_decoy": 1}},
+        EC_KEY,
+        typ="dc+sd-jwt",
+        header={"kid": EC_KEY.verification_method},
+    )
+    return token.jwt, token.disclosures
+
+
+def target_sd_jwt_text(text: str) -> None:
+    """SD-JWT parsing and verification of arbitrary text: a typed error or a failed result."""
+    from mbo_vc.sd_jwt import parse
+
+    try:
+        parse(text)
+    except MboVcError:
+        pass
+    result = verify(text, now=NOW)
+    assert not result.verified and "internal_error" not in result.codes
+
+
+def target_sd_jwt_disclosures(order: list[int], extra: Any, kb: str) -> None:
+    """A real issuer JWT with its disclosures reordered, repeated or dropped plus one
+    attacker-made disclosure: verified only without the foreign one, never an internal error."""
+    from mbo_vc.jws import b64url, decode_jwt
+    from mbo_vc.sd_jwt import Disclosure, unpack
+
+    jwt, disclosures = _sd_jwt_parts()
+    chosen = [disclosures[i % len(disclosures)] for i in order]
+    foreign = b64url(json.dumps(extra).encode())
+    for parts in (chosen, [*chosen, foreign]):
+        token = "~".join([jwt, *parts]) + "~" + kb
+        result = verify(token, now=NOW)
+        assert "internal_error" not in result.codes, result.codes
+        try:
+            unpack(decode_jwt(jwt)[1], parts)
+        except MboVcError:
+            pass
+        if parts is not chosen and result.verified:
+            # the foreign disclosure can only verify if it is a real one (never, by digest)
+            assert foreign in disclosures or Disclosure.decode(foreign).encoded in disclosures

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests import fuzz_targets as t
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SD_QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @QUICK
@@ -156,3 +157,20 @@ def test_credential_request(value: Any) -> None:
 @given(t.json_values)
 def test_vp_response(value: Any) -> None:
     t.target_vp_response(value)
+
+
+@SD_QUICK
+@given(
+    st.text(max_size=200)
+    | st.from_regex(
+        r"[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,20}(~[A-Za-z0-9_.-]{0,30}){1,4}"
+    )
+)
+def test_sd_jwt_text(text: str) -> None:
+    t.target_sd_jwt_text(text)
+
+
+@SD_QUICK
+@given(st.lists(st.integers(0, 20), max_size=8), t.json_values, st.sampled_from(["", "a.b.c"]))
+def test_sd_jwt_disclosures(order: list[int], extra: object, kb: str) -> None:
+    t.target_sd_jwt_disclosures(order, extra, kb)

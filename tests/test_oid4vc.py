@@ -20,9 +20,9 @@ import pytest
 from mbo_vc import Ed25519Key, present, sign
 from mbo_vc.errors import (
     AuthorizationRequestError,
+    CredentialIssuerMetadataError,
     CredentialOfferError,
     DcqlQueryError,
-    IssuerMetadataError,
     UsageError,
 )
 from mbo_vc.jws import b64url, sign_compact
@@ -91,7 +91,7 @@ def test_issuer_metadata_shape() -> None:
     }
     assert meta["credential_issuer"] == ISSUER and meta["nonce_endpoint"] == f"{ISSUER}/nonce"
     assert validate_issuer_metadata(json.loads(json.dumps(meta)), expected_issuer=ISSUER) == meta
-    with pytest.raises(IssuerMetadataError):
+    with pytest.raises(CredentialIssuerMetadataError):
         validate_issuer_metadata(meta, expected_issuer="https://other.example")
     with pytest.raises(UsageError):
         vct_for("havo-diploma")
@@ -132,7 +132,7 @@ def test_issuer_metadata_shape() -> None:
 def test_metadata_missing_or_malformed_members_are_refused(change: dict[str, Any]) -> None:
     meta = {**_metadata(), **change}
     meta = {k: v for k, v in meta.items() if v is not None}
-    with pytest.raises(IssuerMetadataError):
+    with pytest.raises(CredentialIssuerMetadataError):
         validate_issuer_metadata(meta)
 
 

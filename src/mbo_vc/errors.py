@@ -204,6 +204,42 @@ CODES: dict[str, str] = {
     "query (vct_values, type_values, claims)",
     "claims_not_checked": "(warning) the verifier of this format reports no claims, so the "
     "DCQL claims query was not checked against the presentation",
+    # SD-JWT (RFC 9901) and SD-JWT VC (mbo_vc.sd_jwt, mbo_vc.sd_jwt_vc)
+    "sd_jwt_malformed": "not a well-formed SD-JWT (compact form <JWT>~<disclosure>~…~[<KB-JWT>])",
+    "disclosure_malformed": "a disclosure is not base64url of a JSON array [salt, name, value] or "
+    "[salt, value] with a string salt and a permitted claim name (not _sd, not ...)",
+    "disclosure_duplicate": "the same disclosure is presented twice, or a digest occurs twice in "
+    "the SD-JWT (e.g. a disclosure's digest collides with a decoy or another digest)",
+    "disclosure_unreferenced": "a presented disclosure is referenced by no digest in the SD-JWT",
+    "disclosure_misplaced": "a disclosure is used where it does not fit: an array-element "
+    "disclosure in _sd, an object-property one in a ... entry, or a claim name the object "
+    "already has",
+    "sd_structure_invalid": "the SD-JWT payload misuses _sd, ... or _sd_alg (_sd not an array of "
+    "digest strings, a ... entry with other members, _sd_alg below the top level)",
+    "sd_alg_unsupported": "the _sd_alg hash algorithm is not supported",
+    "kb_jwt_missing": "the verifier requires key binding (it gave aud/nonce), but the SD-JWT has "
+    "no KB-JWT or no cnf key",
+    "kb_jwt_invalid": "the KB-JWT is malformed, not typ kb+jwt, not signed by the cnf key, or "
+    "its alg is not allowed",
+    "kb_jwt_nonce_mismatch": "the KB-JWT's nonce is not the verifier's (a replay)",
+    "kb_jwt_aud_mismatch": "the KB-JWT's aud is not the verifier (a replay to another verifier)",
+    "kb_jwt_sd_hash_mismatch": "the KB-JWT's sd_hash does not cover this SD-JWT and these "
+    "disclosures",
+    "kb_jwt_time_invalid": "the KB-JWT's iat is missing, in the future or older than the "
+    "verifier accepts",
+    "key_binding_not_checked": "the SD-JWT carries a KB-JWT but the verifier gave no nonce and "
+    "aud to check it against: pass aud= and nonce= (mbo-vc verify --aud --nonce)",
+    "sd_jwt_vc_invalid": "the SD-JWT VC breaks a rule of SD-JWT VC (vct, iss, claims that must "
+    "not be selectively disclosable, cnf, status)",
+    "issuer_key_unresolved": "the SD-JWT issuer's key could not be found (x5c needs trust "
+    "anchors, a DID kid a resolver, an https issuer pinned or fetched jwt-vc-issuer metadata)",
+    "certificate_chain_untrusted": "the x5c certificate chain does not verify to a trust "
+    "anchor the verifier "
+    "gave, or its leaf does not name the issuer",
+    "issuer_metadata_invalid": "the /.well-known/jwt-vc-issuer metadata is unusable or names "
+    "another issuer",
+    "type_metadata_invalid": "an SD-JWT VC type metadata document breaks the profile (claims, "
+    "display, embedded schema, data: URIs only)",
 }
 
 WARNING_CODES = frozenset(
@@ -819,7 +855,7 @@ class StatusListStaleError(StatusListError):
     code = "status_list_stale"
 
 
-class IssuerMetadataError(InputError):
+class CredentialIssuerMetadataError(InputError):
     """OID4VCI Credential Issuer Metadata lack a required member or have a malformed one."""
 
     code = "invalid_issuer_metadata"
@@ -871,6 +907,114 @@ class VpTokenError(InputError):
     """An OID4VP ``vp_token`` is not an object of arrays keyed by credential query id."""
 
     code = "invalid_vp_token"
+
+
+class SdJwtError(MboVcError):
+    """Not a well-formed SD-JWT (RFC 9901 §4): parts, separators, the issuer-signed JWT."""
+
+    code = "sd_jwt_malformed"
+
+
+class DisclosureError(SdJwtError):
+    """A disclosure is not a base64url JSON array of the permitted shape (RFC 9901 §4.2)."""
+
+    code = "disclosure_malformed"
+
+
+class DuplicateDisclosureError(SdJwtError):
+    """A disclosure presented twice, or one digest occurring twice (RFC 9901 §7.1)."""
+
+    code = "disclosure_duplicate"
+
+
+class UnreferencedDisclosureError(SdJwtError):
+    """A presented disclosure that no digest references (RFC 9901 §7.1 step 5)."""
+
+    code = "disclosure_unreferenced"
+
+
+class MisplacedDisclosureError(SdJwtError):
+    """A disclosure of the wrong kind for where its digest sits, or a claim name clash."""
+
+    code = "disclosure_misplaced"
+
+
+class SdStructureError(SdJwtError):
+    """The payload misuses ``_sd``, ``...`` or ``_sd_alg`` (RFC 9901 §4.2.4)."""
+
+    code = "sd_structure_invalid"
+
+
+class SdAlgError(SdJwtError):
+    """The ``_sd_alg`` hash algorithm is not supported."""
+
+    code = "sd_alg_unsupported"
+
+
+class KbJwtError(SdJwtError):
+    """The KB-JWT is malformed, not ``kb+jwt``, or not signed by the ``cnf`` key."""
+
+    code = "kb_jwt_invalid"
+
+
+class KbJwtMissingError(KbJwtError):
+    """Key binding was required, but there is no KB-JWT (or no ``cnf`` key)."""
+
+    code = "kb_jwt_missing"
+
+
+class KbJwtNonceError(KbJwtError):
+    """The KB-JWT's ``nonce`` is not the verifier's."""
+
+    code = "kb_jwt_nonce_mismatch"
+
+
+class KbJwtAudienceError(KbJwtError):
+    """The KB-JWT's ``aud`` is not the verifier."""
+
+    code = "kb_jwt_aud_mismatch"
+
+
+class KbJwtHashError(KbJwtError):
+    """The KB-JWT's ``sd_hash`` does not cover the presented SD-JWT."""
+
+    code = "kb_jwt_sd_hash_mismatch"
+
+
+class KbJwtTimeError(KbJwtError):
+    """The KB-JWT's ``iat`` is missing, in the future or too old."""
+
+    code = "kb_jwt_time_invalid"
+
+
+class SdJwtVcError(SdJwtError):
+    """The SD-JWT VC breaks a rule of SD-JWT VC (``vct``, ``iss``, non-disclosable claims)."""
+
+    code = "sd_jwt_vc_invalid"
+
+
+class IssuerKeyError(SdJwtError):
+    """The SD-JWT issuer's key could not be found by any permitted route."""
+
+    code = "issuer_key_unresolved"
+
+
+class X5cError(IssuerKeyError):
+    """The ``x5c`` chain does not verify to a given trust anchor, or does not name the issuer."""
+
+    code = "certificate_chain_untrusted"
+
+
+class IssuerMetadataError(IssuerKeyError):
+    """The ``/.well-known/jwt-vc-issuer`` metadata is unusable or names another issuer."""
+
+    code = "issuer_metadata_invalid"
+
+
+class TypeMetadataError(SdJwtError):
+    """An SD-JWT VC type metadata document breaks the profile mbo_vc follows."""
+
+    code = "type_metadata_invalid"
 
 
 def _all_classes() -> list[type[MboVcError]]:

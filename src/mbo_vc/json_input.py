@@ -22,6 +22,7 @@ __all__ = [
     "decode_utf8",
     "json_copy",
     "parse_json",
+    "parse_json_value",
     "read_bounded",
     "read_file_bounded",
 ]
@@ -97,6 +98,14 @@ def _nesting_depth(text: str) -> int:
 
 def parse_json(data: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Parse a JSON object strictly: size and depth limits, no duplicate keys, safe numbers."""
+    value = parse_json_value(data, limits=limits)
+    if not isinstance(value, dict):
+        raise InputError("document must be a JSON object")
+    return value
+
+
+def parse_json_value(data: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse any JSON value (object, array, scalar) with the rules of :func:`parse_json`."""
     size = len(data)
     if size > limits.max_document_bytes:
         raise LimitExceededError(
@@ -122,8 +131,6 @@ def parse_json(data: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> dict[st
     except (ValueError, RecursionError) as exc:
         raise InputError(f"document is not valid JSON: {exc}") from None
     _check_strings(value, limits)
-    if not isinstance(value, dict):
-        raise InputError("document must be a JSON object")
     return value
 
 

@@ -227,7 +227,7 @@ class VerificationResult(_Findings):
     document: dict[str, Any] | None = None
     view: CredentialView | None = None
     format: str = "data-integrity"
-    """``data-integrity``, ``vc+jwt``, ``jwt-vc-1.1`` or ``unknown``."""
+    """``data-integrity``, ``vc+jwt``, ``jwt-vc-1.1``, ``dc+sd-jwt`` or ``unknown``."""
     status: list[StatusOutcome] = field(default_factory=list)
     not_a_document: bool = False
     """True when the input was not a document at all (not JSON, not a JWT): the CLI exits 2."""
@@ -237,6 +237,9 @@ class VerificationResult(_Findings):
     trusted_issuer: TrustedIssuer | None = None
     """The issuer as the verifier's trust list names it (``VerifierPolicy(trust_list=...)``):
     None without a trust list, or when the issuer is not on a verified one."""
+    disclosed: list[str] = field(default_factory=list)
+    """For an SD-JWT VC (``dc+sd-jwt``): the paths of the selectively disclosed claims that were
+    presented (``document`` holds the processed claims, disclosures in place)."""
 
     @property
     def verified(self) -> bool:
@@ -275,6 +278,9 @@ class VerificationResult(_Findings):
             out["embedded"] = [c.to_json() for c in self.embedded]
         if self.trusted_issuer is not None:
             out["trustedIssuer"] = self.trusted_issuer.to_json()
+        if self.format == "dc+sd-jwt" and self.document is not None:
+            out["claims"] = self.document
+            out["disclosed"] = list(self.disclosed)
         return _safe(out)
 
 
@@ -372,6 +378,17 @@ _CHECK_OF_CODE = {
     "revoked": "status",
     "suspended": "status",
     "malformed_status_entry": "status",
+    "kb_jwt_missing": "key_binding",
+    "kb_jwt_invalid": "key_binding",
+    "kb_jwt_nonce_mismatch": "key_binding",
+    "kb_jwt_aud_mismatch": "key_binding",
+    "kb_jwt_sd_hash_mismatch": "key_binding",
+    "kb_jwt_time_invalid": "key_binding",
+    "key_binding_not_checked": "key_binding",
+    "sd_jwt_vc_invalid": "structure",
+    "issuer_key_unresolved": "issuer_authorization",
+    "certificate_chain_untrusted": "issuer_authorization",
+    "issuer_metadata_invalid": "issuer_authorization",
 }
 
 

@@ -51,6 +51,12 @@ TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
         st.text(max_size=200)
         | st.from_regex(r"[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,40}"),)),
     ("parse_json(arbitrary bytes)", 10_000, t.target_parse_json, (st.binary(max_size=300),)),
+    ("SD-JWT parse + verify(arbitrary text)", 10_000, t.target_sd_jwt_text, (
+        st.text(max_size=200)
+        | st.from_regex(r"[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,20}"
+                        r"(~[A-Za-z0-9_.-]{0,30}){1,4}"),)),
+    ("SD-JWT disclosures reordered/repeated/foreign", 3_000, t.target_sd_jwt_disclosures, (
+        st.lists(st.integers(0, 20), max_size=8), t.json_values, st.sampled_from(["", "a.b.c"]))),
     ("parse_json(JSON text)", 10_000, t.target_json_text, (t.json_values,)),
     ("Status List Token(arbitrary text)", 8_000, t.target_token_status_list, (
         st.text(max_size=200)

@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "present": ("wallet", "wrap credentials into a presentation signed by the holder "
                 "(authentication, challenge, domain)"),
     "jwt": ("wallet", "secure or verify a credential as vc+jwt (VC-JOSE)"),
+    "sd-jwt": ("sd_jwt", "SD-JWT VC: present selectively (holder)"),
     "did": ("did", "DIDs: a school's did:web document, resolving DIDs"),
     "status": ("status", "revocation / suspension (Bitstring Status List)"),
     "issue": ("mbo", "issue waardepapieren from a SIS export (CSV or JSON lines)"),

@@ -19,6 +19,7 @@ from mbo_vc.keys import load_key as _load_key
 from mbo_vc.result import PresentationResult, VerificationResult
 from mbo_vc.status import DirectoryFetcher, HttpFetcher, StatusChecker
 from mbo_vc.timestamps import parse_timestamp
+from mbo_vc.verification.status import StatusCheckers
 
 __all__ = [
     "EXIT_NOT_VERIFIED",
@@ -167,24 +168,33 @@ def resolver_from_args(args: argparse.Namespace) -> DidResolver:
 
 def status_from_args(
     args: argparse.Namespace, loader: DocumentLoader, resolver: DidResolver
-) -> StatusChecker | None:
-    """The status checker ``--status-dir`` (a folder) or ``--online`` (HTTPS) ask for."""
+) -> StatusCheckers | None:
+    """The status checkers ``--status-dir`` (a folder) or ``--online`` (HTTPS) ask for."""
     if getattr(args, "no_status", False):
         if getattr(args, "status_dir", None):
             raise UsageError("--no-status and --status-dir do not go together")
         return None
     options = _network_options(args)
     folder = getattr(args, "status_dir", None)
+    fetcher: DirectoryFetcher | HttpFetcher
     if folder:
-        return StatusChecker(DirectoryFetcher(folder), loader=loader, resolver=resolver)
-    if options:
+        fetcher = DirectoryFetcher(folder)
+    elif options:
         fetcher = HttpFetcher(
             timeout=options["timeout"],
             ca_bundle=options["ca_bundle"],
             allow_private=options["allow_private"],
         )
-        return StatusChecker(fetcher, loader=loader, resolver=resolver)
-    return None
+    else:
+        return None
+    from mbo_vc.status.token_checker import TokenStatusListChecker
+
+    # one fetcher for both mechanisms: credentialStatus (Bitstring) and an SD-JWT VC's
+    # status.status_list (IETF Token Status List)
+    return StatusCheckers(
+        StatusChecker(fetcher, loader=loader, resolver=resolver),
+        TokenStatusListChecker(fetcher, resolver=resolver),
+    )
 
 
 def parse_now(value: str | None) -> str | None:
@@ -248,6 +258,12 @@ def _print_lines(result: VerificationResult | PresentationResult, name: str, out
               f"{proof.controller}{purpose}")  # fmt: skip
     for s in result.status:
         out(f"  status: {s.summary()}")
+    if result.format == "dc+sd-jwt" and result.document is not None and result.verified:
+        shown = {k: v for k, v in result.document.items() if k not in ("cnf", "_sd_alg")}
+        out(f"  selectively disclosed: {', '.join(result.disclosed) or '(none)'}")
+        out("  claims:")
+        for line in json.dumps(shown, indent=2, ensure_ascii=False).splitlines():
+            out(f"    {line}")
     for p in result.problems:
         out(f"  {_line(p)}")
     for p in result.warnings:

@@ -17,13 +17,32 @@ from typing import Any, TextIO
 
 from mbo_vc.cli._io import load_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
-from mbo_vc.keys import Key
+from mbo_vc.keys import EcKey, Ed25519Key, Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
+from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows, unknown_columns
 from mbo_vc.status.registry import StatusRegistry
 
-__all__ = ["add_parser", "file_name", "run_issue"]
+__all__ = ["add_parser", "file_name", "holder_jwk", "run_issue"]
+
+
+def _signer(key: Key) -> Ed25519Key | EcKey:
+    if not isinstance(key, Ed25519Key | EcKey):
+        raise UsageError("an SD-JWT VC is signed with an Ed25519 or P-256/P-384 key")
+    return key
+
+
+def holder_jwk(did: str) -> dict[str, Any]:
+    """The public JWK of a holder's did:key or did:jwk (its one key)."""
+    from mbo_vc.did import default_resolver
+    from mbo_vc.keys import public_jwk_of
+
+    document = default_resolver().resolve(did)
+    methods = document.get("verificationMethod") or []
+    if not methods:
+        raise UsageError(f"{did[:80]} has no verification method")
+    return public_jwk_of(methods[0])
 
 
 class Progress:
@@ -79,13 +98,17 @@ def run_issue(
     status_db: str | Path | None = None,
     strict: bool = False,
     force: bool = False,
+    securing: str = "data-integrity",
+    holder_did: str | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     """Issue one credential per row; returns (written files, [(line, error message)]).
 
     ``status_db``: a status registry (``mbo-vc status init``); each credential gets a fresh
     revocation entry before it is signed, so ``mbo-vc status revoke`` works on it. Columns the
     kind does not read are a warning, or with ``strict`` a :class:`UsageError` before anything
-    is issued. An existing output file is a failed row unless ``force``.
+    is issued. An existing output file is a failed row unless ``force``. ``securing`` is
+    ``data-integrity`` (the OBv3 JSON, signed) or ``sd-jwt-vc`` (the same waardepapier as a
+    ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk).
     """
     stream = stream or sys.stderr
     data, out = Path(data), Path(out)
@@ -102,11 +125,20 @@ def run_issue(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+    holder = None
+    if securing == "sd-jwt-vc":
+        if examencommissie is not None:
+            raise UsageError("an SD-JWT VC has one issuer signature: no --examencommissie-key")
+        if not holder_did:
+            raise UsageError("an SD-JWT VC is bound to its holder: pass --holder-did DID")
+        holder = holder_jwk(holder_did)
+    elif holder_did:
+        raise UsageError("--holder-did applies to --format sd-jwt-vc")
     registry = StatusRegistry(status_db) if status_db is not None else None
     try:
         list_id = _revocation_list(registry) if registry is not None else None
         return _issue_rows(kind, rows, key, out, examencommissie, stream, registry, list_id,
-                           force)  # fmt: skip
+                           force, holder)  # fmt: skip
     finally:
         if registry is not None:
             registry.close()
@@ -122,6 +154,7 @@ def _issue_rows(
     registry: StatusRegistry | None,
     list_id: str | None,
     force: bool,
+    holder: dict[str, Any] | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
@@ -129,6 +162,19 @@ def _issue_rows(
     for line, row in rows:
         try:
             paper = build(kind, row, default_issuer=key.did)
+            if holder is not None:
+                path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.sd-jwt"
+                if path.exists() and not force:
+                    raise UsageError(f"{path} exists (pass --force to overwrite it)")
+                status = None
+                if registry is not None and list_id is not None:
+                    ref = registry.allocate_reference(list_id, credential_id=paper.credential_id)
+                    status = {"status_list": ref.to_json()}
+                token = issue_sd_jwt(paper, _signer(key), holder=holder, status=status)
+                path.write_text(token.serialize() + "\n", "utf-8")
+                written.append(path)
+                progress.step()
+                continue
             path = out / file_name(paper.credential_id)
             if path.exists() and not force:
                 raise UsageError(f"{path} exists (pass --force to overwrite it)")
@@ -163,7 +209,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.data}: no such file")
     _, failed = run_issue(
         args.type, data, key, Path(args.out), examencommissie=ec, status_db=args.status_db,
-        strict=args.strict, force=args.force,
+        strict=args.strict, force=args.force, securing=args.format, holder_did=args.holder_did,
     )  # fmt: skip
     return 1 if failed else 0
 
@@ -198,5 +244,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="columns the type does not read are an error (default: a warning)",
     )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.add_argument(
+        "--format",
+        choices=["data-integrity", "sd-jwt-vc"],
+        default="data-integrity",
+        help="securing: Data Integrity (OBv3 JSON) or SD-JWT VC (dc+sd-jwt)",
+    )
+    p.add_argument("--holder-did", help="sd-jwt-vc: the holder's did:key / did:jwk (cnf key)")
     p.set_defaults(func=_cmd_issue)
     return p

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from mbo_vc.cli._io import (
@@ -29,7 +30,9 @@ from mbo_vc.cli._io import (
 from mbo_vc.cli.bake import read_credential_or_image
 from mbo_vc.errors import LimitExceededError, UsageError, redact, redact_json
 from mbo_vc.jws import is_compact_jws
+from mbo_vc.net import HttpsClient
 from mbo_vc.result import PresentationResult, Problem, VerificationResult
+from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 from mbo_vc.verification import (
     RequiredSigner,
     VerifierPolicy,
@@ -38,7 +41,7 @@ from mbo_vc.verification import (
     verify_presentation,
 )
 
-__all__ = ["add_parser", "run_verify", "verify_args"]
+__all__ = ["add_parser", "run_verify", "sd_jwt_options", "verify_args"]
 
 
 def verify_args(args: argparse.Namespace) -> VerificationResult:
@@ -75,6 +78,18 @@ def _print_report(outcome: VerificationResult, args: argparse.Namespace) -> None
         sys.stdout.write("\n" + redact(report.to_text(args.lang)) + "\n")
 
 
+def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions:
+    """SD-JWT VC issuer-key options from the command line (trust anchors, --online)."""
+    anchors = []
+    for name in getattr(args, "x5c_anchor", []) or []:
+        try:
+            anchors.append(Path(name).read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    https = HttpsClient() if getattr(args, "online", False) else None
+    return SdJwtVcOptions(trust_anchors=anchors, https=https)
+
+
 def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     """Verify ``args.input`` (any format, a baked PNG/SVG too) and print the result; the exit
     code."""
@@ -108,8 +123,12 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     else:
         if challenge or domain:
             raise UsageError("--challenge/--domain apply to presentations only")
+        aud, nonce = getattr(args, "aud", None), getattr(args, "nonce", None)
+        if (aud is None) != (nonce is None):
+            raise UsageError("--aud and --nonce go together (an SD-JWT VC's key binding)")
         outcome = verify(data, now=now, loader=loader, resolver=resolver, status=status,
-                         check_status=check_status, policy=policy)  # fmt: skip
+                         check_status=check_status, policy=policy, aud=aud, nonce=nonce,
+                         sd_jwt=sd_jwt_options(args))  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
     _mbo_rules(outcome, args)
@@ -242,6 +261,15 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-mbo-rules",
         action="store_true",
         help="do not apply the mbo rules to waardepapieren (shown as a warning)",
+    )
+    parser.add_argument("--aud", help="SD-JWT VC: the audience (you) its KB-JWT must name")
+    parser.add_argument("--nonce", help="SD-JWT VC: the nonce you issued for its KB-JWT")
+    parser.add_argument(
+        "--x5c-anchor",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="SD-JWT VC: a PEM root certificate for x5c issuer chains (repeatable)",
     )
     add_context_argument(parser)
     add_network_arguments(parser, status=True)

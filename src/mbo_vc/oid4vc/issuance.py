@@ -23,9 +23,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.did import DidResolver, default_resolver
 from mbo_vc.errors import (
+    CredentialIssuerMetadataError,
     CredentialOfferError,
     CredentialRequestError,
-    IssuerMetadataError,
     KeyProofError,
     KeyProofNonceError,
     MboVcError,
@@ -150,7 +150,7 @@ def credential_issuer_metadata(
     doc["credential_configurations_supported"] = {k: dict(v) for k, v in configurations.items()}
     try:
         return validate_issuer_metadata(doc)
-    except IssuerMetadataError as exc:
+    except CredentialIssuerMetadataError as exc:
         raise UsageError(exc.message) from None
 
 
@@ -158,9 +158,9 @@ def validate_issuer_metadata(doc: object, *, expected_issuer: str | None = None)
     """Check Credential Issuer Metadata's required members and shapes (§12.2.4).
 
     ``expected_issuer``: the identifier the metadata were fetched for (must match exactly).
-    Returns the document; raises :class:`~mbo_vc.errors.IssuerMetadataError`.
+    Returns the document; raises :class:`~mbo_vc.errors.CredentialIssuerMetadataError`.
     """
-    err = IssuerMetadataError
+    err = CredentialIssuerMetadataError
     if not isinstance(doc, Mapping):
         raise err("Credential Issuer Metadata must be a JSON object")
     issuer = _https(doc.get("credential_issuer"), "credential_issuer", err)

@@ -33,6 +33,7 @@ from mbo_vc.status.codec import (
     parse_status_entry,
     parse_status_list_credential,
 )
+from mbo_vc.verification.status import StatusCheckers
 
 if TYPE_CHECKING:
     from mbo_vc.status.registry import (
@@ -66,6 +67,7 @@ __all__ = [
     "MappingFetcher",
     "SqliteStatusStore",
     "StatusChecker",
+    "StatusCheckers",
     "StatusEntry",
     "StatusEvent",
     "StatusList",

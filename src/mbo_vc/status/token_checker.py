@@ -194,6 +194,13 @@ class TokenStatusListChecker:
         """Check one reference (``{"idx", "uri"}`` or the ``status`` claim). Never raises."""
         return self.check_entries([(where, reference)], issuer=issuer, now=_aware(now))[0]
 
+    def check_status_list(
+        self, entries: Sequence[tuple[str, Any]], *, issuer: str | None, now: datetime
+    ) -> list[StatusOutcome]:
+        """The pipeline's Token Status List step for an SD-JWT VC's ``status.status_list``
+        (:class:`~mbo_vc.verification.status.TokenStatusCheck`): as :meth:`check_entries`."""
+        return self.check_entries(entries, issuer=issuer, now=now)
+
     def check_entries(
         self, entries: Sequence[tuple[str, Any]], *, issuer: str | None, now: datetime
     ) -> list[StatusOutcome]:

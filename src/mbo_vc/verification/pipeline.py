@@ -44,11 +44,14 @@ from mbo_vc.result import (
     ProofResult,
     VerificationResult,
 )
+from mbo_vc.sd_jwt import is_sd_jwt
+from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 from mbo_vc.timestamps import parse_timestamp
 from mbo_vc.verification import data_integrity
 from mbo_vc.verification import jwt as jwt_step
 from mbo_vc.verification.policy import VerifierPolicy, apply_policy, has_required_type
-from mbo_vc.verification.status import StatusCheck, check_status
+from mbo_vc.verification.sd_jwt_vc import verify_sd_jwt_vc
+from mbo_vc.verification.status import StatusCheck, TokenStatusCheck, check_status
 from mbo_vc.verification.trust import check_trust
 
 __all__ = [
@@ -86,7 +89,7 @@ class _Run:
     resolver: DidResolver
     limits: Limits
     policy: VerifierPolicy
-    status: StatusCheck | None
+    status: Any
     check_status: bool
     purpose: str
     challenge: str | None
@@ -94,6 +97,12 @@ class _Run:
     accepted: Collection[str] | None
     depth: int = 0
     """How deep inside other credentials this one is embedded (a CLR's credentials: 1)."""
+    aud: str | None = None
+    """The verifier's audience for an SD-JWT's KB-JWT."""
+    nonce: str | None = None
+    """The verifier's nonce for an SD-JWT's KB-JWT."""
+    sd_jwt: SdJwtVcOptions = dataclasses.field(default_factory=SdJwtVcOptions)
+    """How SD-JWT VC issuer keys are found (trust anchors, issuer metadata)."""
 
     @property
     def skew(self) -> timedelta:
@@ -131,7 +140,7 @@ def _make_run(
     domain: str | None,
     accepted: Collection[str] | None,
 ) -> _Run:
-    if status is not None and not isinstance(status, StatusCheck):
+    if status is not None and not isinstance(status, StatusCheck | TokenStatusCheck):
         raise UsageError("status must be a status checker (e.g. mbo_vc.status.StatusChecker)")
     if policy is not None and not isinstance(policy, VerifierPolicy):
         raise UsageError("policy must be a VerifierPolicy")
@@ -188,7 +197,7 @@ def _read(document: Any, limits: Limits) -> str | dict[str, Any]:
             raise _NotADocument(exc.message) from None
     if isinstance(document, str):
         text = document.strip()
-        if is_compact_jws(text):
+        if is_compact_jws(text) or is_sd_jwt(text):
             return text
         try:
             return parse_json(text, limits=limits)
@@ -242,9 +251,18 @@ def verify(
     policy: VerifierPolicy | None = None,
     status: StatusCheck | None = None,
     check_status: bool = True,
+    aud: str | None = None,
+    nonce: str | None = None,
+    sd_jwt: SdJwtVcOptions | None = None,
 ) -> VerificationResult:
-    """Verify a credential: a Data Integrity credential (JSON), a ``vc+jwt`` or VC 1.1 JWT, or
-    an ``EnvelopedVerifiableCredential``.
+    """Verify a credential: a Data Integrity credential (JSON), a ``vc+jwt`` or VC 1.1 JWT, an
+    ``EnvelopedVerifiableCredential``, or an SD-JWT VC (``dc+sd-jwt``, compact with ``~``).
+
+    For an SD-JWT VC, ``aud`` and ``nonce`` are the verifier's: given, the KB-JWT must be signed
+    by the ``cnf`` key for exactly them (a replay fails); ``sd_jwt``
+    (:class:`~mbo_vc.sd_jwt_vc.SdJwtVcOptions`) says how the issuer key is found (``x5c`` trust
+    anchors, pinned or fetched jwt-vc-issuer metadata); ``status`` may then be a Token Status
+    List checker (``check_status_list``). ``result.document`` holds the disclosed claims.
 
     Checks every proof, the issuer's authorization of the key, the structure, the validity
     period, every ``credentialStatus`` entry and the ``policy``
@@ -263,12 +281,24 @@ def verify(
             status=status, check_status=check_status, purpose=expected_proof_purpose,
             challenge=challenge, domain=domain, accepted=accepted_cryptosuites,
         )  # fmt: skip
+        if (aud is None) != (nonce is None):
+            raise UsageError("aud and nonce go together (the KB-JWT's audience and nonce)")
+        if sd_jwt is not None and not isinstance(sd_jwt, SdJwtVcOptions):
+            raise UsageError("sd_jwt must be SdJwtVcOptions")
+        run = dataclasses.replace(run, aud=aud, nonce=nonce, sd_jwt=sd_jwt or SdJwtVcOptions())
         _credential(_read(document, limits), result, run)
 
     return _guarded(result, body)
 
 
 def _credential(value: str | dict[str, Any], result: VerificationResult, run: _Run) -> None:
+    if isinstance(value, str) and is_sd_jwt(value):
+        verify_sd_jwt_vc(
+            value, result, clock=run.clock, skew=run.skew, resolver=run.resolver,
+            policy=run.policy, limits=run.limits, status=run.status,
+            check_status=run.check_status, aud=run.aud, nonce=run.nonce, options=run.sd_jwt,
+        )  # fmt: skip
+        return
     if isinstance(value, str):
         _jwt_credential(value, result, run)
         return
@@ -377,7 +407,8 @@ def _after_securing(view: CredentialView, result: VerificationResult, run: _Run)
     """Validity period, status, policy, trust list and embedded credentials: the steps every
     credential road shares."""
     _check_validity(view, result, run.clock, run.skew)
-    check_status(view, result, run.clock, run.status, enabled=run.check_status)
+    checker = run.status if isinstance(run.status, StatusCheck) else None
+    check_status(view, result, run.clock, checker, enabled=run.check_status)
     apply_policy(view, result, run.policy, loader=run.loader)
     check_trust(
         view, result, run.policy.trust_list, now=run.clock, loader=run.loader,

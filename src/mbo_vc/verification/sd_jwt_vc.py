@@ -1,0 +1,235 @@
+"""The SD-JWT VC securing step (``dc+sd-jwt``), on the one verification road.
+
+compact SD-JWT → JOSE header (``alg``, ``typ``) → issuer key (``x5c``, DID ``kid``,
+jwt-vc-issuer metadata) → issuer signature → disclosures (RFC 9901 §7.1) → SD-JWT VC rules
+(``vct``, ``iss``, non-disclosable claims) → time claims against the verifier's clock → key
+binding (RFC 9901 §7.3, the verifier's ``aud``/``nonce``) → status (an injected Token Status
+List checker, failing closed) → policy (trusted issuers, required types) → type metadata schema.
+Every check reads the claims as the issuer signed them, with the verified disclosures in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from mbo_vc.did import DidResolver
+from mbo_vc.errors import JwtAlgorithmError, JwtTypeError, MboVcError
+from mbo_vc.jws import KEY_FIT, decode_jwt, numeric_date, verify_signature
+from mbo_vc.limits import Limits
+from mbo_vc.result import ProofResult, VerificationResult
+from mbo_vc.sd_jwt import check_key_binding, parse, unpack
+from mbo_vc.sd_jwt_vc import (
+    LEGACY_TYP,
+    NON_DISCLOSABLE,
+    SD_JWT_VC_TYP,
+    SdJwtVcOptions,
+    resolve_issuer_key,
+)
+from mbo_vc.verification.policy import VerifierPolicy
+from mbo_vc.verification.status import check_token_status
+
+__all__ = ["FORMAT", "verify_sd_jwt_vc"]
+
+FORMAT = "dc+sd-jwt"
+
+_REGISTERED = frozenset({"iss", "sub", "iat", "nbf", "exp", "cnf", "vct", "vct#integrity",
+                         "status", "_sd_alg"})  # fmt: skip
+
+
+def verify_sd_jwt_vc(
+    token: str,
+    result: VerificationResult,
+    *,
+    clock: datetime,
+    skew: timedelta,
+    resolver: DidResolver,
+    policy: VerifierPolicy,
+    limits: Limits,
+    status: Any,
+    check_status: bool,
+    aud: str | None,
+    nonce: str | None,
+    options: SdJwtVcOptions,
+) -> None:
+    """Verify an SD-JWT VC (or SD-JWT VC + KB-JWT) into ``result``; raises only typed errors,
+    which the pipeline turns into problems."""
+    result.format = FORMAT
+    sd_jwt = parse(token, limits)
+    header, payload = decode_jwt(sd_jwt.jwt, limits=limits)
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg.lower() == "none" or alg not in policy.jwt_algorithms:
+        raise JwtAlgorithmError(f"JWS alg {str(alg)[:20]!r} is not allowed")
+    if alg not in KEY_FIT:
+        raise JwtAlgorithmError(f"JWS alg {alg!r} is not supported")
+    typ = header.get("typ")
+    if typ not in (SD_JWT_VC_TYP, LEGACY_TYP, f"application/{SD_JWT_VC_TYP}"):
+        raise JwtTypeError(f"JOSE typ {str(typ)[:40]!r} is not {SD_JWT_VC_TYP}")
+    result.check("jose_header")
+    issuer = payload.get("iss")
+    proof = ProofResult(0, "SD-JWT", alg, None, "assertionMethod")
+    proof.controller = issuer if isinstance(issuer, str) else None
+    result.proofs = [proof]
+    try:
+        key = resolve_issuer_key(header, issuer, resolver=resolver, options=options, now=clock,
+                                 limits=limits)  # fmt: skip
+    except MboVcError as exc:
+        proof.problems.append(_problem(exc))
+        result.problems.append(_problem(exc))
+        result.check("proofs")
+        return
+    proof.verification_method = key.reference
+    try:
+        proof.signature_valid = verify_signature(sd_jwt.jwt, key.jwk, alg)
+    except MboVcError as exc:
+        result.add(exc.code, exc.message, "header")
+    if not proof.signature_valid:
+        proof.problems.append(_bad_signature())
+        result.problems.append(_bad_signature())
+        result.check("proofs")
+        return
+    result.check("proofs")
+    result.check("issuer_authorization")
+    unpacked = unpack(payload, sd_jwt.disclosures, limits)
+    claims = unpacked.claims
+    result.document = claims
+    result.disclosed = unpacked.disclosed_paths
+    result.check("disclosures")
+    _vc_rules(payload, unpacked.disclosed_paths, result)
+    _time_claims(claims, result, clock, skew)
+    _key_binding(sd_jwt, claims, result, clock, skew, policy, limits, aud, nonce, options,
+                 unpacked.hash_alg)  # fmt: skip
+    check_token_status(claims.get("status"), issuer if isinstance(issuer, str) else None,
+                       result, clock, status, enabled=check_status)  # fmt: skip
+    _policy(claims, result, policy)
+    _type_metadata(claims, result, options)
+
+
+def _problem(exc: MboVcError) -> Any:
+    from mbo_vc.result import Problem
+
+    return Problem(exc.code, exc.message)
+
+
+def _bad_signature() -> Any:
+    from mbo_vc.result import Problem
+
+    return Problem("invalid_signature", "the issuer signature of the SD-JWT does not verify")
+
+
+def _vc_rules(payload: Mapping[str, Any], disclosed: list[str], result: VerificationResult) -> None:
+    """SD-JWT VC §3.2.2: ``iss`` and ``vct`` are plain strings in the signed payload, and the
+    registered claims that must not be selectively disclosable are not."""
+    for name in ("iss", "vct"):
+        if not isinstance(payload.get(name), str) or not payload[name]:
+            result.add("sd_jwt_vc_invalid", f"the SD-JWT VC has no (always disclosed) {name}",
+                       name)  # fmt: skip
+    for path in disclosed:
+        if path in NON_DISCLOSABLE:
+            result.add("sd_jwt_vc_invalid", f"{path} must not be selectively disclosable", path)
+    cnf = payload.get("cnf")
+    if cnf is not None and (
+        not isinstance(cnf, Mapping) or not isinstance(cnf.get("jwk"), Mapping)
+    ):
+        result.add("sd_jwt_vc_invalid", "cnf must be an object with a jwk", "cnf")
+    result.check("structure")
+
+
+def _time_claims(
+    claims: Mapping[str, Any], result: VerificationResult, clock: datetime, skew: timedelta
+) -> None:
+    for name in ("iat", "nbf", "exp"):
+        if name not in claims:
+            continue
+        try:
+            when = numeric_date(claims[name], name)
+        except MboVcError as exc:
+            result.add(exc.code, exc.message, name)
+            continue
+        if name in ("iat", "nbf") and when > clock + skew:
+            result.add("not_yet_valid", f"{name} {when.isoformat()} is after {clock.isoformat()}",
+                       name)  # fmt: skip
+        if name == "exp" and when <= clock - skew:
+            result.add("expired", f"exp {when.isoformat()} is before {clock.isoformat()}", name)
+    result.check("validity_period")
+
+
+def _key_binding(
+    sd_jwt: Any,
+    claims: Mapping[str, Any],
+    result: VerificationResult,
+    clock: datetime,
+    skew: timedelta,
+    policy: VerifierPolicy,
+    limits: Limits,
+    aud: str | None,
+    nonce: str | None,
+    options: SdJwtVcOptions,
+    hash_alg: str,
+) -> None:
+    if aud is None and nonce is None:
+        if sd_jwt.kb_jwt is not None:
+            result.add("key_binding_not_checked", "the SD-JWT carries a KB-JWT, but no nonce "
+                       "and aud were given to check it against: pass aud= and nonce= "
+                       "(mbo-vc verify --aud --nonce)", "kb_jwt")  # fmt: skip
+            result.check("key_binding")
+        elif options.require_key_binding:
+            result.add("kb_jwt_missing", "key binding is required, but there is no KB-JWT")
+            result.check("key_binding")
+        return
+    kb = ProofResult(1, "KB-JWT", None, "cnf.jwk", "authentication", controller="holder (cnf)")
+    result.proofs.append(kb)
+    try:
+        binding = check_key_binding(
+            sd_jwt, claims.get("cnf"), aud=aud or "", nonce=nonce or "", now=clock,
+            hash_alg=hash_alg, skew=max(skew, timedelta(seconds=60)),
+            max_age=options.kb_max_age, algorithms=policy.jwt_algorithms, limits=limits,
+        )  # fmt: skip
+    except MboVcError as exc:
+        kb.signature_valid = exc.code not in ("kb_jwt_invalid", "kb_jwt_missing")
+        kb.problems.append(_problem(exc))
+        result.problems.append(_problem(exc))
+    else:
+        kb.signature_valid = True
+        kb.cryptosuite = str(binding.header.get("alg"))
+        kb.created = str(binding.iat)
+    result.check("key_binding")
+
+
+def _policy(claims: Mapping[str, Any], result: VerificationResult, policy: VerifierPolicy) -> None:
+    issuer, vct = claims.get("iss"), claims.get("vct")
+    if policy.trusted_issuers is not None:
+        if issuer not in policy.trusted_issuers:
+            result.add("untrusted_issuer", f"the issuer {str(issuer)[:100]} is not trusted", "iss")
+        result.check("policy")
+    if policy.required_types:
+        for wanted in sorted(policy.required_types):
+            if vct != wanted:
+                result.add("missing_type", f"the vct is {str(vct)[:100]}, not {wanted[:100]}",
+                           "vct")  # fmt: skip
+        result.check("policy")
+
+
+def _type_metadata(
+    claims: Mapping[str, Any], result: VerificationResult, options: SdJwtVcOptions
+) -> None:
+    """A credential of a ``vct`` the verifier knows is checked against the embedded schema of its
+    type metadata (the disclosed claims only: the schema requires only what is always
+    disclosed)."""
+    doc = options.type_metadata.get(str(claims.get("vct")))
+    if doc is None or not isinstance(doc.get("schema"), Mapping):
+        return
+    import jsonschema_rs
+
+    body = {k: v for k, v in claims.items() if k not in _REGISTERED}
+    try:
+        validator = jsonschema_rs.validator_for(dict(doc["schema"]))
+        errors = [e.message for e in validator.iter_errors(body)]
+    except Exception as exc:
+        result.add("type_metadata_invalid", f"the type metadata schema is unusable ({exc})"[:300])
+        return
+    for message in errors[:5]:
+        result.add("schema_invalid", f"the claims do not fit the type metadata schema: "
+                   f"{message[:200]}", "vct")  # fmt: skip
+    result.check("credential_schema")
