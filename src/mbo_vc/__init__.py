@@ -6,8 +6,10 @@ The few names a user needs::
     key = Ed25519Key.generate()      # or EcKey.generate("P-256"), load_key("key.json")
     signed = sign(credential, key)
     result = verify(signed)          # result.verified, result.problems
+    results = verify_many(paths)     # many, on all cores, in order (docs/batches.md)
 """
 
+from mbo_vc.batch import SignResult, issue_many, sign_many, verify_many
 from mbo_vc.did import DidResolver
 from mbo_vc.errors import MboVcError
 from mbo_vc.jsonld import DocumentLoader
@@ -44,15 +46,19 @@ __all__ = [
     "Problem",
     "ProofResult",
     "RequiredSigner",
+    "SignResult",
     "StatusChecker",
     "StatusOutcome",
     "VerificationResult",
     "VerifierPolicy",
+    "issue_many",
     "load_key",
     "present",
     "sign",
+    "sign_many",
     "verify",
     "verify_jwt",
+    "verify_many",
     "verify_presentation",
 ]
 

@@ -149,6 +149,9 @@ CODES: dict[str, str] = {
     "status_list_too_short": "the status list has fewer entries than the minimum (131,072)",
     "status_list_too_large": "the decompressed status list exceeds the size limit",
     "status_registry": "the issuer's status registry refused an operation",
+    # batches (mbo_vc.batch)
+    "batch_worker_failed": "the worker that handled this item of a batch failed (crashed, was "
+    "killed or lost, or could not receive the item): the item was not checked or signed",
 }
 
 WARNING_CODES = frozenset(
@@ -706,6 +709,12 @@ class StatusRegistryError(StatusListError):
     """The issuer's status registry refused an operation (unknown list, full list, …)."""
 
     code = "status_registry"
+
+
+class BatchWorkerError(MboVcError):
+    """The worker that handled an item of a batch failed: the item was not processed."""
+
+    code = "batch_worker_failed"
 
 
 def _all_classes() -> list[type[MboVcError]]:
