@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint docs interop browser bench fuzz clean
+.PHONY: demo test lint docs interop browser bench bench-batch fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ docs: $(STAMP)
 bench: $(STAMP) interop
 	$(BIN)/python bench/bench_sign_verify.py
 	$(BIN)/python bench/bench_startup.py
+
+# Batch verification: 10,000 credentials, a single-core loop against verify_many on 2 workers.
+bench-batch: $(STAMP)
+	$(BIN)/python bench/bench_batch.py --n 10000 --jobs 2 --chunk-sizes 1,4,16,64
 
 # The long fuzz run (about 110,000 inputs; not part of `make test`).
 fuzz: $(STAMP)

@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mbo_vc.batch import SignResult, issue_many, sign_many, verify_many
     from mbo_vc.did import DidResolver
     from mbo_vc.errors import MboVcError
     from mbo_vc.jsonld import DocumentLoader
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 # Each public name and the module it lives in: importing mbo_vc loads none of them (the command
 # line and scripts pay only for what they use); the first use of a name imports its module.
 _LAZY = {
+    "SignResult": "mbo_vc.batch",
+    "issue_many": "mbo_vc.batch",
+    "sign_many": "mbo_vc.batch",
+    "verify_many": "mbo_vc.batch",
     "DidResolver": "mbo_vc.did",
     "MboVcError": "mbo_vc.errors",
     "DocumentLoader": "mbo_vc.jsonld",
@@ -90,15 +95,19 @@ __all__ = [
     "Problem",
     "ProofResult",
     "RequiredSigner",
+    "SignResult",
     "StatusChecker",
     "StatusOutcome",
     "VerificationResult",
     "VerifierPolicy",
+    "issue_many",
     "load_key",
     "present",
     "sign",
+    "sign_many",
     "verify",
     "verify_jwt",
+    "verify_many",
     "verify_presentation",
 ]
 

@@ -240,6 +240,9 @@ CODES: dict[str, str] = {
     "another issuer",
     "type_metadata_invalid": "an SD-JWT VC type metadata document breaks the profile (claims, "
     "display, embedded schema, data: URIs only)",
+    # batches (mbo_vc.batch)
+    "batch_worker_failed": "the worker that handled this item of a batch failed (crashed, was "
+    "killed or lost, or could not receive the item): the item was not checked or signed",
 }
 
 WARNING_CODES = frozenset(
@@ -1015,6 +1018,12 @@ class TypeMetadataError(SdJwtError):
     """An SD-JWT VC type metadata document breaks the profile mbo_vc follows."""
 
     code = "type_metadata_invalid"
+
+
+class BatchWorkerError(MboVcError):
+    """The worker that handled an item of a batch failed: the item was not processed."""
+
+    code = "batch_worker_failed"
 
 
 def _all_classes() -> list[type[MboVcError]]:

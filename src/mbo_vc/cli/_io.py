@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import load_pinned_dir
@@ -25,8 +25,11 @@ __all__ = [
     "EXIT_NOT_VERIFIED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Progress",
     "add_context_argument",
+    "add_jobs_argument",
     "add_network_arguments",
+    "check_jobs",
     "load_key",
     "loader_from_args",
     "parse_now",
@@ -83,6 +86,59 @@ def write_output(text: str, out: str | None) -> None:
 def write_json(doc: Any, out: str | None) -> None:
     """Write ``doc`` as indented JSON to ``out`` (stdout when None or ``-``)."""
     write_output(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", out)
+
+
+class Progress:
+    """A one-line progress bar, drawn only when ``stream`` is a terminal; on anything else
+    (a file, a pipe, a CI log) only the notes appear, as plain lines without control
+    characters."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total, self.stream, self.width, self.done = max(total, 1), stream, width, 0
+        isatty = getattr(stream, "isatty", None)
+        self.tty = bool(isatty()) if callable(isatty) else False
+
+    def step(self) -> None:
+        """Advance by one and redraw (on a terminal)."""
+        self.done += 1
+        if not self.tty:
+            return
+        filled = self.width * min(self.done, self.total) // self.total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
+        if self.done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Wipe the bar (on a terminal), so that a line can be printed in its place."""
+        if self.tty:
+            self.stream.write("\r" + " " * (self.width + 24) + "\r")
+            self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """Print a message (above the bar, on a terminal)."""
+        self.clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def add_jobs_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--jobs N``: how many worker processes share the work (mbo_vc.batch)."""
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"{what} on N worker processes (default 1: in this process)",
+    )
+
+
+def check_jobs(jobs: int) -> int:
+    """``--jobs`` must be at least 1 (a usage error otherwise)."""
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return jobs
 
 
 def add_context_argument(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,8 @@
 
 Each row becomes one signed credential in ``--out``, named by its credential id; a bad row is
 reported with its line number and field and the others go on. With ``--status-db`` each
-credential gets a revocation entry before it is signed. A progress bar (on a terminal) and a
+credential gets a revocation entry before it is signed; ``--jobs N`` signs on N worker
+processes (mbo_vc.batch). A progress bar (on a terminal) and a
 summary go to stderr; the exit code is 1 when any row failed.
 """
 
@@ -12,10 +13,12 @@ import argparse
 import json
 import re
 import sys
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from mbo_vc.cli._io import load_key
+from mbo_vc.cli._io import Progress, add_jobs_argument, check_jobs, load_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
 from mbo_vc.keys import EcKey, Ed25519Key, Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
@@ -45,34 +48,6 @@ def holder_jwk(did: str) -> dict[str, Any]:
     return public_jwk_of(methods[0])
 
 
-class Progress:
-    """A one-line progress bar on a terminal stream (no dependency)."""
-
-    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
-        self.total, self.stream, self.width, self.done = max(total, 1), stream, width, 0
-        isatty = getattr(stream, "isatty", None)
-        self.drawn = bool(isatty and isatty())
-        """Only a terminal gets the bar (a log file or a pipe gets the notes and the summary)."""
-
-    def step(self) -> None:
-        """Advance by one and redraw."""
-        self.done += 1
-        if not self.drawn:
-            return
-        filled = self.width * self.done // self.total
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
-        if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-    def note(self, text: str) -> None:
-        """Print a message (above the bar on a terminal)."""
-        clear = "\r" + " " * (self.width + 24) + "\r" if self.drawn else ""
-        self.stream.write(clear + text + "\n")
-        self.stream.flush()
-
-
 def file_name(credential_id: str) -> str:
     """The output file name of a credential: its id (``urn:uuid:`` dropped), made safe."""
     name = credential_id.removeprefix("urn:uuid:")
@@ -100,8 +75,10 @@ def run_issue(
     force: bool = False,
     securing: str = "data-integrity",
     holder_did: str | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
-    """Issue one credential per row; returns (written files, [(line, error message)]).
+    """Issue one credential per row (Data Integrity: signed on ``jobs`` worker processes when
+    above 1, :mod:`mbo_vc.batch`); returns (written files, [(line, error message)]).
 
     ``status_db``: a status registry (``mbo-vc status init``); each credential gets a fresh
     revocation entry before it is signed, so ``mbo-vc status revoke`` works on it. Columns the
@@ -138,7 +115,7 @@ def run_issue(
     try:
         list_id = _revocation_list(registry) if registry is not None else None
         return _issue_rows(kind, rows, key, out, examencommissie, stream, registry, list_id,
-                           force, holder)  # fmt: skip
+                           force, holder, jobs)  # fmt: skip
     finally:
         if registry is not None:
             registry.close()
@@ -155,46 +132,80 @@ def _issue_rows(
     list_id: str | None,
     force: bool,
     holder: dict[str, Any] | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
     failed: list[tuple[int, str]] = []
-    for line, row in rows:
-        try:
-            paper = build(kind, row, default_issuer=key.did)
-            if holder is not None:
-                path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.sd-jwt"
-                if path.exists() and not force:
-                    raise UsageError(f"{path} exists (pass --force to overwrite it)")
-                status = None
-                if registry is not None and list_id is not None:
-                    ref = registry.allocate_reference(list_id, credential_id=paper.credential_id)
-                    status = {"status_list": ref.to_json()}
-                token = issue_sd_jwt(paper, _signer(key), holder=holder, status=status)
-                path.write_text(token.serialize() + "\n", "utf-8")
-                written.append(path)
-                progress.step()
-                continue
-            path = out / file_name(paper.credential_id)
-            if path.exists() and not force:
-                raise UsageError(f"{path} exists (pass --force to overwrite it)")
-            doc = paper.to_json()
-            if registry is not None and list_id is not None:
-                doc = registry.attach(doc, [list_id])
-            signed = issue(doc, key, examencommissie=examencommissie)
-            path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
-            written.append(path)
-        except ModelValidationError as exc:
+    pending: deque[tuple[int, Path]] = deque()  # rows handed to the batch, in order
+
+    def fail(line: int, exc: Exception) -> None:
+        if isinstance(exc, ModelValidationError):
             field = f" [{exc.field}]" if exc.field else ""
             failed.append((line, f"{exc.message}{field}"))
             progress.note(f"line {line}: {exc.code}{field}: {exc.message}")
-        except MboVcError as exc:
+        elif isinstance(exc, MboVcError):
             failed.append((line, exc.message))
             progress.note(f"line {line}: {exc.code}: {exc.message}")
-        except OSError as exc:
-            failed.append((line, f"cannot write: {exc.strerror}"))
-            progress.note(f"line {line}: cannot write: {exc.strerror}")
+        else:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            failed.append((line, f"cannot write: {reason}"))
+            progress.note(f"line {line}: cannot write: {reason}")
         progress.step()
+
+    def write(path: Path, signed: dict[str, Any]) -> None:
+        path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        written.append(path)
+        progress.step()
+
+    def prepared() -> Iterator[dict[str, Any]]:
+        """Each row built, checked and given its status entry; signed here (one job) or
+        yielded to the batch (``jobs`` > 1)."""
+        for line, row in rows:
+            try:
+                paper = build(kind, row, default_issuer=key.did)
+                if holder is not None:
+                    path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.sd-jwt"
+                    if path.exists() and not force:
+                        raise UsageError(f"{path} exists (pass --force to overwrite it)")
+                    status = None
+                    if registry is not None and list_id is not None:
+                        ref = registry.allocate_reference(
+                            list_id, credential_id=paper.credential_id
+                        )
+                        status = {"status_list": ref.to_json()}
+                    token = issue_sd_jwt(paper, _signer(key), holder=holder, status=status)
+                    path.write_text(token.serialize() + "\n", "utf-8")
+                    written.append(path)
+                    progress.step()
+                    continue
+                path = out / file_name(paper.credential_id)
+                if path.exists() and not force:
+                    raise UsageError(f"{path} exists (pass --force to overwrite it)")
+                doc = paper.to_json()
+                if registry is not None and list_id is not None:
+                    doc = registry.attach(doc, [list_id])
+                if jobs > 1:
+                    pending.append((line, path))
+                    yield doc
+                    continue
+                write(path, issue(doc, key, examencommissie=examencommissie))
+            except (MboVcError, OSError) as exc:
+                fail(line, exc)
+
+    if jobs > 1 and holder is None:
+        from mbo_vc.batch import issue_many
+
+        for outcome in issue_many(prepared(), key, examencommissie=examencommissie, jobs=jobs):
+            line, path = pending.popleft()
+            try:
+                write(path, outcome.unwrap())
+            except (MboVcError, OSError) as exc:
+                fail(line, exc)
+    else:
+        for _ in prepared():
+            pass
+    failed.sort()
     stream.write(
         f"issued {len(written)} {kind} credential(s) in {out}; {len(failed)} row(s) failed\n"
     )
@@ -210,6 +221,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     _, failed = run_issue(
         args.type, data, key, Path(args.out), examencommissie=ec, status_db=args.status_db,
         strict=args.strict, force=args.force, securing=args.format, holder_did=args.holder_did,
+        jobs=check_jobs(args.jobs),
     )  # fmt: skip
     return 1 if failed else 0
 
@@ -250,6 +262,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="data-integrity",
         help="securing: Data Integrity (OBv3 JSON) or SD-JWT VC (dc+sd-jwt)",
     )
+    add_jobs_argument(p, "sign")
     p.add_argument("--holder-did", help="sd-jwt-vc: the holder's did:key / did:jwk (cnf key)")
     p.set_defaults(func=_cmd_issue)
     return p

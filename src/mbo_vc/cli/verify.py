@@ -10,16 +10,21 @@ diplomas and certificaten, crebo/niveau shapes, the mbo/OBv3 schema) unless ``--
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from mbo_vc.cli._io import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
+    Progress,
     add_context_argument,
+    add_jobs_argument,
     add_network_arguments,
+    check_jobs,
     loader_from_args,
     parse_now,
     print_result,
@@ -93,6 +98,10 @@ def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions:
 def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     """Verify ``args.input`` (any format, a baked PNG/SVG too) and print the result; the exit
     code."""
+    inputs = args.input if isinstance(args.input, list) else [args.input]
+    if len(inputs) > 1:
+        return _verify_files(args, inputs)
+    args.input = inputs[0]
     if getattr(args, "format", "text") == "html" and not getattr(args, "out", None):
         raise UsageError("--format html writes a page: pass --out REPORT.html")
     try:
@@ -220,9 +229,82 @@ def _mbo_rules(outcome: VerificationResult | PresentationResult, args: argparse.
             report_problems.extend(result.problems[before:])
 
 
-def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``verify`` (shared with ``jwt verify``)."""
-    parser.add_argument("input", help="credential, presentation or JWT (file, or - for stdin)")
+_WORKER_SETTINGS = ("context", "pinned_dir", "online", "ca_bundle", "timeout", "allow_private",
+                    "status_dir", "no_status")  # fmt: skip
+"""The options each worker of ``verify FILE FILE …`` builds its loader, resolver and status
+checker from (those objects hold caches and connections, so they are made where they are used)."""
+
+
+def worker_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The loader, resolver and status checker of the command line's options (run once in
+    each worker of a batch)."""
+    args = argparse.Namespace(**settings)
+    loader = loader_from_args(args)
+    resolver = resolver_from_args(args)
+    status = status_from_args(args, loader, resolver)
+    return {"loader": loader, "resolver": resolver, "status": status}
+
+
+def _summary(result: VerificationResult) -> str:
+    if result.verified:
+        return ""
+    codes = ", ".join(dict.fromkeys(result.codes)) or "no proof verified"
+    first = f" ({result.problems[0].message[:160]})" if result.problems else ""
+    return f": {codes}{first}"
+
+
+def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
+    """Many credentials: one line per file (or one JSON line with ``--json``) and the totals;
+    a progress bar on stderr when it is a terminal."""
+    if "-" in names:
+        raise UsageError("stdin (-) can only be verified on its own")
+    if args.challenge or args.domain:
+        raise UsageError("--challenge/--domain apply to one presentation at a time")
+    if policy_from_args(args) is not None:
+        raise UsageError("--trusted-issuer, --require-signer and --trust-list apply to one file "
+                         "at a time")  # fmt: skip
+    jobs = check_jobs(args.jobs)
+    settings = {name: getattr(args, name, None) for name in _WORKER_SETTINGS}
+    worker_options(settings)  # bad options fail here, once, before any worker starts
+    from mbo_vc.batch import verify_many  # (process pools: only for many files)
+
+    results = verify_many(
+        (Path(name) for name in names), jobs=jobs, now=parse_now(args.now),
+        check_status=not args.no_status, setup=functools.partial(worker_options, settings),
+    )  # fmt: skip
+    progress = Progress(len(names), sys.stderr)
+    verified = 0
+    for name, result in zip(names, results, strict=True):
+        _mbo_rules(result, args)
+        verified += result.verified
+        if args.json:
+            line = json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)
+        else:
+            state = "verified" if result.verified else "NOT verified"
+            line = redact(f"{state}: {name}{_summary(result)}")
+        progress.clear()  # the bar (stderr, a terminal) makes way for the line (stdout)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        progress.step()
+    if not args.json:
+        sys.stdout.write(
+            f"{len(names)} file(s): {verified} verified, {len(names) - verified} NOT verified\n"
+        )
+    return EXIT_OK if verified == len(names) else EXIT_NOT_VERIFIED
+
+
+def add_verify_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """The options of ``verify`` (shared with ``jwt verify``, which takes one input)."""
+    if many:
+        parser.add_argument(
+            "input",
+            nargs="+",
+            help="credential, presentation or JWT (file, or - for stdin); many credential "
+            "files: one line each and the totals",
+        )
+        add_jobs_argument(parser, "verify many files")
+    else:
+        parser.add_argument("input", help="credential, presentation or JWT (file, or - for stdin)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument(
         "--format",
@@ -278,5 +360,5 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 def add_parser(subparsers: Any) -> None:
     """Add ``verify``."""
     vf = subparsers.add_parser("verify", help="verify a credential, presentation or JWT")
-    add_verify_arguments(vf)
+    add_verify_arguments(vf, many=True)
     vf.set_defaults(func=run_verify)
