@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mbo_vc import Ed25519Key, sign, verify, verify_presentation
+from mbo_vc import EcKey, Ed25519Key, sign, verify, verify_presentation
 from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.jsonld import canonicalize_rdfc, default_loader
 from mbo_vc.mbo import issue, verify_waardepapier
@@ -113,6 +113,10 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
     checker = StatusChecker(lambda url: lists[url])
     data = FLOOR_MESSAGE.encode()
     signature = key.sign(data)
+    p256 = EcKey.generate("P-256")
+    es_credential = dict(credential, issuer={**credential["issuer"], "id": p256.did})
+    signed_es = sign(es_credential, p256, created=meta["created"], cryptosuite="ecdsa-rdfc-2019")
+    p256_signature = p256.sign(data)
     loader = default_loader()
 
     def _verified(result: Any) -> Any:
@@ -130,8 +134,14 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
         "presentation.verify": lambda: _verified(
             verify_presentation(vp, challenge=CHALLENGE, domain=DOMAIN, status=checker)
         ),
+        "es256.sign": lambda: sign(
+            es_credential, p256, created=meta["created"], cryptosuite="ecdsa-rdfc-2019"
+        ),
+        "es256.verify": lambda: _verified(verify(signed_es)),
         "floor.ed25519-sign": lambda: key.sign(data),
         "floor.ed25519-verify": lambda: key.verify(signature, data) or sys.exit("floor"),
+        "floor.p256-sign": lambda: p256.sign(data),
+        "floor.p256-verify": lambda: p256.verify(p256_signature, data) or sys.exit("floor"),
         "floor.rdfc-1.0": lambda: canonicalize_rdfc(credential, loader=loader),
     }
     js = {
@@ -150,6 +160,16 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
             "ec_seed_hex": EC_SEED,
         },
         "presentation": {"signed": vp, "challenge": CHALLENGE, "domain": DOMAIN},
+        "es256": {
+            "credential": es_credential,
+            "signed": signed_es,
+            "key": {
+                "id": p256.verification_method,
+                "controller": p256.did,
+                "publicKeyMultibase": p256.public_key_multibase,
+                "secretKeyMultibase": p256.secret_key_multibase(),
+            },
+        },
         "lists": lists,
         "floor_message": FLOOR_MESSAGE,
     }
@@ -159,8 +179,12 @@ def fixtures(tmp: Path) -> tuple[dict[str, Callable[[], Any]], dict[str, Any], d
         "diploma.sign": "2 proofs (mbo_vc: chained; JS: proof set, no previousProof in JS)",
         "diploma.verify": "2 proofs; mbo_vc also checks both signers and the chain",
         "presentation.verify": "holder proof + 2 credentials + status list (fetched, verified)",
+        "es256.sign": "the OBv3 credential, ecdsa-rdfc-2019 with a P-256 key",
+        "es256.verify": "ecdsa-rdfc-2019, P-256",
         "floor.ed25519-sign": "Ed25519 alone (pyca vs @digitalbazaar/ed25519-multikey)",
         "floor.ed25519-verify": "Ed25519 alone",
+        "floor.p256-sign": "ECDSA P-256 alone (pyca vs @digitalbazaar/ecdsa-multikey)",
+        "floor.p256-verify": "ECDSA P-256 alone",
         "floor.rdfc-1.0": "canonical N-Quads of the OBv3 credential alone (pyld vs jsonld.js)",
     }
     return py, js, notes

@@ -18,7 +18,7 @@ import {performance} from 'node:perf_hooks';
 
 import {createDocumentLoader} from '../interop/js/loader.mjs';
 import {
-  checkStatus, jsigs, jsonld, keyPairFromSeed, signingSuite, verifyingSuite, vc
+  EcdsaMultikey, checkStatus, jsigs, jsonld, keyPairFromSeed, signingSuite, verifyingSuite, vc
 } from '../interop/js/common.mjs';
 
 let ops = null;
@@ -96,6 +96,32 @@ async function init(fx) {
       documentLoader
     })
   };
+  const p256 = await EcdsaMultikey.from({
+    '@context': 'https://w3id.org/security/multikey/v1', type: 'Multikey',
+    ...fx.es256.key
+  });
+  const p256Signer = p256.signer();
+  const p256Verifier = p256.verifier();
+  const p256Signature = await p256Signer.sign({data});
+  const es256Suite = verifyingSuite('ecdsa-rdfc-2019');
+  Object.assign(ops, {
+    'es256.sign': () => vc.issue({
+      credential: structuredClone(fx.es256.credential),
+      suite: signingSuite({
+        keyPair: p256, created: fx.obv3.created, cryptosuite: 'ecdsa-rdfc-2019'
+      }),
+      documentLoader
+    }),
+    'es256.verify': async () => must(await vc.verifyCredential({
+      credential: fx.es256.signed, suite: es256Suite, documentLoader
+    }), 'ES256 credential'),
+    'floor.p256-sign': () => p256Signer.sign({data}),
+    'floor.p256-verify': async () => {
+      if(!await p256Verifier.verify({data, signature: p256Signature})) {
+        throw new Error('P-256 floor signature does not verify');
+      }
+    }
+  });
   const jsDiploma = await ops['diploma.sign']();
   // every operation once, so that a failing one fails before timing starts
   for(const fn of Object.values(ops)) {

@@ -148,3 +148,4 @@ export * as vc from '@digitalbazaar/vc';
 export {default as jsonld} from 'jsonld';
 export {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 export {default as jsigs} from 'jsonld-signatures';
+export * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
