@@ -148,3 +148,17 @@ def test_cli_prints_and_serialises_the_report(
     html_out = tmp_path / "r.html"
     assert main(["verify", str(path), "--format", "html", "--out", str(html_out)]) == 0
     assert 'data-check="proofs" data-outcome="pass"' in html_out.read_text(encoding="utf-8")
+
+
+def test_cli_names_the_examencommissie_only_when_the_verifier_pinned_it(
+    papers: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(papers["mbo-diploma"]), encoding="utf-8")
+    assert main(["verify", str(path), "--json"]) == 0
+    signers = json.loads(capsys.readouterr().out)["report"]["signers"]
+    assert not any("examencommissie" in json.dumps(s).lower() for s in signers)
+    pinned = f"examencommissie={KEYS['ec'].did}"
+    assert main(["verify", str(path), "--json", "--require-signer", pinned]) == 0
+    signers = json.loads(capsys.readouterr().out)["report"]["signers"]
+    assert any("examencommissie" in json.dumps(s).lower() for s in signers)

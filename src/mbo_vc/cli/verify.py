@@ -68,7 +68,7 @@ def _print_report(outcome: VerificationResult, args: argparse.Namespace) -> None
     """The verification report (mbo_vc.report): printed, as JSON, or as an HTML page."""
     from mbo_vc.report import build_report  # (reads the mbo models: imported when reporting)
 
-    report = build_report(outcome)
+    report = build_report(outcome, signers=_signers(args))
     fmt = "json" if args.json else args.format
     if fmt == "json":
         out = outcome.to_json()
