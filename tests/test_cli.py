@@ -142,14 +142,13 @@ def test_demo(tmp_path: Path) -> None:
     # each waardepapier validates against 1EdTech's OBv3 JSON Schema and mbo_vc's own schema
     jsonschema = pytest.importorskip("jsonschema")
     from mbo_vc.mbo.schema import mbo_json_schema
-    from tests.helpers import SHARED
+    from tests.helpers import VECTORS
 
-    obv3 = SHARED / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+    obv3 = json.loads((VECTORS / "obv3-schema" / "achievementcredential-jsonld.json").read_text())
     for kind in ("mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"):
         doc = json.loads((out / "waardepapieren" / f"{kind}.json").read_text())
         jsonschema.Draft202012Validator(mbo_json_schema(kind)).validate(doc)
-        if obv3.is_file():
-            jsonschema.Draft201909Validator(json.loads(obv3.read_text())).validate(doc)
+        jsonschema.Draft201909Validator(obv3["schema"]).validate(doc)
 
 
 def test_exit_code_2_for_input_that_is_not_a_document(tmp_path: Path) -> None:

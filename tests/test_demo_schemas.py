@@ -1,8 +1,8 @@
 """Every credential `make demo` leaves validates against 1EdTech's OBv3 JSON Schema (JSON-LD
 variant: ``proof`` an array) and against mbo_vc's schema for its kind (issue 15 item 7).
 
-The 1EdTech schema is read at test time from the shared reference copy; when it is missing the
-test fails, it does not skip.
+The 1EdTech schema is our fixture (test_vectors/obv3-schema, with its source); when it is
+missing the test fails, it does not skip.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import pytest
 
 from mbo_vc.demo import run_demo
 from mbo_vc.mbo.schema import mbo_json_schema
-from tests.helpers import SHARED
+from tests.helpers import VECTORS
 
-OBV3_SCHEMA = SHARED / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+OBV3_SCHEMA = VECTORS / "obv3-schema" / "achievementcredential-jsonld.json"
 _KIND = {"Diploma": "mbo-diploma", "Certificate": "mbo-certificaat",
          "ext:MboVerklaring": "mbo-verklaring"}  # fmt: skip
 
@@ -53,7 +53,9 @@ def _kind(cred: dict[str, Any]) -> str:
 
 def test_every_demo_credential_fits_obv3_and_the_mbo_schema(demo_out: Path) -> None:
     assert OBV3_SCHEMA.is_file(), f"the 1EdTech OBv3 schema is missing: {OBV3_SCHEMA}"
-    obv3 = jsonschema.Draft201909Validator(json.loads(OBV3_SCHEMA.read_text(encoding="utf-8")))
+    obv3 = jsonschema.Draft201909Validator(
+        json.loads(OBV3_SCHEMA.read_text(encoding="utf-8"))["schema"]
+    )
     mbo = {k: jsonschema.Draft202012Validator(mbo_json_schema(k)) for k in set(_KIND.values())}
     mbo["microcredential"] = jsonschema.Draft202012Validator(mbo_json_schema("microcredential"))
     checked: dict[str, int] = {}
