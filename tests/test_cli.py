@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -139,6 +140,24 @@ def test_demo(tmp_path: Path) -> None:
     assert replay.returncode == 1 and b"challenge_mismatch" in replay.stdout
     # a JWT-secured credential is left too
     assert run("verify", str(out / "wallet" / "mbo-diploma.vc-jwt.txt")).returncode == 0
+    # the SD-JWT VC step: issued dc+sd-jwt (ES256) with a Token Status List reference; the
+    # presentation discloses none of the selectively disclosable claims; the replay and the
+    # revocation were refused with the right codes
+    sd = out / "sd-jwt-vc"
+    issued = (sd / "mbo-diploma.sd-jwt").read_text().strip()
+    header = json.loads(base64.urlsafe_b64decode(issued.split(".")[0] + "=="))
+    assert header["typ"] == "dc+sd-jwt" and header["alg"] == "ES256"
+    shown = (sd / "presentation.sd-jwt").read_text().strip()
+    assert shown.count("~") == 1 and issued.count("~") > 10  # no disclosure, then the KB-JWT
+    assert b"replayed with another nonce: verified=False ['kb_jwt_nonce_mismatch']" in proc.stdout
+    assert b"Token Status List republished: verified=False ['revoked']" in proc.stdout
+    req = json.loads((sd / "presentation.request.json").read_text())
+    kb = ["--aud", req["aud"], "--nonce", req["nonce"]]
+    v = run("verify", str(sd / "presentation.sd-jwt"), *kb, "--status-dir",
+            str(sd / "status" / "lists"))  # fmt: skip
+    assert v.returncode == 1 and b"status_list: revoked" in v.stdout, v.stdout
+    v = run("verify", str(sd / "presentation.sd-jwt"), *kb, "--no-status")
+    assert v.returncode == 0 and b"warning status_not_checked" in v.stdout, v.stdout
     # each waardepapier validates against 1EdTech's OBv3 JSON Schema and mbo_vc's own schema
     jsonschema = pytest.importorskip("jsonschema")
     from mbo_vc.mbo.schema import mbo_json_schema

@@ -1,10 +1,8 @@
 """OID4VCI 1.0 and OID4VP 1.0 message helpers: shapes, key proofs, DCQL, response validation.
 
-The ``dc+sd-jwt`` cases run against ``stub_sd_jwt_verifier`` below: a STUB of the interface
-(:data:`mbo_vc.oid4vc.PresentationVerifier`) that the SD-JWT VC verifier implements. At merge,
-the integrator replaces it with the real verifier (and real SD-JWT presentations); the stub is
-not a verifier and checks nothing cryptographic. ``ldp_vc`` / ``jwt_vc_json`` cases use
-mbo_vc's own verifier on real signed presentations.
+The ``dc+sd-jwt`` cases use real SD-JWT VC presentations (issued by mbo_vc, presented with a
+KB-JWT) and the real verifier, :func:`mbo_vc.oid4vc.mbo_vc_sd_jwt_verifier`; ``ldp_vc`` /
+``jwt_vc_json`` cases use mbo_vc's own verifier on real signed presentations.
 """
 
 from __future__ import annotations
@@ -13,11 +11,13 @@ import json
 import re
 import urllib.parse
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mbo_vc import Ed25519Key, present, sign
+from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.errors import (
     AuthorizationRequestError,
     CredentialIssuerMetadataError,
@@ -27,6 +27,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.jws import b64url, sign_compact
 from mbo_vc.keys import EcKey
+from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.oid4vc import (
     PRE_AUTHORIZED_CODE_GRANT,
     PROOF_TYP,
@@ -39,6 +40,7 @@ from mbo_vc.oid4vc import (
     credential_offer,
     credential_offer_uri,
     mbo_vc_presentation_verifier,
+    mbo_vc_sd_jwt_verifier,
     parse_credential_offer,
     select_claims,
     validate_authorization_response,
@@ -48,7 +50,9 @@ from mbo_vc.oid4vc import (
     vct_for,
     waardepapier_query,
 )
-from mbo_vc.result import Problem
+from mbo_vc.sd_jwt import present as present_sd_jwt
+from mbo_vc.status import DirectoryFetcher, StatusRegistry
+from mbo_vc.status.token_checker import TokenStatusListChecker
 from tests.fixtures import example_diploma
 
 ISSUER = "https://roc-voorbeeld.example"
@@ -82,7 +86,7 @@ def test_issuer_metadata_shape() -> None:
     assert config == {
         "format": "dc+sd-jwt",
         "scope": "mbo_diploma",
-        "vct": "https://w3id.org/mbo-vc/vct/mbo-diploma",
+        "vct": "https://w3id.org/mbo-vc/vct/mbo-diploma/v1",
         "credential_signing_alg_values_supported": ["ES256"],
         "cryptographic_binding_methods_supported": ["jwk", "did:jwk", "did:key", "did:web"],
         "proof_types_supported": {
@@ -370,7 +374,7 @@ def test_batch_limits_and_duplicate_keys() -> None:
 
 # --- DCQL ------------------------------------------------------------------------------------
 
-DIPLOMA_CLAIMS = (["kwalificatie", "naam"], ["kwalificatie", "crebo"], ["niveau"], ["behaald_op"])
+DIPLOMA_CLAIMS = (["opleiding", "naam"], ["opleiding", "crebo"], ["instelling", "naam"])
 
 
 def test_waardepapier_query_shape() -> None:
@@ -380,7 +384,7 @@ def test_waardepapier_query_shape() -> None:
             {
                 "id": "diploma",
                 "format": "dc+sd-jwt",
-                "meta": {"vct_values": ["https://w3id.org/mbo-vc/vct/mbo-diploma"]},
+                "meta": {"vct_values": ["https://w3id.org/mbo-vc/vct/mbo-diploma/v1"]},
                 "claims": [{"path": list(p)} for p in DIPLOMA_CLAIMS],
             }
         ]
@@ -504,31 +508,37 @@ def test_authorization_request_shape() -> None:
         authorization_request(client_id=CLIENT, dcql_query=_auth_request()["dcql_query"])
 
 
-# STUB of the SD-JWT VC verifier's interface (PresentationVerifier), for these tests only.
-# A "presentation" here is a dict stating what a real verifier would have found. The
-# integrator swaps in the real dc+sd-jwt verifier (mbo_vc.sd_jwt_vc) with real presentations.
-def stub_sd_jwt_verifier(presentation: Any, ctx: PresentationContext) -> PresentationCheck:
-    if not isinstance(presentation, dict) or "stub" not in presentation:
-        raise ValueError("not a stub presentation")
-    found = presentation["stub"]
-    return PresentationCheck(
-        verified=found.get("verified", True),
-        problems=[Problem(c, "stub problem") for c in found.get("problems", [])],
-        nonce=found.get("nonce", ctx.nonce),
-        audience=found.get("aud", ctx.client_id),
-        claims=found.get("claims", DISCLOSED),
-        vct=found.get("vct", vct_for("mbo-diploma")),
-        issuer=SCHOOL.did,
-    )
-
-
-DISCLOSED = {
-    "kwalificatie": {"naam": "Verzorgende-IG", "crebo": "25491"},
-    "niveau": 3,
-    "behaald_op": "2026-07-01",
-    "vct": vct_for("mbo-diploma"),
+# The dc+sd-jwt presentations are real: the school issues the waardepapier as SD-JWT VC (ES256,
+# bound to the wallet key), the wallet presents it with a KB-JWT for the request's nonce and
+# client_id, and mbo_vc_sd_jwt_verifier() verifies it (signature, disclosures, KB-JWT, status).
+SCHOOL_EC = EcKey.from_secret_bytes("P-256", bytes.fromhex("75" * 32))
+PAPERS = example_waardepapieren(SCHOOL_EC.did)
+ISSUED = {
+    kind: issue_sd_jwt(PAPERS[kind], SCHOOL_EC, holder=WALLET.public_only()).serialize()
+    for kind in ("mbo-diploma", "mbo-certificaat")
 }
-VERIFIERS = {"dc+sd-jwt": stub_sd_jwt_verifier}
+VERIFIERS = {"dc+sd-jwt": mbo_vc_sd_jwt_verifier()}
+
+
+def _wallet(
+    request: dict[str, Any],
+    disclose: tuple[str, ...] = ("opleiding", "instelling"),
+    *,
+    kind: str = "mbo-diploma",
+    token: str | None = None,
+    nonce: str | None = None,
+    aud: str | None = None,
+    bind: bool = True,
+) -> str:
+    """What the wallet puts in the vp_token: the SD-JWT VC with the chosen disclosures and a
+    KB-JWT for the request (or for another ``nonce``/``aud``, to make a replay)."""
+    token = token or ISSUED[kind]
+    if not bind:
+        return present_sd_jwt(token, disclose).serialize()
+    return present_sd_jwt(
+        token, disclose, holder_key=WALLET, aud=aud or request["client_id"],
+        nonce=nonce or request["nonce"], iat=int(NOW.timestamp()),
+    ).serialize()  # fmt: skip
 
 
 def _validate(
@@ -540,40 +550,62 @@ def _validate(
     return result.codes
 
 
-def test_sd_jwt_response_against_the_stub_interface() -> None:
+def test_sd_jwt_response_with_the_real_verifier() -> None:
     request = _auth_request()
-    good = {"diploma": [{"stub": {}}]}
+    good = {"diploma": [_wallet(request)]}
     result = validate_authorization_response(
         {"vp_token": good, "state": request["state"]}, request, VERIFIERS, now=NOW
     )
-    assert result.verified and result.codes == []
-    assert result.presentations["diploma"][0].vct == vct_for("mbo-diploma")
+    assert result.verified and result.codes == [], result.problems
+    check = result.presentations["diploma"][0]
+    assert check.vct == vct_for("mbo-diploma") == "https://w3id.org/mbo-vc/vct/mbo-diploma/v1"
+    assert check.nonce == request["nonce"] and check.audience == CLIENT
+    assert check.issuer == SCHOOL_EC.did
+    assert check.claims is not None and check.claims["opleiding"]["crebo"] == "25491"
+    assert check.claims["student"] == {} and "leerweg" not in check.claims
     # vp_token as the JSON text a form-encoded direct_post carries
     assert _validate(request, json.dumps(good)) == []
     assert _validate(request, good, state="other") == ["state_mismatch"]
     assert _validate(request, good, state=None) == ["state_mismatch"]
-    assert _validate(request, {"diploma": [{"stub": {"nonce": "old"}}]}) == ["challenge_mismatch"]
-    assert _validate(request, {"diploma": [{"stub": {"aud": "other"}}]}) == ["domain_mismatch"]
-    assert _validate(request, {"diploma": [{"stub": {"nonce": None}}]}) == ["challenge_mismatch"]
-    assert _validate(request, {"diploma": [{"stub": {"vct": vct_for("mbo-verklaring")}}]}) == [
-        "credential_query_mismatch"
+    # a KB-JWT for another nonce (a replay) or another verifier, or none: refused by the
+    # verifier itself, so the presentation is discarded with its reason
+    old = {"diploma": [_wallet(request, nonce="an-old-nonce")]}
+    assert _validate(request, old) == ["presentation_invalid", "kb_jwt_nonce_mismatch"]
+    other = {"diploma": [_wallet(request, aud="x509_san_dns:other.example")]}
+    assert _validate(request, other) == ["presentation_invalid", "kb_jwt_aud_mismatch"]
+    unbound = {"diploma": [_wallet(request, bind=False)]}
+    assert _validate(request, unbound) == ["presentation_invalid", "kb_jwt_missing"]
+    # another type than the query's vct_values (and a certificaat has no opleiding to match)
+    cert = {"diploma": [_wallet(request, ("instelling",), kind="mbo-certificaat")]}
+    assert _validate(request, cert) == ["credential_query_mismatch"] * 2
+    # a requested claim the wallet withheld (the student's name is selectively disclosable)
+    named = _auth_request(waardepapier_query("mbo-diploma", [["student", "naam"]],
+                                             credential_id="diploma"))  # fmt: skip
+    assert _validate(named, {"diploma": [_wallet(named)]}) == ["credential_query_mismatch"]
+    assert _validate(named, {"diploma": [_wallet(named, ("student.naam",))]}) == []
+    # a disclosure the issuer did not sign
+    forged = good["diploma"][0].replace("~", "~WyJzYWx0IiwibGVlcndlZyIsIkJPTCJd~", 1)
+    assert _validate(request, {"diploma": [forged]}) == [
+        "presentation_invalid",
+        "disclosure_unreferenced",
     ]
-    partial = {k: v for k, v in DISCLOSED.items() if k != "niveau"}
-    assert _validate(request, {"diploma": [{"stub": {"claims": partial}}]}) == [
-        "credential_query_mismatch"
+    # not an SD-JWT at all, for a dc+sd-jwt query (a JSON credential, a plain JWT)
+    assert _validate(request, {"diploma": [{"vct": vct_for("mbo-diploma")}]}) == [
+        "presentation_invalid",
+        "invalid_vp_token",
     ]
-    failing = {"diploma": [{"stub": {"verified": False, "problems": ["revoked"]}}]}
-    assert _validate(request, failing) == ["presentation_invalid", "revoked"]
-    assert _validate(request, {"diploma": ["not a stub"]}) == ["presentation_invalid"]
+    plain_jwt = ISSUED["mbo-diploma"].split("~")[0]
+    assert _validate(request, {"diploma": [plain_jwt]}) == [
+        "presentation_invalid",
+        "invalid_vp_token",
+    ]
     assert _validate(request, {}) == ["invalid_vp_token"]
-    assert _validate(request, {"other": [{"stub": {}}]}) == [
+    assert _validate(request, {"other": good["diploma"]}) == [
         "credential_missing",
         "credential_unexpected",
     ]
-    assert _validate(request, {**good, "extra": [{"stub": {}}]}) == ["credential_unexpected"]
-    assert _validate(request, {"diploma": [{"stub": {}}, {"stub": {}}]}) == [
-        "credential_unexpected"
-    ]
+    assert _validate(request, {**good, "extra": good["diploma"]}) == ["credential_unexpected"]
+    assert _validate(request, {"diploma": good["diploma"] * 2}) == ["credential_unexpected"]
     assert _validate(request, {"diploma": []}) == ["invalid_vp_token"]
     assert _validate(request, "[1") == ["invalid_vp_token"]
     no_verifier = validate_authorization_response(
@@ -582,22 +614,53 @@ def test_sd_jwt_response_against_the_stub_interface() -> None:
     assert no_verifier.codes == ["format_not_supported"]
     wallet_error = validate_authorization_response({"error": "access_denied"}, request, VERIFIERS)
     assert wallet_error.codes == ["invalid_vp_token"] and not wallet_error.verified
+    with pytest.raises(UsageError):
+        mbo_vc_sd_jwt_verifier(nonce="fixed")
+
+
+def test_holder_binding_not_required() -> None:
+    """``require_cryptographic_holder_binding: false``: a presentation without KB-JWT is
+    accepted (nonce and audience None); one with a KB-JWT is still checked."""
+    query = waardepapier_query("mbo-diploma", credential_id="diploma")
+    query["credentials"][0]["require_cryptographic_holder_binding"] = False
+    request = _auth_request(query)
+    assert _validate(request, {"diploma": [_wallet(request, bind=False)]}) == []
+    replayed = {"diploma": [_wallet(request, nonce="an-old-nonce")]}
+    assert _validate(request, replayed) == ["presentation_invalid", "kb_jwt_nonce_mismatch"]
+
+
+def test_a_failing_or_broken_verifier_is_a_failed_presentation() -> None:
+    """The interface itself: a caller's verifier that raises or returns no
+    :class:`PresentationCheck` fails the presentation, never the validation."""
+
+    def raising(presentation: Any, ctx: PresentationContext) -> PresentationCheck:
+        raise ValueError("boom")
+
+    def silent(presentation: Any, ctx: PresentationContext) -> Any:
+        return None
+
+    request = _auth_request()
+    response = {"vp_token": {"diploma": ["x"]}, "state": request["state"]}
+    for verifier in (raising, silent):
+        result = validate_authorization_response(response, request, {"dc+sd-jwt": verifier})
+        assert result.codes == ["presentation_invalid"] and not result.verified
 
 
 def test_credential_sets_and_claim_sets() -> None:
+    diploma = {
+        "id": "diploma",
+        "format": "dc+sd-jwt",
+        "meta": {"vct_values": [vct_for("mbo-diploma")]},
+        "claims": [
+            {"id": "naam", "path": ["opleiding", "naam"]},
+            {"id": "niveau4", "path": ["opleiding", "niveau"], "values": [4]},
+            {"id": "crebo", "path": ["opleiding", "crebo"]},
+        ],
+        "claim_sets": [["naam", "niveau4"], ["naam", "crebo"]],
+    }
     query = {
         "credentials": [
-            {
-                "id": "diploma",
-                "format": "dc+sd-jwt",
-                "meta": {"vct_values": [vct_for("mbo-diploma")]},
-                "claims": [
-                    {"id": "naam", "path": ["kwalificatie", "naam"]},
-                    {"id": "niveau4", "path": ["niveau"], "values": [4]},
-                    {"id": "crebo", "path": ["kwalificatie", "crebo"]},
-                ],
-                "claim_sets": [["naam", "niveau4"], ["naam", "crebo"]],
-            },
+            diploma,
             {
                 "id": "certificaat",
                 "format": "dc+sd-jwt",
@@ -607,14 +670,69 @@ def test_credential_sets_and_claim_sets() -> None:
         "credential_sets": [{"options": [["diploma"], ["certificaat"]]}],
     }
     request = _auth_request(query)
-    assert _validate(request, {"diploma": [{"stub": {}}]}) == []  # second claim set satisfied
-    cert = {"certificaat": [{"stub": {"vct": vct_for("mbo-certificaat"), "claims": {}}}]}
+    # the diploma is niveau 3: the second claim set is satisfied
+    assert _validate(request, {"diploma": [_wallet(request)]}) == []
+    cert = {"certificaat": [_wallet(request, ("instelling",), kind="mbo-certificaat")]}
     assert _validate(request, cert) == []
-    assert _validate(request, {"diploma": [{"stub": {"claims": {"niveau": 3}}}]}) == [
+    only_niveau4 = _auth_request(
+        {"credentials": [{**diploma, "claim_sets": [["naam", "niveau4"]]}]}
+    )
+    assert _validate(only_niveau4, {"diploma": [_wallet(only_niveau4)]}) == [
         "credential_query_mismatch"
     ]
-    bad = {"diploma": [{"stub": {"claims": {"kwalificatie": {"naam": "x"}, "niveau": "4"}}}]}
-    assert _validate(request, bad) == ["credential_query_mismatch"]  # "4" is not 4
+    as_text = {**diploma, "claims": [{"path": ["opleiding", "niveau"], "values": ["3"]}]}
+    as_text.pop("claim_sets")
+    text_request = _auth_request({"credentials": [as_text]})
+    assert _validate(text_request, {"diploma": [_wallet(text_request)]}) == [
+        "credential_query_mismatch"
+    ]  # "3" is not 3
+
+
+def test_oid4vp_end_to_end_with_a_token_status_list(tmp_path: Path) -> None:
+    """The employer asks (DCQL) for an mbo-diploma's qualification and school; the wallet
+    presents the SD-JWT VC with only those; the response verifies (Token Status List checked).
+    The same vp_token against a later request (another nonce) is refused; once the school
+    revokes the diploma and republishes the list, the presentation is refused as revoked."""
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    with StatusRegistry(tmp_path / "registry.db") as registry:
+        registry.create_list("https://roc-voorbeeld.example/status/tsl-1", list_id="tsl-1")
+        ref = registry.allocate_reference("tsl-1")
+        token = issue_sd_jwt(PAPERS["mbo-diploma"], SCHOOL_EC, holder=WALLET.public_only(),
+                             status=ref.status_claim()).serialize()  # fmt: skip
+        registry.publish_token("tsl-1", SCHOOL_EC, lists, now=NOW)
+
+    def employer(request: dict[str, Any], response: dict[str, Any]) -> Any:
+        status = TokenStatusListChecker(DirectoryFetcher(lists))
+        verifiers = {"dc+sd-jwt": mbo_vc_sd_jwt_verifier(status=status)}
+        return validate_authorization_response(response, request, verifiers, now=NOW)
+
+    wanted = [["opleiding", "naam"], ["opleiding", "crebo"], ["instelling", "naam"]]
+    request = _auth_request(waardepapier_query("mbo-diploma", wanted, credential_id="diploma"))
+    # the wallet reads the query, discloses what it asks for, binds to nonce + client_id
+    cq = request["dcql_query"]["credentials"][0]
+    disclose = tuple(dict.fromkeys(str(claim["path"][0]) for claim in cq["claims"]))
+    shown = _wallet(request, disclose, token=token)
+    response = {"vp_token": json.dumps({"diploma": [shown]}), "state": request["state"]}
+    result = employer(request, response)
+    assert result.verified, result.problems
+    check = result.presentations["diploma"][0]
+    assert check.claims is not None
+    assert check.claims["opleiding"]["naam"] == "Verzorgende-IG"
+    assert check.claims["instelling"]["naam"].startswith("ROC")
+    assert check.claims["student"] == {} and check.claims["resultaten"] == []
+    assert "status" in check.detail.checks
+    # replayed: the captured vp_token posted against a new request (another nonce)
+    later = _auth_request(waardepapier_query("mbo-diploma", wanted, credential_id="diploma"))
+    replay = employer(later, {"vp_token": response["vp_token"], "state": later["state"]})
+    assert replay.codes == ["presentation_invalid", "kb_jwt_nonce_mismatch"]
+    assert not replay.verified
+    # revoked and republished
+    with StatusRegistry(tmp_path / "registry.db") as registry:
+        registry.revoke("tsl-1", ref.idx, reason="withdrawn")
+        registry.publish_token("tsl-1", SCHOOL_EC, lists, now=NOW)
+    revoked = employer(request, response)
+    assert revoked.codes == ["presentation_invalid", "revoked"] and not revoked.verified
 
 
 def test_data_integrity_and_vp_jwt_presentations_with_mbo_vc() -> None:

@@ -15,6 +15,7 @@ from mbo_vc.demo.did_web import run_did_web_demo
 from mbo_vc.demo.examples import STATUS_BASE_URL, example_diploma
 from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.demo.people import people_demo
+from mbo_vc.demo.sd_jwt_vc import sd_jwt_vc_demo
 from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.did.key import did_key_document
 from mbo_vc.jose import secure_jwt
@@ -156,6 +157,10 @@ def run_demo(out: Path) -> int:
 
     _step("8. P-256 keys (ecdsa-rdfc-2019): an mbo-diploma signed by both signers, and ES256")
     ok &= _p256_demo(out / "p256")
+
+    _step("9. the NL/EU wallet: the mbo-diploma as SD-JWT VC (dc+sd-jwt, ES256), selective "
+          "disclosure, key binding, a Token Status List")  # fmt: skip
+    ok &= sd_jwt_vc_demo(out / "sd-jwt-vc")
 
     print("\ndemo: all steps behaved as expected" if ok else "\ndemo: UNEXPECTED RESULT")
     return 0 if ok else 1

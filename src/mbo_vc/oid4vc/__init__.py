@@ -10,8 +10,8 @@
   verifier the caller gives for its format.
 
 Typed, pure functions: a school's service or an employer's verifier calls them from its own
-endpoints. The SD-JWT VC type of a waardepapier is ``https://w3id.org/mbo-vc/vct/<kind>``
-(:func:`~mbo_vc.oid4vc.issuance.vct_for`).
+endpoints. The SD-JWT VC type of a waardepapier is ``https://w3id.org/mbo-vc/vct/<kind>/v1``
+(:func:`~mbo_vc.oid4vc.issuance.vct_for`, from :data:`mbo_vc.mbo.sd_jwt_vc.VCT`: one source).
 """
 
 from mbo_vc.oid4vc.dcql import select_claims, validate_dcql_query, waardepapier_query
@@ -19,7 +19,6 @@ from mbo_vc.oid4vc.issuance import (
     FORMAT_SD_JWT_VC,
     PRE_AUTHORIZED_CODE_GRANT,
     PROOF_TYP,
-    VCT_BASE,
     CredentialRequestResult,
     MemoryNonceStore,
     NonceStore,
@@ -39,6 +38,7 @@ from mbo_vc.oid4vc.presentation import (
     PresentationVerifier,
     authorization_request,
     mbo_vc_presentation_verifier,
+    mbo_vc_sd_jwt_verifier,
     validate_authorization_response,
 )
 
@@ -46,7 +46,6 @@ __all__ = [
     "FORMAT_SD_JWT_VC",
     "PRE_AUTHORIZED_CODE_GRANT",
     "PROOF_TYP",
-    "VCT_BASE",
     "AuthorizationResponseResult",
     "CredentialRequestResult",
     "MemoryNonceStore",
@@ -60,6 +59,7 @@ __all__ = [
     "credential_offer",
     "credential_offer_uri",
     "mbo_vc_presentation_verifier",
+    "mbo_vc_sd_jwt_verifier",
     "parse_credential_offer",
     "select_claims",
     "validate_authorization_response",

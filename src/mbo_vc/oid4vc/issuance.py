@@ -34,6 +34,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.jws import KEY_FIT, decode_jwt, thumbprint, verify_signature
 from mbo_vc.keys import public_jwk_of
+from mbo_vc.mbo.sd_jwt_vc import VCT
 from mbo_vc.result import Problem
 from mbo_vc.verification.jwt import verify_with_did_kid
 
@@ -41,7 +42,6 @@ __all__ = [
     "FORMAT_SD_JWT_VC",
     "PRE_AUTHORIZED_CODE_GRANT",
     "PROOF_TYP",
-    "VCT_BASE",
     "CredentialRequestResult",
     "MemoryNonceStore",
     "NonceStore",
@@ -58,19 +58,18 @@ __all__ = [
 PRE_AUTHORIZED_CODE_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYP = "openid4vci-proof+jwt"
 FORMAT_SD_JWT_VC = "dc+sd-jwt"
-VCT_BASE = "https://w3id.org/mbo-vc/vct/"
-"""The SD-JWT VC type (``vct``) of a waardepapier is this base + its kind (mbo-diploma …)."""
-WAARDEPAPIEREN = ("mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential")
+WAARDEPAPIEREN = tuple(VCT)
 _ASYMMETRIC = frozenset(KEY_FIT)
 _PRIVATE_JWK = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
 _MAX_PROOFS = 100
 
 
 def vct_for(kind: str) -> str:
-    """The ``vct`` of a waardepapier kind: ``https://w3id.org/mbo-vc/vct/<kind>``."""
-    if kind not in WAARDEPAPIEREN:
+    """The ``vct`` of a waardepapier kind, the one the SD-JWT VC issuer writes
+    (:data:`mbo_vc.mbo.sd_jwt_vc.VCT`: ``https://w3id.org/mbo-vc/vct/<kind>/v1``)."""
+    if kind not in VCT:
         raise UsageError(f"unknown waardepapier {kind!r} (one of {', '.join(WAARDEPAPIEREN)})")
-    return VCT_BASE + kind
+    return VCT[kind]
 
 
 def _https(value: object, what: str, error: type[MboVcError]) -> str:

@@ -10,8 +10,9 @@ what it verified (:class:`PresentationCheck`: the holder binding's nonce and aud
 type, the claims); this module then holds that to the request: nonce = the request's nonce,
 audience = ``client_id``, ``vct_values``/``type_values``, the claims query.
 
-Formats: ``dc+sd-jwt`` (the SD-JWT VC verifier plugs in here), ``ldp_vc`` / ``jwt_vc_json``
-(:func:`mbo_vc_presentation_verifier`: :func:`mbo_vc.verify_presentation`).
+Formats: ``dc+sd-jwt`` (:func:`mbo_vc_sd_jwt_verifier`: :func:`mbo_vc.verify` of the SD-JWT VC
+with its KB-JWT), ``ldp_vc`` / ``jwt_vc_json`` (:func:`mbo_vc_presentation_verifier`:
+:func:`mbo_vc.verify_presentation`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mbo_vc.errors import AuthorizationRequestError, DcqlQueryError, MboVcError, VpTokenError
+from mbo_vc.errors import (
+    AuthorizationRequestError,
+    DcqlQueryError,
+    MboVcError,
+    UsageError,
+    VpTokenError,
+)
 from mbo_vc.oid4vc.dcql import W3C_FORMATS, select_claims, validate_dcql_query
 from mbo_vc.oid4vc.issuance import FORMAT_SD_JWT_VC
 from mbo_vc.result import Problem
-from mbo_vc.verification import verify_presentation
+from mbo_vc.sd_jwt import is_sd_jwt, parse
+from mbo_vc.verification import verify, verify_presentation
 
 __all__ = [
     "AuthorizationResponseResult",
@@ -37,6 +45,7 @@ __all__ = [
     "PresentationVerifier",
     "authorization_request",
     "mbo_vc_presentation_verifier",
+    "mbo_vc_sd_jwt_verifier",
     "validate_authorization_response",
 ]
 
@@ -442,6 +451,61 @@ def mbo_vc_presentation_verifier(**options: Any) -> PresentationVerifier:
             claims=None,
             types=types,
             issuer=issuer,
+            detail=result,
+        )
+
+    return check
+
+
+_SD_JWT_OWN = frozenset({"aud", "nonce", "now"})
+
+
+def mbo_vc_sd_jwt_verifier(**options: Any) -> PresentationVerifier:
+    """A :data:`PresentationVerifier` for ``dc+sd-jwt`` presentations: :func:`mbo_vc.verify` of
+    the SD-JWT VC with ``nonce`` = the request's nonce and ``aud`` = its ``client_id`` (the KB-JWT
+    must carry exactly these, signed by the credential's ``cnf`` key, fresh, over exactly the
+    disclosures presented). ``options`` go to it: ``status`` (a
+    :class:`~mbo_vc.status.token_checker.TokenStatusListChecker` or
+    :class:`~mbo_vc.verification.status.StatusCheckers`), ``sd_jwt``
+    (:class:`~mbo_vc.sd_jwt_vc.SdJwtVcOptions`), ``resolver``, ``policy``, ``check_status`` ….
+
+    Reports the disclosed claims (the issuer-signed claims with the presented disclosures in
+    place, as the verifier checked them) and the ``vct``. A query with
+    ``require_cryptographic_holder_binding: false`` accepts a presentation without KB-JWT (then
+    nonce and audience are None); one that carries a KB-JWT is always checked.
+    """
+    own = _SD_JWT_OWN & set(options)
+    if own:
+        raise UsageError(f"{', '.join(sorted(own))}: the request gives these (nonce, client_id)")
+
+    def check(presentation: Any, ctx: PresentationContext) -> PresentationCheck:
+        if not isinstance(presentation, str) or not is_sd_jwt(presentation):
+            return PresentationCheck(False, [Problem(
+                "invalid_vp_token", "a dc+sd-jwt presentation is a compact SD-JWT (a string)"
+            )])  # fmt: skip
+        binding = ctx.query.get("require_cryptographic_holder_binding", True)
+        try:
+            has_kb = parse(presentation).kb_jwt is not None
+        except MboVcError as exc:
+            return PresentationCheck(False, [Problem(exc.code, exc.message)])
+        bind = binding or has_kb
+        result = verify(presentation, now=ctx.now, aud=ctx.client_id if bind else None,
+                        nonce=ctx.nonce if bind else None, **options)  # fmt: skip
+        problems = list(result.problems)
+        if result.format != FORMAT_SD_JWT_VC:
+            problems.append(Problem("invalid_vp_token", "the presentation is not an SD-JWT VC"))
+        claims = result.document if isinstance(result.document, Mapping) else None
+        kb_ok = bind and any(p.type == "KB-JWT" and p.verified for p in result.proofs)
+        vct = claims.get("vct") if claims is not None else None
+        issuer = claims.get("iss") if claims is not None else None
+        return PresentationCheck(
+            result.verified and not problems,
+            problems,
+            nonce=ctx.nonce if kb_ok else None,
+            audience=ctx.client_id if kb_ok else None,
+            claims=claims,
+            vct=vct if isinstance(vct, str) else None,
+            issuer=issuer if isinstance(issuer, str) else None,
             detail=result,
         )
 
