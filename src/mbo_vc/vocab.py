@@ -24,6 +24,11 @@ __all__ = [
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+MBO_CONTEXT = "https://w3id.org/mbo-vc/v1"
+MBO_IRI_BASE = "https://w3id.org/mbo-vc/"
+"""Everything mbo_vc defines (its context, vocabulary, schemas, vct values) lives under here."""
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 
 CRED = "https://www.w3.org/2018/credentials#"

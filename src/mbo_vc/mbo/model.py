@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from mbo_vc import vocab
 from mbo_vc.jsonld import EDUCREDENTIAL_CONTEXT
 from mbo_vc.models import (
     OB_CONTEXT,
@@ -69,7 +70,7 @@ __all__ = [
     "waardepapier_from_credential",
 ]
 
-MBO_CONTEXT = "https://w3id.org/mbo-vc/v1"
+MBO_CONTEXT = vocab.MBO_CONTEXT
 OBV3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )

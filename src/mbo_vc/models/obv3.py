@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from mbo_vc import vocab
 from mbo_vc.models.base import DateTimeStr, Number, OBModel, TypeValue, as_list
 from mbo_vc.models.vc import VerifiableCredential
 
@@ -44,8 +45,8 @@ __all__ = [
     "RubricCriterionLevel",
 ]
 
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+OB_CONTEXT = vocab.OB_CONTEXT
+OB_EXTENSIONS_CONTEXT = vocab.OB_EXTENSIONS_CONTEXT
 _OB_CONTEXT_RE = re.compile(
     r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$"
 )

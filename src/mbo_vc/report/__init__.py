@@ -12,17 +12,21 @@ contexts, never the input JSON) through the mbo model
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from mbo_vc import vocab
 from mbo_vc.errors import MboVcError
-from mbo_vc.mbo import Waardepapier, waardepapier_from_credential
 from mbo_vc.report.certified import certified_json
 from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
 from mbo_vc.report.texts import CHECK_NAMES, CHECK_TEXTS, Text, code_text
 from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
 from mbo_vc.verification import RequiredSigner
+
+if TYPE_CHECKING:
+    from mbo_vc.mbo import Waardepapier
 
 __all__ = [
     "CheckLine",
@@ -403,10 +407,31 @@ def build_report(
     )
 
 
+def _mbo_terms(value: Any) -> bool:
+    """Whether the compacted claims use a term of the mbo context (compacted, mbo_vc's IRIs
+    appear as terms, not as IRIs): an ``MboAchievement`` type or an mbo member."""
+    text = json.dumps(value)
+    return any(term in text for term in _MBO_MARKERS)
+
+
+_MBO_MARKERS = tuple(f'"{t}"' for t in (
+    "MboAchievement", "crebo", "kwalificatiedossier", "kwalificatieCrebo", "keuzedeelCode",
+    "niveau", "leerweg", "cohort", "uitslagdatum", "onderdeelSoort", "onderdeelCode",
+    "leerbedrijf", "praktijkopleider", "bpvPeriode", "leeruitkomst",
+))  # fmt: skip
+"""The terms of the mbo context (contexts/mbo-vc-v1.jsonld), as compacted member names."""
+
+
 def _paper(certified: dict[str, Any] | None) -> Waardepapier | None:
-    """The mbo model's reading of the certified JSON (None when it is not a waardepapier)."""
+    """The mbo model's reading of the certified JSON (None when it is not a waardepapier). The
+    mbo models (pydantic) are imported only for a credential that uses mbo_vc's IRIs."""
     if certified is None:
         return None
+    claims = {k: v for k, v in certified.items() if k != "@context"}  # (the standard contexts)
+    if vocab.MBO_IRI_BASE not in json.dumps(claims) and not _mbo_terms(claims):
+        return None
+    from mbo_vc.mbo import waardepapier_from_credential
+
     try:
         return waardepapier_from_credential(certified)
     except (MboVcError, ValueError, TypeError, KeyError, AttributeError):

@@ -14,15 +14,14 @@ from typing import Any
 
 from pyld import jsonld
 
+from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.jsonld import DocumentLoader, default_loader
 from mbo_vc.jsonld.safe_mode import pyld_options
-from mbo_vc.mbo import MBO_CONTEXT
-from mbo_vc.models import OB_CONTEXT, OB_EXTENSIONS_CONTEXT, VC_V2
 
 __all__ = ["STANDARD_CONTEXTS", "certified_json"]
 
-STANDARD_CONTEXTS = [VC_V2, OB_CONTEXT, OB_EXTENSIONS_CONTEXT, MBO_CONTEXT]
+STANDARD_CONTEXTS = [vocab.VC_V2, vocab.OB_CONTEXT, vocab.OB_EXTENSIONS_CONTEXT, vocab.MBO_CONTEXT]
 _MAX_DEPTH = 12
 _MAX_NODES = 5_000
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mbo_vc.data_model.view import CredentialView
-from mbo_vc.mbo import (
-    MboCertificaat,
-    MboDiploma,
-    MboVerklaring,
-    Microcredential,
-    Onderdeel,
-    Waardepapier,
-)
+
+if TYPE_CHECKING:
+    from mbo_vc.mbo import Onderdeel, Waardepapier
 from mbo_vc.report.texts import Text
 
 __all__ = ["Fact", "Facts", "ResultLine", "facts_of", "image_of"]
@@ -159,6 +154,9 @@ def facts_of(
         if view is not None:
             out.subject = _facts([("holder", view.subject_ids)])
         return out
+    # (a paper exists only when the mbo models were loaded to read it)
+    from mbo_vc.mbo import MboCertificaat, MboDiploma, MboVerklaring, Microcredential
+
     out.kind = paper.kind
     student = paper.student
     out.subject = _facts([
