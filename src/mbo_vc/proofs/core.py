@@ -14,6 +14,7 @@ the proof's JSON spelling, so a context added after signing cannot hide or renam
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
@@ -649,8 +650,31 @@ def decode_ed25519_proof_value(value: str) -> bytes:
     return signature
 
 
+def _method_text(method: Mapping[str, Any]) -> str | None:
+    try:
+        return json.dumps(method, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=512)
+def _ed25519_key_of(text: str) -> Ed25519Key:
+    return _ed25519_key_from_method(json.loads(text))
+
+
+@functools.lru_cache(maxsize=512)
+def _ec_key_of(text: str) -> EcKey:
+    return _ec_key_from_method(json.loads(text))
+
+
 def ed25519_key_from_method(method: Mapping[str, Any]) -> Ed25519Key:
-    """The Ed25519 public key of a verification method (Multikey, JWK or 2020 type)."""
+    """The Ed25519 public key of a verification method (Multikey, JWK or 2020 type); the key of
+    a method seen before is not decoded and point-checked again (keys are immutable)."""
+    text = _method_text(method)
+    return _ed25519_key_of(text) if text is not None else _ed25519_key_from_method(method)
+
+
+def _ed25519_key_from_method(method: Mapping[str, Any]) -> Ed25519Key:
     jwk = public_jwk_of(method)
     if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
         raise KeySuiteMismatchError(
@@ -701,7 +725,13 @@ class Ed25519Mixin:
 
 
 def ec_key_from_method(method: Mapping[str, Any]) -> EcKey:
-    """The P-256/P-384 public key of a verification method (Multikey or JWK)."""
+    """The P-256/P-384 public key of a verification method (Multikey or JWK), decoded once
+    per distinct method."""
+    text = _method_text(method)
+    return _ec_key_of(text) if text is not None else _ec_key_from_method(method)
+
+
+def _ec_key_from_method(method: Mapping[str, Any]) -> EcKey:
     jwk = public_jwk_of(method)
     if jwk.get("kty") != "EC" or jwk.get("crv") not in CURVES:
         raise KeySuiteMismatchError(
