@@ -46,6 +46,7 @@ __all__ = [
     "envelope",
     "from_vc11",
     "is_compact_jws",
+    "is_sd_jwt",
     "kind_from_header",
     "numeric_date",
     "sign_compact",
@@ -84,6 +85,15 @@ _UNDERSTOOD_CRIT = frozenset({"b64"})
 _REGISTERED_HEADERS = frozenset(
     {"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"}
 )
+
+
+def is_sd_jwt(value: Any) -> bool:
+    """True when ``value`` looks like a compact SD-JWT (a JWS followed by ``~``; RFC 9901)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    head, sep, _ = text.partition("~")
+    return bool(sep) and head.count(".") == 2 and " " not in text and "{" not in text[:1]
 
 
 def is_compact_jws(value: Any) -> bool:

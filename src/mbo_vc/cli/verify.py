@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mbo_vc.cli._io import (
     EXIT_NOT_VERIFIED,
@@ -35,9 +35,7 @@ from mbo_vc.cli._io import (
 from mbo_vc.cli.bake import read_credential_or_image
 from mbo_vc.errors import LimitExceededError, UsageError, redact, redact_json
 from mbo_vc.jws import is_compact_jws
-from mbo_vc.net import HttpsClient
 from mbo_vc.result import PresentationResult, Problem, VerificationResult
-from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 from mbo_vc.verification import (
     RequiredSigner,
     VerifierPolicy,
@@ -45,6 +43,9 @@ from mbo_vc.verification import (
     verify,
     verify_presentation,
 )
+
+if TYPE_CHECKING:
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 
 __all__ = ["add_parser", "run_verify", "sd_jwt_options", "verify_args"]
 
@@ -83,15 +84,25 @@ def _print_report(outcome: VerificationResult, args: argparse.Namespace) -> None
         sys.stdout.write("\n" + redact(report.to_text(args.lang)) + "\n")
 
 
-def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions:
-    """SD-JWT VC issuer-key options from the command line (trust anchors, --online)."""
+def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions | None:
+    """SD-JWT VC issuer-key options from the command line (trust anchors, --online); None for
+    the defaults (the SD-JWT modules are then imported only when an SD-JWT is verified)."""
     anchors = []
     for name in getattr(args, "x5c_anchor", []) or []:
         try:
             anchors.append(Path(name).read_bytes())
         except OSError as exc:
             raise UsageError(f"cannot read {name}: {exc.strerror}") from None
-    https = HttpsClient() if getattr(args, "online", False) else None
+    online = bool(getattr(args, "online", False))
+    if not anchors and not online:
+        return None
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
+
+    https = None
+    if online:
+        from mbo_vc.net import HttpsClient  # (the network stack only with --online)
+
+        https = HttpsClient()
     return SdJwtVcOptions(trust_anchors=anchors, https=https)
 
 

@@ -55,7 +55,6 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import parse_json
 from mbo_vc.limits import DEFAULT_LIMITS
-from mbo_vc.net import HttpsClient, HttpsTarget
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -91,6 +90,8 @@ class DidWebLocation:
     @property
     def url(self) -> str:
         """The HTTPS URL of the DID document."""
+        from mbo_vc.net import HttpsTarget  # (the network stack only when a URL is needed)
+
         return HttpsTarget(self.host, self.port, self.path).url
 
 
@@ -193,6 +194,8 @@ class WebDidDriver:
     ) -> None:
         if cache_ttl < 0 or cache_size < 0:
             raise UsageError("cache_ttl and cache_size must be >= 0")
+        from mbo_vc.net import HttpsClient
+
         self.client = HttpsClient(
             ssl_context=ssl_context,
             ca_bundle=ca_bundle,
@@ -265,6 +268,8 @@ class WebDidDriver:
         return self.client.address_allowed(address)
 
     def _fetch(self, location: DidWebLocation) -> tuple[bytes, str, str | None]:
+        from mbo_vc.net import HttpsTarget
+
         target = HttpsTarget(location.host, location.port, location.path)
         try:
             response = self.client.get(target)

@@ -56,6 +56,7 @@ from mbo_vc.jws import (
     b64url,
     b64url_decode,
     decode_jwt,
+    is_sd_jwt,
     numeric_date,
     verify_signature,
 )
@@ -203,15 +204,6 @@ class SdJwt:
 
     def __str__(self) -> str:
         return self.serialize()
-
-
-def is_sd_jwt(value: Any) -> bool:
-    """True when ``value`` looks like a compact SD-JWT (a JWS followed by ``~``)."""
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    head, sep, _ = text.partition("~")
-    return bool(sep) and head.count(".") == 2 and " " not in text and "{" not in text[:1]
 
 
 def parse(token: str, limits: Limits = DEFAULT_LIMITS) -> SdJwt:

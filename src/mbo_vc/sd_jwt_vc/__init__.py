@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -43,8 +43,10 @@ from mbo_vc.json_input import parse_json
 from mbo_vc.jws import b64url, thumbprint
 from mbo_vc.keys import EcKey, Ed25519Key, public_jwk_of
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.net import HttpsClient
 from mbo_vc.sd_jwt import KB_MAX_AGE, SdJwt, issue
+
+if TYPE_CHECKING:
+    from mbo_vc.net import HttpsClient
 
 __all__ = [
     "NON_DISCLOSABLE",

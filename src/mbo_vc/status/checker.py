@@ -40,7 +40,6 @@ from mbo_vc.errors import (
 )
 from mbo_vc.jws import decode_jwt, is_compact_jws
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.net import HttpsClient
 from mbo_vc.result import Problem, StatusOutcome
 from mbo_vc.status.codec import (
     DEFAULT_MAX_LIST_BYTES,
@@ -239,6 +238,8 @@ class HttpFetcher:
     ) -> None:
         if not timeout > 0:
             raise UsageError("timeout must be positive")
+        from mbo_vc.net import HttpsClient  # (the network stack only when HTTPS is asked for)
+
         self.client = HttpsClient(
             ssl_context=ssl_context,
             ca_bundle=ca_bundle,

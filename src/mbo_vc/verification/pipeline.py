@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mbo_vc import vocab
 from mbo_vc.data_model import json_violations, violations_of
@@ -33,7 +33,14 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import check_structure, decode_utf8, parse_json
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.jws import VC_JWT_MEDIA_TYPE, VP_JWT_MEDIA_TYPE, decode_jwt, is_compact_jws, unenvelope
+from mbo_vc.jws import (
+    VC_JWT_MEDIA_TYPE,
+    VP_JWT_MEDIA_TYPE,
+    decode_jwt,
+    is_compact_jws,
+    is_sd_jwt,
+    unenvelope,
+)
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs import Canonicalizer, ProofCheck
 from mbo_vc.proofs import verify_proofs as _verify_proofs
@@ -44,15 +51,15 @@ from mbo_vc.result import (
     ProofResult,
     VerificationResult,
 )
-from mbo_vc.sd_jwt import is_sd_jwt
-from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 from mbo_vc.timestamps import parse_timestamp
 from mbo_vc.verification import data_integrity
 from mbo_vc.verification import jwt as jwt_step
 from mbo_vc.verification.policy import VerifierPolicy, apply_policy, has_required_type
-from mbo_vc.verification.sd_jwt_vc import verify_sd_jwt_vc
 from mbo_vc.verification.status import StatusCheck, TokenStatusCheck, check_status
 from mbo_vc.verification.trust import check_trust
+
+if TYPE_CHECKING:
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -101,7 +108,8 @@ class _Run:
     """The verifier's audience for an SD-JWT's KB-JWT."""
     nonce: str | None = None
     """The verifier's nonce for an SD-JWT's KB-JWT."""
-    sd_jwt: SdJwtVcOptions = dataclasses.field(default_factory=SdJwtVcOptions)
+    sd_jwt: SdJwtVcOptions | None = None
+    """How an SD-JWT VC's issuer key is found (None: the defaults)."""
     """How SD-JWT VC issuer keys are found (trust anchors, issuer metadata)."""
 
     @property
@@ -283,9 +291,12 @@ def verify(
         )  # fmt: skip
         if (aud is None) != (nonce is None):
             raise UsageError("aud and nonce go together (the KB-JWT's audience and nonce)")
-        if sd_jwt is not None and not isinstance(sd_jwt, SdJwtVcOptions):
-            raise UsageError("sd_jwt must be SdJwtVcOptions")
-        run = dataclasses.replace(run, aud=aud, nonce=nonce, sd_jwt=sd_jwt or SdJwtVcOptions())
+        if sd_jwt is not None:
+            from mbo_vc.sd_jwt_vc import SdJwtVcOptions  # (SD-JWT only when one is verified)
+
+            if not isinstance(sd_jwt, SdJwtVcOptions):
+                raise UsageError("sd_jwt must be SdJwtVcOptions")
+        run = dataclasses.replace(run, aud=aud, nonce=nonce, sd_jwt=sd_jwt)
         _credential(_read(document, limits), result, run)
 
     return _guarded(result, body)
@@ -293,10 +304,14 @@ def verify(
 
 def _credential(value: str | dict[str, Any], result: VerificationResult, run: _Run) -> None:
     if isinstance(value, str) and is_sd_jwt(value):
+        from mbo_vc.sd_jwt_vc import SdJwtVcOptions
+        from mbo_vc.verification.sd_jwt_vc import verify_sd_jwt_vc
+
         verify_sd_jwt_vc(
             value, result, clock=run.clock, skew=run.skew, resolver=run.resolver,
             policy=run.policy, limits=run.limits, status=run.status,
-            check_status=run.check_status, aud=run.aud, nonce=run.nonce, options=run.sd_jwt,
+            check_status=run.check_status, aud=run.aud, nonce=run.nonce,
+            options=run.sd_jwt or SdJwtVcOptions(),
         )  # fmt: skip
         return
     if isinstance(value, str):
