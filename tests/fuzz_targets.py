@@ -502,3 +502,41 @@ def target_sd_jwt_disclosures(order: list[int], extra: Any, kb: str) -> None:
         if parts is not chosen and result.verified:
             # the foreign disclosure can only verify if it is a real one (never, by digest)
             assert foreign in disclosures or Disclosure.decode(foreign).encoded in disclosures
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def target_unbake_png(chunks: list[tuple[bytes, bytes]], tail: bytes, fix_crc: bool) -> None:
+    """A PNG of arbitrary chunks (valid CRCs or not, iTXt/zTXt with anything inside): the
+    credential, or a typed error (never an untyped exception, bounded inflation)."""
+    from mbo_vc.baking import unbake
+
+    body = b"".join(
+        _png_chunk(k, b) if fix_crc else _png_chunk(k, b)[:-1] + b"\x00" for k, b in chunks
+    )
+    try:
+        baked = unbake(_PNG_SIGNATURE + body + tail)
+    except MboVcError:
+        return
+    assert isinstance(baked.text, str)
+
+
+def target_unbake_svg(text: str) -> None:
+    """An SVG-ish document (DTDs, entities, nested credential elements, CDATA): the credential
+    or a typed error."""
+    from mbo_vc.baking import unbake
+
+    try:
+        unbake(text.encode("utf-8", "surrogatepass"))
+    except MboVcError:
+        return
+    except UnicodeError:
+        return

@@ -174,3 +174,47 @@ def test_sd_jwt_text(text: str) -> None:
 @given(st.lists(st.integers(0, 20), max_size=8), t.json_values, st.sampled_from(["", "a.b.c"]))
 def test_sd_jwt_disclosures(order: list[int], extra: object, kb: str) -> None:
     t.target_sd_jwt_disclosures(order, extra, kb)
+
+
+_CHUNK_KINDS = st.sampled_from([b"IHDR", b"iTXt", b"zTXt", b"tEXt", b"IDAT", b"IEND", b"abcd"])
+_ITXT = st.builds(
+    lambda key, comp, text: key + b"\x00" + comp + b"\x00\x00\x00" + text,
+    st.sampled_from([b"openbadgecredential", b"openbadges", b"x"]),
+    st.sampled_from([b"\x00\x00", b"\x01\x00", b"\x01\x01"]),
+    st.binary(max_size=120),
+)
+
+
+@QUICK
+@given(
+    st.lists(st.tuples(_CHUNK_KINDS, _ITXT | st.binary(max_size=80)), max_size=6),
+    st.binary(max_size=20),
+    st.booleans(),
+)
+def test_unbake_png(chunks: list[tuple[bytes, bytes]], tail: bytes, fix_crc: bool) -> None:
+    t.target_unbake_png(chunks, tail, fix_crc)
+
+
+_SVG = st.builds(
+    lambda pre, inner, post: (
+        f'{pre}<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges='
+        f'"https://purl.imsglobal.org/ob/v3p0">{inner}</svg>{post}'
+    ),
+    st.sampled_from(["", '<?xml version="1.0"?>', '<!DOCTYPE svg [<!ENTITY a "b">]>']),
+    st.text(max_size=80)
+    | st.sampled_from(
+        [
+            "<openbadges:credential><![CDATA[{}]]></openbadges:credential>",
+            '<openbadges:credential verify="a.b.c"/>',
+            "<openbadges:credential/><openbadges:credential/>",
+            "<openbadges:credential>&a;</openbadges:credential>",
+        ]
+    ),
+    st.text(max_size=10),
+)
+
+
+@QUICK
+@given(_SVG | st.text(max_size=200))
+def test_unbake_svg(text: str) -> None:
+    t.target_unbake_svg(text)

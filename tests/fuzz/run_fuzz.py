@@ -69,6 +69,11 @@ TARGETS: list[tuple[str, int, Callable[..., None], tuple[Any, ...]]] = [
     ("OID4VCI credential request(arbitrary JSON)", 5_000, t.target_credential_request, (
         t.json_values,)),
     ("OID4VP response(arbitrary JSON)", 5_000, t.target_vp_response, (t.json_values,)),
+    ("unbake PNG(arbitrary chunks)", 6_000, t.target_unbake_png, (
+        st.lists(st.tuples(st.sampled_from([b"IHDR", b"iTXt", b"zTXt", b"tEXt", b"IEND"]),
+                           st.binary(max_size=120)), max_size=6),
+        st.binary(max_size=20), st.booleans())),
+    ("unbake SVG(arbitrary text)", 6_000, t.target_unbake_svg, (st.text(max_size=300),)),
 ]  # fmt: skip
 
 
