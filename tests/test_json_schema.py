@@ -132,3 +132,18 @@ def test_runtime_validator_agrees_with_the_python_oracle(kind: str, path: str, v
     _set(bad, path, value)
     assert _validator(schema_id).is_valid(bad) == oracle.is_valid(bad)
     assert not oracle.is_valid(bad), "the mutation must break the schema"
+
+
+def test_the_mbo_rules_do_not_repeat_the_pipelines_schema_check() -> None:
+    """A waardepapier naming its mbo schema is validated once: by the pipeline, not again by the
+    mbo rules of `mbo-vc verify` (one schema_invalid per member)."""
+    from mbo_vc.mbo.rules import apply_mbo_rules
+
+    doc = _unsigned("microcredential")
+    doc["credentialSubject"]["achievement"]["name"] = 12345
+    result = verify(sign(doc, BG, created="2026-07-01T09:00:00Z"), now=NOW, check_status=False)
+    before = [p.where for p in result.problems if p.code == "schema_invalid"]
+    assert before
+    apply_mbo_rules(result)
+    after = [p.where for p in result.problems if p.code == "schema_invalid"]
+    assert after == before

@@ -153,8 +153,10 @@ CODES: dict[str, str] = {
     "status_policy_relaxed": "(warning) a status list was accepted only because a named "
     "status policy switch relaxes the strict default",
     "status_list_invalid": "a status list credential or its bitstring is unusable",
-    "status_list_encoding": "encodedList is not multibase base64url",
-    "status_list_compression": "encodedList does not hold one well-formed GZIP stream",
+    "status_list_encoding": "encodedList is not multibase base64url (a Token Status List's lst: "
+    "not base64url)",
+    "status_list_compression": "encodedList does not hold one well-formed GZIP stream (a Token "
+    "Status List's lst: not one ZLIB stream)",
     "status_list_too_short": "the status list has fewer entries than the minimum (131,072)",
     "status_list_too_large": "the decompressed status list exceeds the size limit",
     "status_registry": "the issuer's status registry refused an operation",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.mbo.kinds import waardepapier_kind
 from mbo_vc.mbo.model import SCHEMA_BASE
@@ -134,7 +135,10 @@ def apply_mbo_rules(
             "(a Data Integrity proof chain) cannot be checked",
             "proof",
         )
-    if result.document is not None:
-        _check_schema(kind, result)
+    named = f"{SCHEMA_BASE}{kind}.schema.json" in view.root.refs(vocab.CREDENTIAL_SCHEMA)
+    if result.document is not None and not (named and "credential_schema" in result.checks):
+        _check_schema(
+            kind, result
+        )  # (the pipeline already validated a schema the credential names)
     result.check("mbo_rules")
     return result

@@ -63,7 +63,7 @@ __all__ = [
 SD_JWT_VC_TYP = "dc+sd-jwt"
 SD_JWT_VC_MEDIA_TYPE = "application/dc+sd-jwt"
 LEGACY_TYP = "vc+sd-jwt"
-"""The ``typ`` of drafts before 06; read (with a warning), never written."""
+"""The ``typ`` of drafts before 06; read (as ``dc+sd-jwt``), never written."""
 
 NON_DISCLOSABLE = frozenset({"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"})
 """Claims SD-JWT VC forbids to be selectively disclosable (§3.2.2.2)."""
