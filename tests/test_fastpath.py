@@ -156,32 +156,3 @@ def test_composed_proof_chain_expansion_equals_the_full_one(
         full = _rdfc_of(doc, proofs, loader)
         assert fast == full, name
     assert composed_used > 150  # the composition was taken, not only the fallback
-
-
-def test_a_context_dict_changed_in_place_gets_a_fresh_cache_key() -> None:
-    """A plain-dict context is remembered by identity only while it equals the snapshot taken
-    with its key: one changed in place is encoded again (no stale processed context)."""
-    from mbo_vc.jsonld.fastpath import FastContextResolver
-
-    ctx = {"ex": "https://example.org/a#", "name": "ex:name"}
-    first = FastContextResolver._key(ctx)
-    assert FastContextResolver._key(ctx) == first  # seen twice: now remembered
-    assert FastContextResolver._key(ctx) == first
-    ctx["name"] = "ex:other"
-    changed = FastContextResolver._key(ctx)
-    assert changed != first and '"ex:other"' in changed
-
-
-def test_fresh_context_copies_do_not_fill_the_cache() -> None:
-    """A document's inline contexts arrive as fresh copies each time: they are never remembered
-    (only dicts that come back are), and large ones never, so memory stays bounded."""
-    from mbo_vc.jsonld.fastpath import FastContextResolver
-
-    before = len(FastContextResolver._keys)
-    for i in range(3000):
-        FastContextResolver._key({"ex": f"https://example.org/{i}#", "pad": "x" * 200})
-    assert len(FastContextResolver._keys) <= max(before, FastContextResolver._max_keys)
-    big = {"ex": "https://example.org/#", "pad": "x" * 20_000}
-    FastContextResolver._key(big)
-    FastContextResolver._key(big)
-    assert id(big) not in FastContextResolver._keys

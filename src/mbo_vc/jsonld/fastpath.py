@@ -73,10 +73,6 @@ class FastProcessor(_pyld.JsonLdProcessor):
         )
 
 
-_MAX_REMEMBERED_CONTEXT = 8192
-"""A plain-dict context longer than this (as JSON text) is never remembered by identity."""
-
-
 def _as_dict(value: Any) -> Any:
     if isinstance(value, frozendict):
         return dict(value)
@@ -86,10 +82,9 @@ def _as_dict(value: Any) -> Any:
 class FastContextResolver(ContextResolver):
     """pyld's context resolver, remembering the cache key of each inline context object."""
 
-    _keys: OrderedDict[int, tuple[Any, str, Any]] = OrderedDict()
-    _seen: OrderedDict[int, None] = OrderedDict()
+    _keys: OrderedDict[int, tuple[Any, str]] = OrderedDict()
     _lock = threading.Lock()
-    _max_keys = 2048
+    _max_keys = 4096
 
     def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
         """As pyld's, with a fast path for a context that is one inline object."""
@@ -113,32 +108,14 @@ class FastContextResolver(ContextResolver):
     def _key(cls, ctx: Any) -> str:
         with cls._lock:
             hit = cls._keys.get(id(ctx))
-        # a frozen context is the same context forever; a plain dict (the scoped contexts inside
-        # pyld's processed contexts are the same dict objects every time) only while it still
-        # equals the snapshot taken with its key (a C-speed comparison, no re-encoding)
-        if hit is not None and hit[0] is ctx and (hit[2] is None or ctx == hit[2]):
-            with cls._lock:
-                if id(ctx) in cls._keys:
-                    cls._keys.move_to_end(id(ctx))
-            return hit[1]
+            if hit is not None and hit[0] is ctx:
+                cls._keys.move_to_end(id(ctx))
+                return hit[1]
         key = json.dumps(ctx, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                          default=_as_dict)  # fmt: skip
-        frozen = isinstance(ctx, frozendict)
-        if not frozen:
-            # a plain dict is remembered only when it comes back (pyld's scoped contexts do; a
-            # document's inline contexts are fresh copies each time) and only when small: the
-            # cache stays bounded in memory whatever the documents hold
+        if isinstance(ctx, frozendict):  # only immutable contexts can be remembered by identity
             with cls._lock:
-                seen = cls._seen.pop(id(ctx), None) is not None
-                if not seen:
-                    cls._seen[id(ctx)] = None
-                    while len(cls._seen) > cls._max_keys:
-                        cls._seen.popitem(last=False)
-            if not seen or len(key) > _MAX_REMEMBERED_CONTEXT:
-                return key
-        snapshot = None if frozen else json.loads(key)
-        with cls._lock:
-            cls._keys[id(ctx)] = (ctx, key, snapshot)  # (holding ctx keeps its id from reuse)
-            while len(cls._keys) > cls._max_keys:
-                cls._keys.popitem(last=False)
+                cls._keys[id(ctx)] = (ctx, key)  # (holding ctx keeps its id from being reused)
+                while len(cls._keys) > cls._max_keys:
+                    cls._keys.popitem(last=False)
         return key
