@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ def test_diploma_selective_presentation_and_replay() -> None:
     assert claims["student"] == {} and claims["resultaten"] == []
     assert "sub" not in claims and "leerweg" not in claims
     assert "key_binding" in result.checks and len(result.proofs) == 2
+    # the key binding's time reads like every other proof's (not a raw NumericDate)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", result.proofs[1].created or "")
     assert verify(shown, aud=AUD, nonce="n-0002").codes == ["kb_jwt_nonce_mismatch"]
     assert verify(shown, aud="https://other.example", nonce=NONCE).codes == ["kb_jwt_aud_mismatch"]
     assert verify(shown).codes == ["key_binding_not_checked"]

@@ -11,7 +11,7 @@ Every check reads the claims as the issuer signed them, with the verified disclo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mbo_vc.did import DidResolver
@@ -27,6 +27,7 @@ from mbo_vc.sd_jwt_vc import (
     SdJwtVcOptions,
     resolve_issuer_key,
 )
+from mbo_vc.timestamps import format_timestamp
 from mbo_vc.verification.policy import VerifierPolicy
 from mbo_vc.verification.status import check_token_status
 
@@ -193,8 +194,16 @@ def _key_binding(
     else:
         kb.signature_valid = True
         kb.cryptosuite = str(binding.header.get("alg"))
-        kb.created = str(binding.iat)
+        kb.created = _iat_text(binding.iat)
     result.check("key_binding")
+
+
+def _iat_text(iat: Any) -> str:
+    """A KB-JWT's ``iat`` as the timestamp other proofs report (``2026-07-01T09:00:00Z``)."""
+    try:
+        return format_timestamp(datetime.fromtimestamp(float(iat), UTC))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return str(iat)[:40]
 
 
 def _policy(claims: Mapping[str, Any], result: VerificationResult, policy: VerifierPolicy) -> None:
