@@ -234,7 +234,20 @@ def gunzip_bounded(packed: bytes, *, max_bytes: int = DEFAULT_MAX_LIST_BYTES) ->
     """Decompress exactly one GZIP member, refusing output beyond ``max_bytes``."""
     if not packed.startswith(_GZIP_MAGIC):
         raise StatusCompressionError("encodedList does not hold GZIP data (bad magic number)")
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    return inflate_bounded(
+        packed, wbits=16 + zlib.MAX_WBITS, max_bytes=max_bytes, member="encodedList",
+        invalid="encodedList is not valid GZIP", form="GZIP",
+    )  # fmt: skip
+
+
+def inflate_bounded(
+    packed: bytes, *, wbits: int, max_bytes: int, member: str, invalid: str, form: str
+) -> bytes:
+    """Decompress exactly one stream (``wbits``: GZIP or ZLIB), never holding more than
+    ``max_bytes`` of output (a zip bomb stops at the bound); truncated data, data after the
+    stream and an empty result are refused. ``member``, ``invalid`` and ``form`` name the
+    member and format in the messages. Shared by Bitstring and Token Status Lists."""
+    inflater = zlib.decompressobj(wbits=wbits)
     out = bytearray()
     data = packed
     try:
@@ -252,11 +265,11 @@ def gunzip_bounded(packed: bytes, *, max_bytes: int = DEFAULT_MAX_LIST_BYTES) ->
             if not data and not chunk:
                 break
     except zlib.error as exc:
-        raise StatusCompressionError(f"encodedList is not valid GZIP: {exc}") from None
+        raise StatusCompressionError(f"{invalid}: {exc}") from None
     if not inflater.eof:
-        raise StatusCompressionError("encodedList is truncated GZIP data")
+        raise StatusCompressionError(f"{member} is truncated {form} data")
     if inflater.unused_data:
-        raise StatusCompressionError("encodedList has data after the GZIP stream")
+        raise StatusCompressionError(f"{member} has data after the {form} stream")
     if not out:
         raise StatusListTooShortError("the status list is empty")
     return bytes(out)

@@ -28,7 +28,6 @@ from mbo_vc.errors import (
     DidError,
     KeyFormatError,
     MboVcError,
-    StatusCompressionError,
     StatusEncodingError,
     StatusEntryError,
     StatusIndexError,
@@ -41,7 +40,7 @@ from mbo_vc.errors import (
 from mbo_vc.jws import DEFAULT_JWT_ALGORITHMS, KEY_FIT, decode_jwt, sign_compact, verify_signature
 from mbo_vc.keys import EcKey, Ed25519Key, public_jwk_of
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.status.codec import DEFAULT_MAX_LIST_BYTES
+from mbo_vc.status.codec import DEFAULT_MAX_LIST_BYTES, inflate_bounded
 from mbo_vc.verification.jwt import verify_with_did_kid
 
 __all__ = [
@@ -178,31 +177,10 @@ def decode_lst(lst: object, *, max_bytes: int = DEFAULT_MAX_LIST_BYTES) -> bytes
     if not _B64URL.match(lst) or len(lst) % 4 == 1:
         raise StatusEncodingError("status_list lst is not base64url without padding")
     packed = base64.urlsafe_b64decode(lst + "=" * (-len(lst) % 4))
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS)
-    out = bytearray()
-    data = packed
-    try:
-        while True:
-            chunk = inflater.decompress(data, min(max_bytes + 1 - len(out), 1 << 20))
-            out += chunk
-            if len(out) > max_bytes:
-                raise StatusListTooLargeError(
-                    f"the status list decompresses to more than {max_bytes} bytes"
-                )
-            if inflater.eof:
-                break
-            data = inflater.unconsumed_tail
-            if not data and not chunk:
-                break
-    except zlib.error as exc:
-        raise StatusCompressionError(f"lst is not valid ZLIB (RFC 1950) data: {exc}") from None
-    if not inflater.eof:
-        raise StatusCompressionError("lst is truncated ZLIB data")
-    if inflater.unused_data:
-        raise StatusCompressionError("lst has data after the ZLIB stream")
-    if not out:
-        raise StatusListTooShortError("the status list is empty")
-    return bytes(out)
+    return inflate_bounded(
+        packed, wbits=zlib.MAX_WBITS, max_bytes=max_bytes, member="lst",
+        invalid="lst is not valid ZLIB (RFC 1950) data", form="ZLIB",
+    )  # fmt: skip
 
 
 def parse_status_list(
