@@ -9,7 +9,7 @@ without a checker that is ``status_unavailable``. Switching status checking off 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
@@ -129,25 +129,7 @@ def check_status(
             "credentialStatus",
         )
         return
-    try:
-        outcomes = list(checker.check_entries(entries, issuer=view.issuer, now=clock))
-    except MboVcError as exc:
-        result.add("status_unavailable", f"the status checker failed: {exc.message}")
-        return
-    except Exception as exc:  # a caller's checker must not crash verification
-        result.add("status_unavailable", f"the status checker failed ({type(exc).__name__})")
-        return
-    if len(outcomes) != len(entries):
-        result.add("status_unavailable", "the status checker did not report on every entry")
-        return
-    for outcome in outcomes:
-        if outcome.problem is not None:
-            result.problems.append(outcome.problem)
-        if outcome.warning is not None:
-            result.warnings.append(outcome.warning)
-        if outcome.problem is None and outcome.status is None and outcome.warning is None:
-            result.add("status_unavailable", "a status entry was not checked", outcome.where)
-    result.status = outcomes
+    _record(result, entries, lambda: checker.check_entries(entries, issuer=view.issuer, now=clock))
 
 
 HOW_TO_CHECK_STATUS_LIST = (
@@ -208,8 +190,18 @@ def check_token_status(
         result.warn("status_not_checked", "status not checked: the issuer signature did not "
                     "verify, so the status claim is not authentic", "status")  # fmt: skip
         return
+    _record(result, entries, lambda: checker.check_status_list(entries, issuer=issuer, now=clock))
+
+
+def _record(
+    result: VerificationResult,
+    entries: Sequence[tuple[str, Any]],
+    check: Callable[[], Sequence[StatusOutcome]],
+) -> None:
+    """Run a status checker and record what it reports, failing closed: a checker that raises,
+    skips an entry or reports nothing for one makes the entry ``status_unavailable``."""
     try:
-        outcomes = list(checker.check_status_list(entries, issuer=issuer, now=clock))
+        outcomes = list(check())
     except MboVcError as exc:
         result.add("status_unavailable", f"the status checker failed: {exc.message}")
         return
