@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mbo_vc.proofs.core import Canonicalizer, EcdsaMixin, register_suite
-from mbo_vc.proofs.eddsa_jcs_2022 import jcs
+from mbo_vc.proofs.eddsa_jcs_2022 import jcs_checked
 
 __all__ = ["EcdsaJcs2019"]
 
@@ -27,9 +27,7 @@ class EcdsaJcs2019(EcdsaMixin):
         self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
     ) -> str:
         """JCS text; documents with an ``@context`` must also pass JSON-LD safe mode."""
-        if "@context" in document:
-            canon.expanded(document)
-        return jcs(document)
+        return jcs_checked(document, canon)
 
 
 SUITE = register_suite(EcdsaJcs2019())

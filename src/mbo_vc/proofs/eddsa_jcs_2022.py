@@ -10,7 +10,7 @@ import rfc8785
 from mbo_vc.errors import CanonicalizationError
 from mbo_vc.proofs.core import Canonicalizer, Ed25519Mixin, register_suite
 
-__all__ = ["EddsaJcs2022", "jcs"]
+__all__ = ["EddsaJcs2022", "jcs", "jcs_checked"]
 
 
 def jcs(document: Any) -> str:
@@ -21,6 +21,14 @@ def jcs(document: Any) -> str:
         raise CanonicalizationError(
             f"JSON canonicalisation (RFC 8785) failed: {type(exc).__name__}"
         ) from None
+
+
+def jcs_checked(document: Mapping[str, Any], canon: Canonicalizer) -> str:
+    """The JCS text the jcs suites sign; a document with an ``@context`` must also pass JSON-LD
+    safe mode (and its expansion is the one the verified view reads)."""
+    if "@context" in document:
+        canon.expanded(document)
+    return jcs(document)
 
 
 class EddsaJcs2022(Ed25519Mixin):
@@ -39,9 +47,7 @@ class EddsaJcs2022(Ed25519Mixin):
         self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
     ) -> str:
         """JCS text; documents with an ``@context`` must also pass JSON-LD safe mode."""
-        if "@context" in document:
-            canon.expanded(document)
-        return jcs(document)
+        return jcs_checked(document, canon)
 
 
 SUITE = register_suite(EddsaJcs2022())
