@@ -19,6 +19,7 @@ from mbo_vc.json_input import decode_utf8, read_file_bounded
 __all__ = [
     "MAX_KEY_FILE_BYTES",
     "MULTIKEY_CONTEXT",
+    "MultikeyIdentity",
     "b64url",
     "b64url_decode",
     "decode_multibase",
@@ -116,3 +117,51 @@ def write_key_file(
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+class MultikeyIdentity:
+    """What every key class shares: whether it can sign, its did:key, the controller and the
+    verification method id it signs as, and its Multikey document. A subclass sets
+    ``_private`` (None for a public key), ``_controller`` and ``_id`` (None for the did:key
+    defaults) and defines ``public_key_multibase``."""
+
+    __slots__ = ()  # (the key classes keep their slots: no attribute can be added to a key)
+    _private: Any
+    _controller: str | None
+    _id: str | None
+
+    @property
+    def public_key_multibase(self) -> str:
+        """Multikey ``publicKeyMultibase``."""
+        raise NotImplementedError
+
+    @property
+    def has_private(self) -> bool:
+        """True when this object can sign."""
+        return self._private is not None
+
+    @property
+    def did(self) -> str:
+        """The ``did:key`` of this key."""
+        return "did:key:" + self.public_key_multibase
+
+    @property
+    def controller(self) -> str:
+        """The controller DID of the verification method (default: the did:key)."""
+        return self._controller or self.did
+
+    @property
+    def verification_method(self) -> str:
+        """The verification method id used in proofs (``did:key:z…#z…`` by default)."""
+        if self._id:
+            return self._id
+        return f"{self._controller or self.did}#{self.public_key_multibase}"
+
+    def multikey(self) -> dict[str, Any]:
+        """The public Multikey verification method document."""
+        return {
+            "id": self.verification_method,
+            "type": "Multikey",
+            "controller": self.controller,
+            "publicKeyMultibase": self.public_key_multibase,
+        }

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from mbo_vc.errors import KeyFormatError, SignatureEncodingError, UsageError
 from mbo_vc.keys._codec import (
     MULTIKEY_CONTEXT,
+    MultikeyIdentity,
     b64url,
     b64url_decode,
     decode_multibase,
@@ -121,7 +122,7 @@ def is_high_s(signature: bytes, curve_name: str) -> bool:
     return s > curve.order // 2
 
 
-class EcKey:
+class EcKey(MultikeyIdentity):
     """A P-256 or P-384 key pair (or public key) with its Multikey, JWK and did:key forms."""
 
     __slots__ = ("_controller", "_curve", "_id", "_private", "_public", "_public_bytes")
@@ -260,37 +261,6 @@ class EcKey:
     def public_key_multibase(self) -> str:
         """Multikey ``publicKeyMultibase`` (``zDn…`` / ``z82…``)."""
         return encode_multibase_base58btc(self._curve.pub_header + self._public_bytes)
-
-    @property
-    def has_private(self) -> bool:
-        """True when this object can sign."""
-        return self._private is not None
-
-    @property
-    def did(self) -> str:
-        """The ``did:key`` of this key."""
-        return "did:key:" + self.public_key_multibase
-
-    @property
-    def controller(self) -> str:
-        """The controller DID of the verification method (default: the did:key)."""
-        return self._controller or self.did
-
-    @property
-    def verification_method(self) -> str:
-        """The verification method id used in proofs (``did:key:zDn…#zDn…`` by default)."""
-        if self._id:
-            return self._id
-        return f"{self._controller or self.did}#{self.public_key_multibase}"
-
-    def multikey(self) -> dict[str, Any]:
-        """The public Multikey verification method document."""
-        return {
-            "id": self.verification_method,
-            "type": "Multikey",
-            "controller": self.controller,
-            "publicKeyMultibase": self.public_key_multibase,
-        }
 
     # --- private material, only on explicit request ------------------------------------
     def _require_private(self) -> ec.EllipticCurvePrivateKey:

@@ -24,6 +24,7 @@ from nacl.bindings import crypto_core_ed25519_is_valid_point
 from mbo_vc.errors import KeyFormatError, UsageError
 from mbo_vc.keys._codec import (
     MULTIKEY_CONTEXT,
+    MultikeyIdentity,
     decode_multibase,
     encode_multibase_base58btc,
     read_key_document,
@@ -39,7 +40,7 @@ ED25519_PRIV_HEADER = b"\x80\x26"
 """Multicodec varint of ``ed25519-priv`` (0x1300)."""
 
 
-class Ed25519Key:
+class Ed25519Key(MultikeyIdentity):
     """An Ed25519 key pair (or public key) with its Multikey, JWK and did:key forms."""
 
     __slots__ = ("_controller", "_id", "_private", "_public", "_public_bytes")
@@ -171,39 +172,6 @@ class Ed25519Key:
     def public_key_multibase(self) -> str:
         """Multikey ``publicKeyMultibase`` (``z6Mk…``)."""
         return encode_multibase_base58btc(ED25519_PUB_HEADER + self._public_bytes)
-
-    @property
-    def has_private(self) -> bool:
-        """True when this object can sign."""
-        return self._private is not None
-
-    @property
-    def did(self) -> str:
-        """The ``did:key`` of this key."""
-        return "did:key:" + self.public_key_multibase
-
-    @property
-    def controller(self) -> str:
-        """The controller DID of the verification method (default: the did:key)."""
-        return self._controller or self.did
-
-    @property
-    def verification_method(self) -> str:
-        """The verification method id used in proofs (``did:key:z…#z…`` by default)."""
-        if self._id:
-            return self._id
-        if self._controller:
-            return f"{self._controller}#{self.public_key_multibase}"
-        return f"{self.did}#{self.public_key_multibase}"
-
-    def multikey(self) -> dict[str, Any]:
-        """The public Multikey verification method document."""
-        return {
-            "id": self.verification_method,
-            "type": "Multikey",
-            "controller": self.controller,
-            "publicKeyMultibase": self.public_key_multibase,
-        }
 
     # --- private material, only on explicit request ------------------------------------
     def _require_private(self) -> Ed25519PrivateKey:
