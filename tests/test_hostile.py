@@ -61,6 +61,64 @@ def _unsafe_processor_init(self: Any) -> None:
     super(jsonld_module._SafeProcessor, self).__init__()
 
 
+_OLD_ABSOLUTE_IRI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f<>\"{}|\\^`]*$"
+_OLD_BLANK_NODE = r"^_:[^\x00-\x20\x7f<>\"{}|\\^`]+$"
+
+
+def _without_the_whitespace_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.setattr(jsonld_module, "ABSOLUTE_IRI", re.compile(_OLD_ABSOLUTE_IRI))
+    monkeypatch.setattr(jsonld_module, "BLANK_NODE", re.compile(_OLD_BLANK_NODE))
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "hole"),
+    [
+        ("subject id", "did:example:student\u00a0x", True),  # no-break space
+        ("subject id", "https://school.example/students/1\u2003", True),  # em space
+        ("subject id", "did:example:\u2028student", True),  # line separator
+        ("subject type", "https://school.example/vocab#Student\u00a0", True),
+        # a blank node label: pyld renames labels before toRdf, so no triple is lost today,
+        # but a label JSON-LD would call relative is refused all the same
+        ("blank subject id", "_:student\u3000", False),
+        # U+FEFF is whitespace to jsonld.js (its triples are lost there), not to pyld
+        ("subject id", "did:example:student\ufeff", False),
+    ],
+)
+def test_ids_with_unicode_whitespace_are_refused(
+    monkeypatch: pytest.MonkeyPatch, where: str, value: str, hole: bool
+) -> None:
+    r"""JSON-LD processors (pyld, jsonld.js) test "absolute IRI" with a regex whose ``\s`` is
+    Unicode: an id with a no-break space is taken as relative and every triple about that node is
+    left out of the RDF. The node's claims are then not signed: changing one keeps the signature
+    valid (shown with the rule switched off). Signing and verifying both refuse such an id."""
+    subject: dict[str, Any] = {"id": "did:example:student", "name": "Sam"}
+    if where.endswith("subject id"):
+        subject["id"] = value
+    else:
+        subject["type"] = value
+    with pytest.raises(MboVcError) as refused:
+        sign(_credential(credentialSubject=subject), KEY, created="2026-01-01T00:00:00Z")
+    assert refused.value.code == "relative_iri"
+
+    # a credential made where the rule is missing (another implementation, or mbo_vc before it)
+    with monkeypatch.context() as off:
+        _without_the_whitespace_rule(off)
+        signed = _signed(credentialSubject=subject)
+        tampered = copy.deepcopy(signed)
+        if where == "subject type":
+            tampered["credentialSubject"]["type"] = value.replace("Student", "Teacher")
+        else:
+            tampered["credentialSubject"]["name"] = "Mallory"
+        # the hole: what was changed was never signed
+        assert verify(tampered, now=NOW).verified is hole
+    result = verify(tampered, now=NOW)
+    assert not result.verified
+    assert result.codes == ["relative_iri"]
+    assert verify(signed, now=NOW).codes == ["relative_iri"]
+
+
 def test_term_nulled_by_an_inline_context_is_refused() -> None:
     """An inline context that maps a term to null hides its value from the RDF."""
     doc = _credential()

@@ -28,8 +28,13 @@ from mbo_vc.jsonld.loader import DocumentLoader, default_loader
 
 __all__ = ["ABSOLUTE_IRI", "BLANK_NODE", "expand", "jsonld_failure", "pyld_options"]
 
-ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f<>\"{}|\\^`]*$")
-BLANK_NODE = re.compile(r"^_:[^\x00-\x20\x7f<>\"{}|\\^`]+$")
+# No whitespace of any kind (``\s`` is Unicode here): pyld and jsonld.js test "absolute IRI" with
+# ``[^\s]*``, so an id or type holding, say, a no-break space (U+00A0, which RFC 3987 would
+# allow) is taken as relative and every triple that mentions it is left out of the RDF without a
+# word: its claims would not be signed and could be changed at will. (JavaScript's ``\s`` also
+# holds U+FEFF, and held U+180E in older engines.)
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\ufeff\u180e\x00-\x20\x7f<>\"{}|\\^`]*$")
+BLANK_NODE = re.compile(r"^_:[^\s\ufeff\u180e\x00-\x20\x7f<>\"{}|\\^`]+$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -168,7 +173,14 @@ def _check_iri(value: Any, what: str, *, allow_blank: bool = True) -> None:
     if allow_blank and BLANK_NODE.match(value):
         return
     if not ABSOLUTE_IRI.match(value):
-        raise _fail("relative_iri", f"{what} {_short(value)!r} is not an absolute IRI")
+        space = next((c for c in value if c.isspace() or c in "\ufeff\u180e"), None)
+        why = (
+            f" (it holds U+{ord(space):04X}, whitespace, so JSON-LD would take it as relative "
+            "and leave it out of the signed RDF)"
+            if space is not None
+            else ""
+        )
+        raise _fail("relative_iri", f"{what} {_short(value)!r} is not an absolute IRI{why}")
 
 
 def _check_expanded(items: Any, *, top_level: bool = False) -> None:
