@@ -156,3 +156,39 @@ def test_composed_proof_chain_expansion_equals_the_full_one(
         full = _rdfc_of(doc, proofs, loader)
         assert fast == full, name
     assert composed_used > 150  # the composition was taken, not only the fallback
+
+
+def test_rdf_from_the_views_node_map_equals_plain_to_rdf() -> None:
+    """For a document that is one node, the canonical form is made from the verified view's node
+    map (document labels kept, lists left whole); it equals the plain toRdf route (pyld's own
+    node map, every label renamed) for every document of the corpus, errors included."""
+    from mbo_vc.proofs import Canonicalizer
+
+    loader = _loader()
+    plain = [_canonical(doc, loader) for _, doc in CORPUS]
+    shared = []
+    for _, doc in CORPUS:
+        try:
+            shared.append(Canonicalizer(loader).rdfc(doc))
+        except MboVcError as exc:
+            shared.append(f"error {exc.code}")
+    differ = [name for (name, _), a, b in zip(CORPUS, shared, plain, strict=True) if a != b]
+    assert differ == []
+    assert sum(1 for x in shared if not x.startswith("error")) > 250
+
+
+def test_making_the_rdf_leaves_the_view_whole() -> None:
+    """pyld's toRdf pops the last item of each list off the node map; the view's lists stay."""
+    from mbo_vc.proofs import Canonicalizer
+
+    doc = {
+        "@context": {"@vocab": "https://example.org/vocab#"},
+        "@id": "https://example.org/doc",
+        "steps": {"@list": ["one", "two", "three"]},
+    }
+    canon = Canonicalizer(_loader())
+    nquads = canon.rdfc(doc)
+    assert nquads.count("rdf-syntax-ns#first") == 3
+    (steps,) = canon.nodes(doc).root.values("https://example.org/vocab#steps")
+    assert [v["@value"] for v in steps["@list"]] == ["one", "two", "three"]
+    assert canon.rdfc(doc) == nquads == canonicalize_rdfc(doc, _loader())

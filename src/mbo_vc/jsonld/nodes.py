@@ -18,7 +18,7 @@ from pyld import jsonld as _pyld
 from mbo_vc.errors import InputError, MboVcError
 from mbo_vc.jsonld.safe_mode import jsonld_failure
 
-__all__ = ["Literal", "Node", "NodeMap", "node_map"]
+__all__ = ["Literal", "Node", "NodeMap", "fresh_issuer", "node_map"]
 
 DEFAULT_GRAPH = "@default"
 
@@ -38,6 +38,12 @@ class _KeepLabels:
             return old
         self._count += 1
         return f"{self._prefix}{self._count}"
+
+
+def fresh_issuer() -> Any:
+    """A blank-node issuer whose new labels no document can hold (for the RDF lists of a
+    dataset made from a :class:`NodeMap`, whose own labels are kept)."""
+    return _KeepLabels()
 
 
 class Literal:

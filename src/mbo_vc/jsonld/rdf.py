@@ -17,10 +17,17 @@ from pyld.canon import URDNA2015
 
 from mbo_vc.errors import CanonicalizationLimitError, MboVcError
 from mbo_vc.jsonld.loader import DocumentLoader, default_loader
-from mbo_vc.jsonld.safe_mode import ABSOLUTE_IRI, BLANK_NODE, expand, jsonld_failure, pyld_options
+from mbo_vc.jsonld.safe_mode import ABSOLUTE_IRI, BLANK_NODE, expand, jsonld_failure
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["canonicalize_expanded", "canonicalize_rdfc", "escape_literal", "to_dataset"]
+__all__ = [
+    "canonicalize_dataset",
+    "canonicalize_expanded",
+    "canonicalize_rdfc",
+    "escape_literal",
+    "graphs_to_dataset",
+    "to_dataset",
+]
 
 # --- canonical N-Quads escaping ---------------------------------------------------------------
 # pyld 3.3 escapes only \ \t \n \r and " in literals and writes every other control character
@@ -78,17 +85,26 @@ class _BoundedURDNA2015(URDNA2015):
         return super().hash_n_degree_quads(id_, issuer)
 
 
-def to_dataset(expanded: list[dict[str, Any]], loader: DocumentLoader) -> dict[str, Any]:
-    """Convert expanded JSON-LD to pyld's RDF dataset form (as ``jsonld.toRDF`` does)."""
-    proc = _pyld.JsonLdProcessor()
-    issuer = _pyld.IdentifierIssuer("_:b")
-    options = pyld_options(loader)
-    options.update({"produceGeneralizedRdf": False, "rdfDirection": "i18n-datatype"})
-    node_map: dict[str, Any] = {"@default": {}}
+class _RdfProcessor(_pyld.JsonLdProcessor):
+    """pyld's toRdf steps, leaving the node map as it was (it may also be a verified view)."""
+
+    def _list_to_rdf(self, list_: Any, issuer: Any, triples: Any, options: Any) -> Any:
+        # pyld pops the list's last item off the node map's own array
+        return super()._list_to_rdf(list(list_), issuer, triples, options)
+
+
+def graphs_to_dataset(graphs: Mapping[str, Any], issuer: Any) -> dict[str, Any]:
+    """pyld's RDF dataset form of a node map (``@default`` and named graphs), as ``toRDF``
+    makes it; ``issuer`` labels the blank nodes of RDF lists. The node map is not changed."""
+    proc = _RdfProcessor()
+    options = {
+        "produceGeneralizedRdf": False,
+        "rdfDirection": "i18n-datatype",
+        "processingMode": "json-ld-1.1",
+    }
+    dataset: dict[str, Any] = {}
     try:
-        proc._create_node_map(expanded, node_map, "@default", issuer)
-        dataset: dict[str, Any] = {}
-        for graph_name, graph in sorted(node_map.items()):
+        for graph_name, graph in sorted(graphs.items()):
             if (
                 graph_name == "@default"
                 or ABSOLUTE_IRI.match(graph_name)
@@ -102,20 +118,30 @@ def to_dataset(expanded: list[dict[str, Any]], loader: DocumentLoader) -> dict[s
     return dataset
 
 
-def canonicalize_expanded(
-    expanded: list[dict[str, Any]],
-    loader: DocumentLoader | None = None,
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    hash_algorithm: str = "sha256",
-) -> str:
-    """The RDFC-1.0 canonical N-Quads of an already expanded (and safe-mode checked) document.
+def to_dataset(
+    expanded: list[dict[str, Any]], loader: DocumentLoader | None = None
+) -> dict[str, Any]:
+    """Convert expanded JSON-LD to pyld's RDF dataset form (as ``jsonld.toRDF`` does).
 
-    ``hash_algorithm`` is RDFC-1.0's hash parameter (``sha256``, or ``sha384``)."""
+    ``loader`` is not used (toRdf loads nothing); it is accepted for earlier callers."""
+    issuer = _pyld.IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    try:
+        _pyld.JsonLdProcessor()._create_node_map(expanded, node_map, "@default", issuer)
+    except MboVcError:
+        raise
+    except Exception as exc:
+        raise jsonld_failure(exc) from None
+    return graphs_to_dataset(node_map, issuer)
+
+
+def canonicalize_dataset(
+    dataset: dict[str, Any], *, limits: Limits = DEFAULT_LIMITS, hash_algorithm: str = "sha256"
+) -> str:
+    """The RDFC-1.0 canonical N-Quads of a dataset in pyld's form (its blank-node labels do not
+    matter), within the quad limit and the N-degree work budget."""
     if hash_algorithm not in ("sha256", "sha384"):
         raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
-    loader = loader or default_loader()
-    dataset = to_dataset(expanded, loader)
     quads = sum(len(v) for v in dataset.values())
     if quads > limits.max_quads:
         raise CanonicalizationLimitError(
@@ -130,6 +156,21 @@ def canonicalize_expanded(
     except Exception as exc:
         raise jsonld_failure(exc) from None
     return str(result)
+
+
+def canonicalize_expanded(
+    expanded: list[dict[str, Any]],
+    loader: DocumentLoader | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    hash_algorithm: str = "sha256",
+) -> str:
+    """The RDFC-1.0 canonical N-Quads of an already expanded (and safe-mode checked) document.
+
+    ``hash_algorithm`` is RDFC-1.0's hash parameter (``sha256``, or ``sha384``)."""
+    if hash_algorithm not in ("sha256", "sha384"):
+        raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
+    return canonicalize_dataset(to_dataset(expanded), limits=limits, hash_algorithm=hash_algorithm)
 
 
 def canonicalize_rdfc(

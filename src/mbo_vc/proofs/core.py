@@ -38,7 +38,9 @@ from mbo_vc.errors import (
     UnsupportedCryptosuiteError,
 )
 from mbo_vc.json_input import json_copy
-from mbo_vc.jsonld import DocumentLoader, NodeMap, canonicalize_expanded, expand, node_map
+from mbo_vc.jsonld import DocumentLoader, NodeMap, expand, node_map
+from mbo_vc.jsonld.nodes import fresh_issuer
+from mbo_vc.jsonld.rdf import canonicalize_dataset, graphs_to_dataset, to_dataset
 from mbo_vc.keys import (
     CURVES,
     EcKey,
@@ -92,6 +94,7 @@ class Canonicalizer:
         self.limits = limits
         self._expanded: dict[str, list[dict[str, Any]]] = {}
         self._nquads: dict[tuple[str, str], str] = {}
+        self._maps: dict[str, NodeMap] = {}
         self._keys: dict[int, tuple[Mapping[str, Any], str]] = {}
 
     def _key(self, document: Mapping[str, Any]) -> str:
@@ -162,22 +165,39 @@ class Canonicalizer:
 
     def rdfc(self, document: Mapping[str, Any], hash_algorithm: str = "sha256") -> str:
         """The RDFC-1.0 canonical N-Quads of ``document`` (``hash_algorithm``: RDFC-1.0's hash
-        parameter, ``sha256`` or ``sha384``)."""
+        parameter, ``sha256`` or ``sha384``).
+
+        For a document that is one node (a credential, a presentation, a proof configuration)
+        the RDF is made from the same node map as the verified view (:meth:`nodes`), so the
+        view and the signed data are one structure, built once."""
         key = (hash_algorithm, self._key(document))
         found = self._nquads.get(key)
         if found is None:
-            found = canonicalize_expanded(
-                json_copy(self.expanded(document)),
-                self.loader,
-                limits=self.limits,
-                hash_algorithm=hash_algorithm,
-            )
+            expanded = self.expanded(document)
+            if _one_node(expanded):
+                dataset = graphs_to_dataset(self.nodes(document).graphs, fresh_issuer())
+            else:
+                dataset = to_dataset(json_copy(expanded))
+            found = canonicalize_dataset(dataset, limits=self.limits, hash_algorithm=hash_algorithm)
             self._nquads[key] = found
         return found
 
     def nodes(self, document: Mapping[str, Any]) -> NodeMap:
-        """The node map (the RDF, node by node) of ``document``."""
-        return node_map(json_copy(self.expanded(document)))
+        """The node map (the RDF, node by node) of ``document`` (do not modify it)."""
+        key = self._key(document)
+        found = self._maps.get(key)
+        if found is None:
+            found = node_map(json_copy(self.expanded(document)))
+            self._maps[key] = found
+        return found
+
+
+def _one_node(expanded: Any) -> bool:
+    """True when an expansion is one top-level node object (what :func:`node_map` takes)."""
+    if not isinstance(expanded, list) or len(expanded) != 1:
+        return False
+    top = expanded[0]
+    return isinstance(top, dict) and "@value" not in top and "@list" not in top
 
 
 class Cryptosuite(Protocol):
