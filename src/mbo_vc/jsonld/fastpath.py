@@ -10,7 +10,10 @@
 2. **Inline contexts were re-hashed on every use.** pyld keys an inline context by its JCS text,
    computed in pure Python at each resolution (a scoped context of the OBv3 context: ~0.7 ms).
    Here the key is the sorted JSON text from the C encoder (~0.15 ms; equal texts mean equal
-   contexts, which is all a cache key needs), remembered per frozen context object.
+   contexts, which is all a cache key needs), remembered per frozen context object. The scoped
+   contexts a term definition holds are frozen when the term is defined, so that their keys
+   are remembered too (otherwise each typed node of a document re-encodes its class's context:
+   28 times for one mbo-diploma).
 3. **Term lookups took the long road.** ``_expand_iri`` runs a keyword test, a regular
    expression and two type tests before it looks a plain term up in the active context (some 500
    calls for a 4 KB credential). Outside context processing, a string that does not start with
@@ -77,6 +80,27 @@ class FastProcessor(_pyld.JsonLdProcessor):
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
 
+    def _create_term_definition(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        term: Any,
+        defined: Any,
+        options: Any,
+        override_protected: bool = False,
+        validate_scoped: bool = True,
+    ) -> Any:
+        result = super()._create_term_definition(
+            active_ctx, local_ctx, term, defined, options, override_protected, validate_scoped
+        )
+        if ENABLED:
+            mapping = active_ctx["mappings"].get(term)
+            scoped = mapping.get("@context") if isinstance(mapping, dict) else None
+            if isinstance(scoped, dict) and not isinstance(scoped, frozendict):
+                # (equal to the plain one: a protected term's redefinition compares equal)
+                mapping["@context"] = _frozen(scoped)
+        return result
+
     def _expand_iri(
         self,
         active_ctx: Any,
@@ -94,6 +118,15 @@ class FastProcessor(_pyld.JsonLdProcessor):
                 mapping = mappings.get(value)
                 return None if mapping is None else mapping["@id"]
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with every object frozen (arrays stay lists: pyld tests for ``list``)."""
+    if isinstance(value, dict):
+        return frozendict({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_frozen(v) for v in value]
+    return value
 
 
 def _as_dict(value: Any) -> Any:
