@@ -192,3 +192,26 @@ def test_making_the_rdf_leaves_the_view_whole() -> None:
     (steps,) = canon.nodes(doc).root.values("https://example.org/vocab#steps")
     assert [v["@value"] for v in steps["@list"]] == ["one", "two", "three"]
     assert canon.rdfc(doc) == nquads == canonicalize_rdfc(doc, _loader())
+
+
+@pytest.mark.parametrize("label", ["_:c14n0", "_:c14n1", "_:c14n2", "_:b0", "_:b1"])
+@pytest.mark.parametrize("member", ["a", "b", "c"])
+def test_a_document_label_that_looks_canonical_names_its_own_node(label: str, member: str) -> None:
+    """The node map keeps the document's blank-node labels; pyld's RDFC-1.0 takes a label that
+    starts with ``_:c14n`` as already issued, so without renaming, ``_:c14n0`` given to the
+    second of three nodes merged it with the first in the canonical form (two different
+    documents, one signature)."""
+    from mbo_vc.proofs import Canonicalizer
+
+    doc: dict[str, Any] = {
+        "@context": {"@vocab": "https://example.org/vocab#"},
+        "@id": "https://example.org/doc",
+        "a": {"name": "first"},
+        "b": {"name": "second"},
+        "c": {"name": "third", "steps": {"@list": ["x", "y"]}},
+    }
+    doc[member] = {"@id": label, **doc[member]}
+    nquads = Canonicalizer(_loader()).rdfc(doc)
+    assert nquads == canonicalize_rdfc(doc, _loader())
+    subjects = {line.split(" ", 1)[0] for line in nquads.splitlines() if line.startswith("_:")}
+    assert len(subjects) == 3 + 2  # three nodes, two list cells: none merged

@@ -102,27 +102,45 @@ class _RdfProcessor(_pyld.JsonLdProcessor):
 
 def graphs_to_dataset(graphs: Mapping[str, Any], issuer: Any) -> dict[str, Any]:
     """pyld's RDF dataset form of a node map (``@default`` and named graphs), as ``toRDF``
-    makes it; ``issuer`` labels the blank nodes of RDF lists. The node map is not changed."""
+    makes it; ``issuer`` labels the blank nodes of RDF lists (labels no document holds). The
+    node map is not changed.
+
+    Every blank node is then renamed ``_:b0``, ``_:b1`` … as pyld's toRdf names them: the node
+    map may keep a document's own labels, and a label that looks canonical (``_:c14n1``) would
+    be taken as already issued by pyld's RDFC-1.0 and merge two nodes into one."""
     proc = _RdfProcessor()
     options = {
         "produceGeneralizedRdf": False,
         "rdfDirection": "i18n-datatype",
         "processingMode": "json-ld-1.1",
     }
+    renamed = _pyld.IdentifierIssuer("_:b")
     dataset: dict[str, Any] = {}
     try:
         for graph_name, graph in sorted(graphs.items()):
-            if (
-                graph_name == "@default"
-                or ABSOLUTE_IRI.match(graph_name)
-                or BLANK_NODE.match(graph_name)
-            ):
-                dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
+            if graph_name == "@default" or ABSOLUTE_IRI.match(graph_name):
+                name = graph_name
+            elif BLANK_NODE.match(graph_name):
+                name = renamed.get_id(graph_name)
+            else:
+                continue
+            dataset[name] = [
+                _renamed(t, renamed) for t in proc._graph_to_rdf(graph, issuer, options)
+            ]
     except MboVcError:
         raise
     except Exception as exc:
         raise jsonld_failure(exc) from None
     return dataset
+
+
+def _renamed(triple: dict[str, Any], renamed: Any) -> dict[str, Any]:
+    # new component dicts: pyld shares one between the triples of an RDF list
+    for position in ("subject", "object"):
+        component = triple[position]
+        if component["type"] == "blank node":
+            triple[position] = {"type": "blank node", "value": renamed.get_id(component["value"])}
+    return triple
 
 
 def to_dataset(
