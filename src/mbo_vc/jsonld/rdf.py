@@ -8,7 +8,7 @@ an argument, so a document expanded once (for the verified view) is not expanded
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pyld import jsonld as _pyld
@@ -26,6 +26,8 @@ __all__ = [
     "canonicalize_rdfc",
     "escape_literal",
     "graphs_to_dataset",
+    "joined_dataset",
+    "raw_triples",
     "to_dataset",
 ]
 
@@ -108,39 +110,61 @@ def graphs_to_dataset(graphs: Mapping[str, Any], issuer: Any) -> dict[str, Any]:
     Every blank node is then renamed ``_:b0``, ``_:b1`` … as pyld's toRdf names them: the node
     map may keep a document's own labels, and a label that looks canonical (``_:c14n1``) would
     be taken as already issued by pyld's RDFC-1.0 and merge two nodes into one."""
+    return joined_dataset([raw_triples(graphs, issuer)])
+
+
+def raw_triples(graphs: Mapping[str, Any], issuer: Any) -> dict[str, list[Any]]:
+    """The triples of each graph of a node map, blank nodes under the node map's own labels (and
+    ``issuer``'s for RDF lists); for :func:`joined_dataset`, which renames them."""
     proc = _RdfProcessor()
     options = {
         "produceGeneralizedRdf": False,
         "rdfDirection": "i18n-datatype",
         "processingMode": "json-ld-1.1",
     }
-    renamed = _pyld.IdentifierIssuer("_:b")
-    dataset: dict[str, Any] = {}
+    out: dict[str, list[Any]] = {}
     try:
         for graph_name, graph in sorted(graphs.items()):
-            if graph_name == "@default" or ABSOLUTE_IRI.match(graph_name):
-                name = graph_name
-            elif BLANK_NODE.match(graph_name):
-                name = renamed.get_id(graph_name)
-            else:
-                continue
-            dataset[name] = [
-                _renamed(t, renamed) for t in proc._graph_to_rdf(graph, issuer, options)
-            ]
+            if (
+                graph_name == "@default"
+                or ABSOLUTE_IRI.match(graph_name)
+                or BLANK_NODE.match(graph_name)
+            ):
+                out[graph_name] = proc._graph_to_rdf(graph, issuer, options)
     except MboVcError:
         raise
     except Exception as exc:
         raise jsonld_failure(exc) from None
+    return out
+
+
+def joined_dataset(parts: Sequence[Mapping[str, list[Any]]]) -> dict[str, Any]:
+    """One dataset of the raw triples of one or more node maps of one document (a label shared
+    by two parts is one blank node, as in one node map), every blank node renamed ``_:b0``,
+    ``_:b1`` …; new triple objects, so the parts can be joined again."""
+    renamed = _pyld.IdentifierIssuer("_:b")
+    dataset: dict[str, list[Any]] = {}
+    for part in parts:
+        for graph_name, triples in part.items():
+            name = renamed.get_id(graph_name) if graph_name.startswith("_:") else graph_name
+            into = dataset.setdefault(name, [])
+            for t in triples:
+                into.append(
+                    {
+                        "subject": _renamed(t["subject"], renamed),
+                        "predicate": t["predicate"],
+                        "object": _renamed(t["object"], renamed),
+                    }
+                )
     return dataset
 
 
-def _renamed(triple: dict[str, Any], renamed: Any) -> dict[str, Any]:
-    # new component dicts: pyld shares one between the triples of an RDF list
-    for position in ("subject", "object"):
-        component = triple[position]
-        if component["type"] == "blank node":
-            triple[position] = {"type": "blank node", "value": renamed.get_id(component["value"])}
-    return triple
+def _renamed(component: dict[str, Any], renamed: Any) -> dict[str, Any]:
+    # a new dict: pyld shares one between the triples of an RDF list, and RDFC-1.0 relabels
+    # blank nodes in place
+    if component["type"] != "blank node":
+        return component
+    return {"type": "blank node", "value": renamed.get_id(component["value"])}
 
 
 def to_dataset(

@@ -40,7 +40,7 @@ from mbo_vc.errors import (
 from mbo_vc.json_input import json_copy
 from mbo_vc.jsonld import DocumentLoader, NodeMap, expand, node_map
 from mbo_vc.jsonld.nodes import fresh_issuer
-from mbo_vc.jsonld.rdf import canonicalize_dataset, graphs_to_dataset, to_dataset
+from mbo_vc.jsonld.rdf import canonicalize_dataset, joined_dataset, raw_triples, to_dataset
 from mbo_vc.keys import (
     CURVES,
     EcKey,
@@ -95,6 +95,10 @@ class Canonicalizer:
         self._expanded: dict[str, list[dict[str, Any]]] = {}
         self._nquads: dict[tuple[str, str], str] = {}
         self._maps: dict[str, NodeMap] = {}
+        self._raw: dict[str, dict[str, list[Any]]] = {}
+        # a composed expansion (see _with_proof): the document without its proofs and the node
+        # the proofs add to it
+        self._parts: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._keys: dict[int, tuple[Mapping[str, Any], str]] = {}
 
     def _key(self, document: Mapping[str, Any]) -> str:
@@ -161,6 +165,7 @@ class Canonicalizer:
         composed = dict(node)
         for k in added:
             composed[k] = [*node.get(k, []), *part[k]]
+        self._parts[self._key(document)] = (rest, {k: part[k] for k in added})
         return [composed]
 
     def rdfc(self, document: Mapping[str, Any], hash_algorithm: str = "sha256") -> str:
@@ -169,18 +174,33 @@ class Canonicalizer:
 
         For a document that is one node (a credential, a presentation, a proof configuration)
         the RDF is made from the same node map as the verified view (:meth:`nodes`), so the
-        view and the signed data are one structure, built once."""
+        view and the signed data are one structure, built once. For a proof chain's document
+        whose expansion was composed (:meth:`_with_proof`), the RDF is composed the same way:
+        the RDF of the document without its proofs plus the RDF of the proofs it adds."""
         key = (hash_algorithm, self._key(document))
         found = self._nquads.get(key)
         if found is None:
             expanded = self.expanded(document)
             if _one_node(expanded):
-                dataset = graphs_to_dataset(self.nodes(document).graphs, fresh_issuer())
+                dataset = joined_dataset(self._rdf_parts(document))
             else:
                 dataset = to_dataset(json_copy(expanded))
             found = canonicalize_dataset(dataset, limits=self.limits, hash_algorithm=hash_algorithm)
             self._nquads[key] = found
         return found
+
+    def _rdf_parts(self, document: Mapping[str, Any]) -> list[dict[str, list[Any]]]:
+        key = self._key(document)
+        parts = self._parts.get(key)
+        if parts is not None:
+            rest, added = parts
+            root = {"@id": self.nodes(rest).root_id, **json_copy(added)}
+            return [*self._rdf_parts(rest), raw_triples(node_map([root]).graphs, fresh_issuer())]
+        raw = self._raw.get(key)
+        if raw is None:
+            raw = raw_triples(self.nodes(document).graphs, fresh_issuer())
+            self._raw[key] = raw
+        return [raw]
 
     def nodes(self, document: Mapping[str, Any]) -> NodeMap:
         """The node map (the RDF, node by node) of ``document`` (do not modify it)."""
