@@ -17,9 +17,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jwcrypto import jwk as _jwk
-from jwcrypto import jws as _jws
-
 from mbo_vc.errors import (
     EnvelopeError,
     InvalidDateError,
@@ -319,6 +316,9 @@ def check_fit(alg: str, jwk: Mapping[str, Any]) -> None:
 def verify_signature(token: str, jwk: Mapping[str, Any], alg: str) -> bool:
     """True when the compact JWS ``token`` has a valid ``alg`` signature by the public ``jwk``."""
     check_fit(alg, jwk)
+    from jwcrypto import jwk as _jwk  # (start-up time: verifying a DI credential needs no JOSE)
+    from jwcrypto import jws as _jws
+
     try:
         key = _jwk.JWK(**dict(jwk))
     except Exception:
@@ -334,6 +334,8 @@ def verify_signature(token: str, jwk: Mapping[str, Any], alg: str) -> bool:
 
 def thumbprint(jwk: Mapping[str, Any]) -> str | None:
     """The RFC 7638 thumbprint of a public JWK (None when it is not a usable JWK)."""
+    from jwcrypto import jwk as _jwk  # (start-up time)
+
     try:
         return str(_jwk.JWK(**dict(jwk)).thumbprint())
     except Exception:

@@ -7,13 +7,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mbo_vc.baking import BakedCredential, bake, image_kind, unbake
 from mbo_vc.cli._io import EXIT_OK, read_input, write_output
 from mbo_vc.errors import UsageError
 from mbo_vc.json_input import read_bounded
 from mbo_vc.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from mbo_vc.baking import BakedCredential
 
 __all__ = ["add_parser", "read_credential_or_image"]
 
@@ -31,6 +33,10 @@ def _read_image(path: str) -> bytes:
 def read_credential_or_image(path: str) -> tuple[bytes, BakedCredential | None]:
     """The credential in ``path``: the file itself, or what a baked PNG/SVG carries."""
     data = _read_image(path)
+    if data.lstrip()[:1] == b"{":  # JSON, not an image: mbo_vc.baking is not needed
+        return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data, None
+    from mbo_vc.baking import image_kind, unbake  # (start-up time)
+
     if image_kind(data) is None:
         return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data, None
     baked = unbake(data)
@@ -38,6 +44,8 @@ def read_credential_or_image(path: str) -> tuple[bytes, BakedCredential | None]:
 
 
 def _cmd_bake(args: argparse.Namespace) -> int:
+    from mbo_vc.baking import bake, image_kind
+
     credential = read_input(args.credential)
     image = _read_image(args.image)
     start = time.perf_counter()
@@ -53,6 +61,8 @@ def _cmd_bake(args: argparse.Namespace) -> int:
 
 
 def _cmd_unbake(args: argparse.Namespace) -> int:
+    from mbo_vc.baking import unbake
+
     baked = unbake(_read_image(args.image))
     write_output(baked.text + "\n", args.out)
     return EXIT_OK

@@ -20,14 +20,13 @@ import copy
 import dataclasses
 import os
 import re
-import ssl
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from mbo_vc.errors import (
@@ -55,6 +54,9 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import parse_json
 from mbo_vc.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:  # (start-up time: ssl is loaded by mbo_vc.net when a DID is fetched)
+    import ssl
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

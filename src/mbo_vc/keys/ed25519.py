@@ -18,7 +18,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from jwcrypto import jwk as _jwk
 from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from mbo_vc.errors import KeyFormatError, UsageError
@@ -122,6 +121,8 @@ class Ed25519Key(MultikeyIdentity):
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any] | str) -> Ed25519Key:
         """Create a key from an OKP/Ed25519 JWK (public, or private with ``d``)."""
+        from jwcrypto import jwk as _jwk  # (start-up time: most runs read no JWK)
+
         try:
             data = json.loads(jwk) if isinstance(jwk, str) else dict(jwk)
             if data.get("kty") != "OKP" or data.get("crv") != "Ed25519":
