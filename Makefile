@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,render]'
+	@# bytecode, as a pip install of the wheel has it (an editable install under
+	@# PYTHONDONTWRITEBYTECODE=1 would compile every module from source at each start)
+	$(BIN)/python -m compileall -q src/mbo_vc
 	touch $(STAMP)
 
 demo: $(STAMP)
