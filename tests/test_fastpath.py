@@ -215,3 +215,44 @@ def test_a_document_label_that_looks_canonical_names_its_own_node(label: str, me
     assert nquads == canonicalize_rdfc(doc, _loader())
     subjects = {line.split(" ", 1)[0] for line in nquads.splitlines() if line.startswith("_:")}
     assert len(subjects) == 3 + 2  # three nodes, two list cells: none merged
+
+
+def _with_trap(doc: dict[str, Any], trap: dict[str, Any], depth: int) -> dict[str, Any]:
+    """``doc`` with ``trap`` as the value of a member ``depth`` objects down (or at the top)."""
+    out = json.loads(json.dumps(doc))
+    node = out
+    for _ in range(depth):
+        inner = next((v for v in node.values() if isinstance(v, dict)), None)
+        if inner is None:
+            break
+        node = inner
+    node["name"] = trap
+    return out
+
+
+def test_skipping_the_input_walk_changes_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Safe mode walks the input for what pyld drops without a word (a null ``@value``, an
+    object with only ``@language``); the walk is skipped when the document's bytes hold none of
+    those keywords. Over the corpus, and the corpus with each trap planted at several depths,
+    the outcome (expansion or error code) is the same as with the walk always done."""
+    import mbo_vc.jsonld.safe_mode as safe_mode
+    from mbo_vc.jsonld import expand
+
+    loader = _loader()
+    traps = [{"@value": None}, {"@language": "nl"}, {"@direction": "ltr"}, {"@value": "x"}]
+    docs = [doc for _, doc in CORPUS[::3]]
+    docs += [
+        _with_trap(doc, trap, depth) for doc in docs[:40] for trap in traps for depth in (0, 2)
+    ]
+
+    def outcome(doc: dict[str, Any]) -> str:
+        try:
+            return json.dumps(expand(doc, loader), sort_keys=True)
+        except MboVcError as exc:
+            return f"error {exc.code}"
+
+    fast = [outcome(doc) for doc in docs]
+    monkeypatch.setattr(safe_mode, "_INPUT_KEYWORDS", (b"",))  # b"" is in every byte string
+    always = [outcome(doc) for doc in docs]
+    assert fast == always
+    assert sum(1 for x in fast if x == "error invalid_value") > 40

@@ -34,10 +34,19 @@ def json_copy(value: Any) -> Any:
     """A deep copy of a JSON-like value, about 5x faster than :func:`copy.deepcopy` (a pickle
     round trip of our own bytes: exact for str, int, float, bool, None, dict and list); values
     that do not pickle fall back to :func:`copy.deepcopy`."""
+    return json_copy_and_bytes(value)[0]
+
+
+def json_copy_and_bytes(value: Any) -> tuple[Any, bytes | None]:
+    """:func:`json_copy`, and the pickle the copy was made from (None when ``value`` did not
+    pickle). Every string of ``value`` appears in those bytes as UTF-8 at least once (a repeated
+    string object is written once, then referred to), so a string whose bytes are absent from
+    them is in no key and no value of ``value``."""
     try:
-        return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        return pickle.loads(blob), blob  # noqa: S301
     except Exception:
-        return copy.deepcopy(value)
+        return copy.deepcopy(value), None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

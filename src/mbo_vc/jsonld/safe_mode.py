@@ -22,7 +22,7 @@ from mbo_vc.errors import (
     RelativeIriError,
     SafeModeError,
 )
-from mbo_vc.json_input import json_copy
+from mbo_vc.json_input import json_copy_and_bytes
 from mbo_vc.jsonld.fastpath import FastContextResolver, FastProcessor
 from mbo_vc.jsonld.loader import DocumentLoader, default_loader
 
@@ -102,14 +102,16 @@ def expand(
     """Expand ``document`` with the offline loader; in safe mode refuse anything JSON-LD drops."""
     loader = loader or default_loader()
     proc = _SafeProcessor()
+    private, blob = json_copy_and_bytes(dict(document))
     try:
-        expanded = proc.expand(_PrivateCopy(json_copy(dict(document))), pyld_options(loader))
+        expanded = proc.expand(_PrivateCopy(private), pyld_options(loader))
     except MboVcError:
         raise
     except Exception as exc:  # pyld raises many types; map them all to our hierarchy
         raise jsonld_failure(exc) from None
     if safe:
-        _check_input(document, _json_literals(expanded))
+        if blob is None or any(keyword in blob for keyword in _INPUT_KEYWORDS):
+            _check_input(document, _json_literals(expanded))
         if proc.dropped:
             names = sorted({repr(d) for d in proc.dropped})
             raise SafeModeError(
@@ -139,6 +141,11 @@ def _json_literals(expanded: Any) -> frozenset[str]:
                 continue
             stack.extend(item.values())
     return frozenset(found)
+
+
+_INPUT_KEYWORDS = (b"@value", b"@language", b"@direction")
+"""What :func:`_check_input` looks for: a document whose copy's bytes hold none of these has no
+such key, and the walk (with that of its ``@json`` literals) is skipped."""
 
 
 def _check_input(document: Any, json_literals: frozenset[str] = frozenset()) -> None:
