@@ -18,7 +18,7 @@ from pyld import jsonld as _pyld
 from mbo_vc.errors import InputError, MboVcError
 from mbo_vc.jsonld.safe_mode import jsonld_failure
 
-__all__ = ["Literal", "Node", "NodeMap", "fresh_issuer", "node_map"]
+__all__ = ["Literal", "Node", "NodeMap", "fresh_issuer", "is_one_node", "node_map"]
 
 DEFAULT_GRAPH = "@default"
 
@@ -169,21 +169,29 @@ class NodeMap:
         return [Node(self, graph, d) for k, d in members.items() if k not in referenced]
 
 
+def is_one_node(expanded: Any) -> bool:
+    """True when an expansion is one top-level node object (what :func:`node_map` takes)."""
+    if not isinstance(expanded, list) or len(expanded) != 1:
+        return False
+    top = expanded[0]
+    return isinstance(top, dict) and "@value" not in top and "@list" not in top
+
+
 def node_map(expanded: list[dict[str, Any]]) -> NodeMap:
     """The node map of an expanded document that is one top-level node.
 
     Raises :class:`~mbo_vc.errors.InputError` when the document is not one node (for example a
     top-level ``@graph`` of several nodes): then nothing says which node the document is.
     """
-    if not isinstance(expanded, list) or len(expanded) != 1:
+    if not is_one_node(expanded):
+        if isinstance(expanded, list) and len(expanded) == 1:
+            raise InputError("the document's top level is not a node object")
         count = len(expanded) if isinstance(expanded, list) else 0
         raise InputError(
             f"the document expands to {count} top-level nodes; a credential or presentation "
             "is exactly one node"
         )
     top = expanded[0]
-    if not isinstance(top, dict) or "@value" in top or "@list" in top:
-        raise InputError("the document's top level is not a node object")
     issuer = _KeepLabels()
     if not isinstance(top.get("@id"), str):
         top = {**top, "@id": issuer.get_id(None)}

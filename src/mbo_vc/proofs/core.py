@@ -39,7 +39,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import json_copy
 from mbo_vc.jsonld import DocumentLoader, NodeMap, expand, node_map
-from mbo_vc.jsonld.nodes import fresh_issuer
+from mbo_vc.jsonld.nodes import fresh_issuer, is_one_node
 from mbo_vc.jsonld.rdf import canonicalize_dataset, joined_dataset, raw_triples, to_dataset
 from mbo_vc.keys import (
     CURVES,
@@ -181,7 +181,7 @@ class Canonicalizer:
         found = self._nquads.get(key)
         if found is None:
             expanded = self.expanded(document)
-            if _one_node(expanded):
+            if is_one_node(expanded):
                 dataset = joined_dataset(self._rdf_parts(document))
             else:
                 dataset = to_dataset(json_copy(expanded))
@@ -210,14 +210,6 @@ class Canonicalizer:
             found = node_map(json_copy(self.expanded(document)))
             self._maps[key] = found
         return found
-
-
-def _one_node(expanded: Any) -> bool:
-    """True when an expansion is one top-level node object (what :func:`node_map` takes)."""
-    if not isinstance(expanded, list) or len(expanded) != 1:
-        return False
-    top = expanded[0]
-    return isinstance(top, dict) and "@value" not in top and "@list" not in top
 
 
 class Cryptosuite(Protocol):
