@@ -134,6 +134,8 @@ CODES: dict[str, str] = {
     "(docs/trust-list.md)",
     "type_not_allowed_for_issuer": "the trust list does not let the issuer issue this kind of "
     "waardepapier (or the credential is not a waardepapier it can authorize)",
+    "issuer_identifier_mismatch": "the BRIN or OIN the signed issuer profile claims is not the "
+    "one the trust list gives that issuer",
     "mbo_rules_not_checked": "(warning) the mbo rules (both signers, crebo/niveau shapes, the "
     "mbo/OBv3 schema) were switched off for a waardepapier (--no-mbo-rules), or its two signers "
     "cannot be checked (a vc+jwt carries one signature)",

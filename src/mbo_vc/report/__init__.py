@@ -252,7 +252,21 @@ def _issuer_line(result: VerificationResult, paper: Any, trusted: Any) -> Issuer
     tname = _trust_attr(trusted, "name", "naam") if trusted is not None else None
     tbrin = _trust_attr(trusted, "brin", "BRIN") if trusted is not None else None
     toin = _trust_attr(trusted, "oin", "OIN") if trusted is not None else None
-    if tname is not None:
+    own_ids = {"BRIN": getattr(school, "brin", None), "OIN": getattr(school, "oin", None)}
+    listed_ids = {"BRIN": tbrin, "OIN": toin}
+    differ = [k for k, v in own_ids.items() if v and listed_ids[k] and v != listed_ids[k]]
+    if tname is not None and (differ or "issuer_identifier_mismatch" in result.codes):
+        # never both codes side by side as if both were confirmed
+        pairs = "; ".join(f"{k} {listed_ids[k]} ≠ {own_ids[k]}" for k in differ)
+        shown = f" ({pairs})" if pairs else ""
+        text = Text(
+            f"{tname} staat op de vertrouwenslijst, maar de uitgever noemt zich in het document "
+            f"met een andere BRIN of OIN dan de lijst{shown}: wie de uitgever is, is niet "
+            "bevestigd.",
+            f"{tname} is on the trust list, but the document gives the issuer another BRIN or "
+            f"OIN than the list{shown}: who the issuer is has not been confirmed.",
+        )
+    elif tname is not None:
         ids = ", ".join(
             x for x in (f"BRIN {tbrin}" if tbrin else "", f"OIN {toin}" if toin else "") if x
         )

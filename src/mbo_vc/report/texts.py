@@ -131,6 +131,9 @@ CODE_TEXTS: dict[str, Text] = {
     "status_not_checked": Text(
         "Intrekking is bewust niet gecontroleerd (op verzoek van de controleur).",
         "Revocation was deliberately not checked (at the verifier's request)."),
+    "issuer_identifier_mismatch": Text(
+        "De uitgever noemt zich met een andere BRIN of OIN dan de vertrouwenslijst.",
+        "The issuer gives itself another BRIN or OIN than the trust list does."),
     "untrusted_issuer": Text("De uitgever staat niet op de lijst van vertrouwde uitgevers.",
                              "The issuer is not on the list of trusted issuers."),
     "missing_signer": Text("Een vereiste ondertekenaar heeft niet (geldig) ondertekend.",
