@@ -239,6 +239,47 @@ def test_every_problem_code_is_documented() -> None:
         assert f"`{code}`" in text, code
 
 
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.find(f"## {title}")
+    assert start >= 0, f"README has no section {title!r}"
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def test_the_readme_says_what_is_skipped_without_shared(tmp_path: Path) -> None:
+    """The README names ``../shared`` as the source of the reference vectors and names every
+    test that is skipped without it: the tests that read it are run with it absent, and each
+    one they skip must be in the README's list."""
+    section = _readme_section("Reference vectors")
+    assert "../shared" in section and "test_vectors/" in section
+    readers = sorted(
+        p for p in (ROOT / "tests").glob("test_*.py")
+        if re.search(r"\bSHARED\b", p.read_text(encoding="utf-8"))
+    )  # fmt: skip
+    assert readers, "no test reads ../shared (then say so in the README)"
+    report = tmp_path / "report.xml"
+    env = {**os.environ, "MBO_VC_SHARED": str(tmp_path / "no-shared")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+         *map(str, readers)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    import xml.etree.ElementTree as ET
+
+    skipped = {
+        case.get("name", "").split("[")[0]
+        for case in ET.parse(report).iter("testcase")
+        if case.find("skipped") is not None
+    }
+    assert skipped, "nothing is skipped without ../shared?"
+    for reader in readers:
+        assert f"tests/{reader.name}" in section, reader.name
+    missing = sorted(name for name in skipped if f"`{name}`" not in section)
+    assert not missing, f"skipped without ../shared but not in the README: {missing}"
+
+
 def test_readme_links_exist() -> None:
     text = (ROOT / "README.md").read_text()
     for link in re.findall(r"\]\((docs/[^)#]+)\)", text):
