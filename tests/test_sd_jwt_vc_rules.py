@@ -16,7 +16,7 @@ from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.errors import CnfPrivateKeyError, MboVcError, UsageError
 from mbo_vc.jws import b64url, decode_jwt
 from mbo_vc.keys import PRIVATE_JWK_MEMBERS, EcKey, Ed25519Key
-from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
+from mbo_vc.mbo.sd_jwt_vc import VCT, issue_sd_jwt, type_metadata
 from mbo_vc.sd_jwt import (
     Disclosure,
     SdJwt,
@@ -25,8 +25,9 @@ from mbo_vc.sd_jwt import (
     parse,
     present,
     sign_jwt,
+    unpack,
 )
-from mbo_vc.sd_jwt_vc import issue_sd_jwt_vc
+from mbo_vc.sd_jwt_vc import SdJwtVcOptions, issue_sd_jwt_vc
 
 ISSUER = EcKey.generate("P-256")
 HOLDER = EcKey.generate("P-256")
@@ -242,3 +243,92 @@ def test_a_digest_twice_is_refused() -> None:
     assert verify(token).codes == ["disclosure_duplicate"]
     # the same disclosure presented twice
     assert verify(_forged(_add_sd(digests=[d.digest()]), d, d)).codes == ["disclosure_duplicate"]
+
+
+# --- item 9: type metadata sd = always for what is disclosable, never for what is in clear -----
+# SD-JWT VC, "Claim Selective Disclosure Metadata" (draft-ietf-oauth-sd-jwt-vc-13 §9.4):
+# "always: The Issuer MUST make the claim selectively disclosable. allowed: The Issuer MAY make
+# the claim selectively disclosable. never: The Issuer MUST NOT make the claim selectively
+# disclosable."
+
+EMAIL = "jan.de.vries@example.org"
+
+
+def _with_email(kind: str) -> Any:
+    """The demo waardepapier of ``kind`` for a student whose SIS row has an e-mail address."""
+    from mbo_vc.mbo.sis import _student
+
+    paper = PAPERS[kind]
+    student = _student({"naam": paper.student.naam, "studentnummer": "100234", "email": EMAIL,
+                        "geboortedatum": "2005-03-14"})  # fmt: skip
+    return paper.model_copy(update={"student": student})
+
+
+def _element_paths(unpacked_disclosed: list[tuple[tuple[Any, ...], Disclosure]]) -> set[Any]:
+    return {
+        tuple(None if isinstance(p, int) else p for p in path) for path, _ in unpacked_disclosed
+    }
+
+
+@pytest.mark.parametrize("kind", list(PAPERS))
+def test_type_metadata_sd_is_what_the_issuer_does(kind: str) -> None:
+    """For every type: the claims the issued token carries as disclosures are exactly the
+    ``always`` ones; every other described claim is ``never`` (in clear, or in clear inside a
+    disclosed value); ``allowed`` is not used (mbo_vc's issuer decides, the same every time)."""
+    from mbo_vc.sd_jwt_vc import check_type_metadata
+
+    token = issue_sd_jwt(_with_email(kind), ISSUER, holder=HOLDER.public_only())
+    _, payload = decode_jwt(token.jwt)
+    full = unpack(payload, token.disclosures)
+    disclosed = _element_paths(full.disclosed)
+    meta = type_metadata(kind, full.claims)
+    rules = {tuple(c["path"]): c["sd"] for c in meta["claims"]}
+    assert {p for p, rule in rules.items() if rule == "always"} == disclosed
+    assert set(rules.values()) == {"always", "never"}
+    assert rules[("instelling",)] == "never" and rules[("student", "naam")] == "always"
+    for name in ("jti", "exp"):
+        if (name,) in rules:
+            assert rules[(name,)] == "never"
+    body = {k: v for k, v in full.claims.items() if k not in ("iss", "vct", "iat", "cnf")}
+    check_type_metadata(meta, example_claims=body)
+    assert verify(
+        token.serialize(), sd_jwt=SdJwtVcOptions(type_metadata={VCT[kind]: meta})
+    ).verified
+
+
+# --- item 10: student identifiers are selectively disclosable, their salt never in clear -------
+
+
+@pytest.mark.parametrize("kind", list(PAPERS))
+def test_student_identifiers_are_withheld_unless_chosen(kind: str) -> None:
+    from mbo_vc.mbo.model import hash_identifier
+    from mbo_vc.mbo.sd_jwt_vc import waardepapier_from_claims
+
+    paper = _with_email(kind)
+    (ident,) = paper.student.identifiers
+    assert ident.salt and ident.identity_hash
+    token = issue_sd_jwt(paper, ISSUER, holder=HOLDER.public_only())
+    _, payload = decode_jwt(token.jwt)
+    signed = json.dumps(payload)
+    # neither the hashed e-mail nor its salt (nor the student number's) is in clear
+    assert ident.salt not in signed and ident.identity_hash not in signed
+    assert paper.student.studentnummer_hash not in signed and "salt" not in signed
+    assert "identifiers" not in payload.get("student", {})
+    # presented without choosing them: the verifier sees no identifier at all
+    keep = "instelling"
+    shown = present(token, [keep], holder_key=HOLDER, aud=AUD, nonce=NONCE).serialize()
+    result = verify(shown, aud=AUD, nonce=NONCE)
+    assert result.verified, result.codes
+    assert "identifiers" not in (result.document or {}).get("student", {})
+    for encoded in parse(shown).disclosures:
+        assert ident.salt not in json.dumps(Disclosure.decode(encoded).value)
+    # chosen: the hashed e-mail and its salt, which check against the address
+    shown = present(token, ["student.identifiers"], holder_key=HOLDER, aud=AUD, nonce=NONCE)
+    result = verify(shown.serialize(), aud=AUD, nonce=NONCE)
+    assert result.verified, result.codes
+    (got,) = (result.document or {})["student"]["identifiers"]
+    assert got["identity_hash"] == hash_identifier(EMAIL, got["salt"]) == ident.identity_hash
+    assert sorted(result.disclosed) == ["student.identifiers", "student.identifiers.0"]
+    # fully disclosed, the model comes back with its identifiers
+    back = waardepapier_from_claims(verify(token.serialize()).document or {})
+    assert back.student.identifiers == paper.student.identifiers
