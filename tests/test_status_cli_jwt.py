@@ -25,7 +25,8 @@ def _issue_sd_jwt(tmp_path: Path, key: Path, out: str, db: Path | None) -> Path:
     csv = tmp_path / "one.csv"
     csv.write_text("\n".join(ROWS[:2]) + "\n", encoding="utf-8")
     args = ["issue", "--format", "sd-jwt-vc", "--type", "mbo-diploma", "--data", str(csv),
-            "--key", str(key), "--holder-did", HOLDER.did, "--out", str(tmp_path / out)]  # fmt: skip
+            "--key", str(key), "--holder-did", HOLDER.did,
+            "--out", str(tmp_path / out)]  # fmt: skip
     if db is not None:
         args += ["--status-db", str(db)]
     assert main(args) == 0
@@ -63,7 +64,8 @@ def test_sd_jwt_vc_issue_revoke_publish_verify(
     HOLDER.save(holder)
     pres = tmp_path / "pres.txt"
     assert main(["sd-jwt", "present", str(token), "--holder-key", str(holder), "--disclose",
-                 "opleiding", "--aud", "https://w.example", "--nonce", "n1", "-o", str(pres)]) == 0  # fmt: skip
+                 "opleiding", "--aud", "https://w.example", "--nonce", "n1",
+                 "-o", str(pres)]) == 0  # fmt: skip
     capsys.readouterr()
     assert main(["status", "check", "--db", str(db), str(pres)]) == 0
     history = capsys.readouterr().out

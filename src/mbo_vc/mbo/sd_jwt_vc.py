@@ -148,7 +148,8 @@ def frame_of(kind: str, claims: Mapping[str, Any]) -> dict[str, Any]:
     for entry in SELECTIVELY_DISCLOSABLE[kind]:
         elements = entry.endswith("[]")
         *parents, name = (entry[:-2] if elements else entry).split(".")
-        node, value = frame, claims
+        node: dict[str, Any] = frame
+        value: Any = claims
         for parent in parents:
             value = value.get(parent) if isinstance(value, Mapping) else None
             if not isinstance(value, Mapping):
