@@ -211,7 +211,7 @@ CODES: dict[str, str] = {
     # SD-JWT (RFC 9901) and SD-JWT VC (mbo_vc.sd_jwt, mbo_vc.sd_jwt_vc)
     "sd_jwt_malformed": "not a well-formed SD-JWT (compact form <JWT>~<disclosure>~…~[<KB-JWT>])",
     "disclosure_malformed": "a disclosure is not base64url of a JSON array [salt, name, value] or "
-    "[salt, value] with a string salt and a permitted claim name (not _sd, not ...)",
+    "[salt, value] with a string salt and a permitted claim name (not _sd, ... or _sd_alg)",
     "disclosure_duplicate": "the same disclosure is presented twice, or a digest occurs twice in "
     "the SD-JWT (e.g. a disclosure's digest collides with a decoy or another digest)",
     "disclosure_unreferenced": "a presented disclosure is referenced by no digest in the SD-JWT",
@@ -231,6 +231,9 @@ CODES: dict[str, str] = {
     "disclosures",
     "kb_jwt_time_invalid": "the KB-JWT's iat is missing, in the future or older than the "
     "verifier accepts",
+    "cnf_private_key": "the holder key in cnf.jwk holds private key members (d, p, q, dp, dq, "
+    "qi, oth, k): anyone holding the token could make the key binding (refused on verify, on "
+    "key binding and on issue)",
     "key_binding_not_checked": "the SD-JWT carries a KB-JWT but the verifier gave no nonce and "
     "aud to check it against: pass aud= and nonce= (mbo-vc verify --aud --nonce)",
     "sd_jwt_vc_invalid": "the SD-JWT VC breaks a rule of SD-JWT VC (vct, iss, claims that must "
@@ -992,6 +995,14 @@ class KbJwtTimeError(KbJwtError):
     """The KB-JWT's ``iat`` is missing, in the future or too old."""
 
     code = "kb_jwt_time_invalid"
+
+
+class CnfPrivateKeyError(SdJwtError, UsageError):
+    """The holder key in ``cnf.jwk`` holds private key members (``d``, ``p``, ``q``, ``k`` …):
+    whoever holds the token can make its key binding, so it binds nobody. Also a
+    :class:`UsageError`: on issue, passing such a holder key is the caller's mistake."""
+
+    code = "cnf_private_key"
 
 
 class SdJwtVcError(SdJwtError):
