@@ -170,8 +170,8 @@ CODES: dict[str, str] = {
     "multiple_baked_credentials": "the image carries more than one Open Badges credential "
     "(OBv3 §5.3 allows exactly one)",
     "baked_too_large": "the image, or the credential baked into it, exceeds the size limit",
-    "render_unavailable": "rendering needs the optional extra mbo-vc[render] (Jinja2, segno, "
-    "reportlab, pypdfium2)",
+    "render_unavailable": "the PDF and PNG renderings need the optional extra mbo_vc[render] "
+    "(reportlab, pypdfium2)",
     "status_list_token_invalid": "a Token Status List (statuslist+jwt) is unusable: typ, alg, "
     "key, signature, sub, iat/exp/ttl or its status_list claim",
     "status_list_stale": "a Token Status List is older than its ttl (iat + ttl has passed): a "
@@ -848,7 +848,7 @@ class BakedTooLargeError(BakingError, LimitExceededError):
 
 
 class RenderUnavailableError(MboVcError):
-    """Rendering needs the optional extra ``mbo-vc[render]``."""
+    """A PDF or PNG rendering needs the extra ``mbo_vc[render]`` (reportlab, pypdfium2)."""
 
     code = "render_unavailable"
 

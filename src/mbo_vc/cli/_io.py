@@ -31,12 +31,14 @@ __all__ = [
     "add_network_arguments",
     "check_jobs",
     "load_key",
+    "load_signing_key",
     "loader_from_args",
     "parse_now",
     "print_result",
     "read_document",
     "read_input",
     "resolver_from_args",
+    "status_dir",
     "status_from_args",
     "write_json",
     "write_output",
@@ -70,6 +72,16 @@ def read_document(path: str) -> dict[str, Any]:
 def load_key(path: str) -> Ed25519Key | EcKey:
     """A key file, Ed25519 or P-256/P-384 (bounded read; a clear error, never its content)."""
     return _load_key(path)
+
+
+def load_signing_key(path: str, option: str = "--key") -> Ed25519Key | EcKey:
+    """A key file that can sign: one that holds only a public key is a usage error (exit 2),
+    before anything is read or written."""
+    key = _load_key(path)
+    if not key.has_private:
+        raise UsageError(f"{option} {path} holds only a public key: signing needs the private "
+                         "key (a file from 'mbo-vc key generate')")  # fmt: skip
+    return key
 
 
 def write_output(text: str, out: str | None) -> None:
@@ -234,7 +246,7 @@ def status_from_args(
     folder = getattr(args, "status_dir", None)
     fetcher: DirectoryFetcher | HttpFetcher
     if folder:
-        fetcher = DirectoryFetcher(folder)
+        fetcher = DirectoryFetcher(status_dir(folder))
     elif options:
         fetcher = HttpFetcher(
             timeout=options["timeout"],
@@ -251,6 +263,14 @@ def status_from_args(
         StatusChecker(fetcher, loader=loader, resolver=resolver),
         TokenStatusListChecker(fetcher, resolver=resolver),
     )
+
+
+def status_dir(folder: str) -> str:
+    """``--status-dir DIR``: a folder that exists (a usage error, exit 2, otherwise: a typo
+    must not read as "status unavailable" for every credential)."""
+    if not Path(folder).is_dir():
+        raise UsageError(f"--status-dir {folder}: no such folder")
+    return folder
 
 
 def parse_now(value: str | None) -> str | None:

@@ -22,12 +22,13 @@ from typing import Any
 from mbo_vc.cli._io import (
     add_context_argument,
     add_network_arguments,
-    load_key,
+    load_signing_key,
     loader_from_args,
     parse_now,
     read_document,
     read_input,
     resolver_from_args,
+    status_dir,
 )
 from mbo_vc.errors import InputError, MboVcError, UsageError
 from mbo_vc.json_input import parse_json
@@ -188,7 +189,7 @@ def _cmd_change(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
     token = args.format == "token-status-list"
     if not token and args.bits is not None:
@@ -197,6 +198,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         raise UsageError("--ttl-seconds must be positive")
     with _registry(args) as reg:
         list_ids = args.list or [info.list_id for info in reg.lists()]
+        for list_id in list_ids:  # every list the key's, before any is written
+            reg.check_issuer(list_id, key.controller)
         for list_id in list_ids:
             if token:
                 path = reg.publish_token(
@@ -225,7 +228,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     loader = loader_from_args(args)
     resolver = resolver_from_args(args)
     checker = StatusChecker(
-        DirectoryFetcher(args.status_dir),
+        DirectoryFetcher(status_dir(args.status_dir)),
         loader=loader,
         resolver=resolver,
         lenient_index=args.lenient_index,

@@ -7,7 +7,9 @@ the same content with reportlab (its bundled Bitstream Vera font; every value es
 reportlab's paragraph markup), and :func:`render_png` rasterises that PDF's first page with
 pypdfium2, so the PDF and the PNG show the same page. Each shows the verdict and a QR code
 (segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link).
-These libraries are the optional extra ``mbo-vc[render]``.
+Jinja2 and segno come with the base install (the HTML report is what a verifier reads);
+reportlab and pypdfium2 are the optional extra ``mbo_vc[render]``: without it :func:`render_pdf`
+and :func:`render_png` raise :class:`~mbo_vc.errors.RenderUnavailableError`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def _need(module: str) -> Any:
         return __import__(module, fromlist=["_"])
     except ImportError:
         raise RenderUnavailableError(
-            f"rendering needs {module!r}: install the extra, pip install 'mbo_vc[render]'"
+            f"this rendering needs {module!r}: pip install 'mbo_vc[render]'"
         ) from None
 
 
