@@ -113,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
     try:
-        code = _run(argv)
+        try:
+            code = _run(argv)
+        except SystemExit:  # (argparse: --help, --version, a usage error)
+            sys.stdout.flush()
+            raise
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return code
     except BrokenPipeError:
