@@ -20,7 +20,7 @@ from mbo_vc.display import UNSAFE, shown, shown_lines
 from mbo_vc.errors import CODES
 from mbo_vc.mbo import issue
 from mbo_vc.report import build_report
-from mbo_vc.status import DirectoryFetcher, StatusRegistry
+from mbo_vc.status import StatusRegistry
 from mbo_vc.verification import verify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,7 +246,8 @@ _ENGLISH = {"the", "was", "has", "been", "not", "and", "by", "with", "this", "th
             "failed", "signature", "valid", "warning", "issuer", "signed", "found", "checks",
             "format", "technical", "details", "name", "date", "birth", "place", "kind",
             "certifies", "about", "dates", "results", "status:", "school has", "in order",
-            "passed.", "pass", "switch", "off", "explicitly", "yourself", "shipped", "never"}  # fmt: skip
+            "passed.", "pass", "switch", "off", "explicitly", "yourself", "shipped",
+            "never"}  # fmt: skip
 _WORD = re.compile(r"(?<![\w/.:-])[A-Za-z]+(?![\w/:-])")
 
 
@@ -259,8 +260,9 @@ def _english_words(text: str) -> set[str]:
 def _says_valid(line: str, lang: str) -> bool:
     low = line.lower()
     if lang == "nl":
-        return "geldig" in low.replace("niet geldig", "").replace("ongeldig", "") or \
-            "in orde" in low.replace("niet in orde", "")
+        return "geldig" in low.replace("niet geldig", "").replace(
+            "ongeldig", ""
+        ) or "in orde" in low.replace("niet in orde", "")
     return bool(re.search(r"\bvalid\b", low.replace("not valid", ""))) or "in order" in low
 
 
@@ -303,8 +305,7 @@ def test_developer_advice_only_in_the_technical_part(revoked: tuple[Path, Path])
         assert out.splitlines()[1] in (
             "Reden: Of dit diploma is ingetrokken, kon niet worden nagegaan; daarom is het "
             "niet goedgekeurd.",
-            "Reason: Whether this diploma was revoked could not be checked, so it is not "
-            "accepted.",
+            "Reason: Whether this diploma was revoked could not be checked, so it is not accepted.",
         )
         for advice in ("StatusChecker", "--no-status", "--status-dir", "status_unavailable"):
             assert advice not in people and advice in technical, (lang, advice)

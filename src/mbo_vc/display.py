@@ -4,9 +4,9 @@ reorder text made visible, never dropped.
 A credential is written by someone else. A name holding ``ESC [2K`` (erase the line), a carriage
 return (back to column 0) or a right-to-left override (U+202E) could repaint "NIET GELDIG" as
 "GELDIG" on a terminal, or reorder a line of an HTML page. :func:`shown` turns each such
-character into a visible ``\\uXXXX`` escape: the C0 controls (U+0000–U+001F), DEL, the C1
-controls (U+0080–U+009F), the bidi marks (U+200E, U+200F, U+061C), embeddings and overrides
-(U+202A–U+202E) and isolates (U+2066–U+2069), and the line and paragraph separators (U+2028,
+character into a visible ``\\uXXXX`` escape: the C0 controls (U+0000 to U+001F), DEL, the C1
+controls (U+0080 to U+009F), the bidi marks (U+200E, U+200F, U+061C), embeddings and overrides
+(U+202A to U+202E) and isolates (U+2066 to U+2069), and the line and paragraph separators (U+2028,
 U+2029). Letters of right-to-left scripts are left alone (an Arabic name stays readable; HTML
 isolates each value with ``<bdi>``). The escape is JSON's, so :func:`shown_lines` applied to a
 JSON text gives the same JSON value: programs lose nothing.

@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mbo_vc.display import SafeStream
 
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
     try:
         try:
             code = _run(argv)

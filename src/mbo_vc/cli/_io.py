@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mbo_vc.did import DidResolver
-from mbo_vc.display import shown, shown_lines
 from mbo_vc.did.documents import load_pinned_dir
+from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
 from mbo_vc.json_input import parse_json, read_bounded
 from mbo_vc.jsonld import DocumentLoader, default_loader

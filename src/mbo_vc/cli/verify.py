@@ -95,7 +95,8 @@ def _disclosed(outcome: VerificationResult, lang: str) -> list[str]:
     lines = [f"  {'selectief getoond' if nl else 'selectively disclosed'}: "
              f"{', '.join(outcome.disclosed) or ('(niets)' if nl else '(none)')}",
              f"  {'claims zoals geverifieerd' if nl else 'claims as verified'}:"]  # fmt: skip
-    lines += [f"    {line}" for line in json.dumps(claims, indent=2, ensure_ascii=False).splitlines()]
+    text = json.dumps(claims, indent=2, ensure_ascii=False)
+    lines += [f"    {line}" for line in text.splitlines()]
     return [shown(line) for line in lines]
 
 

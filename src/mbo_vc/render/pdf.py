@@ -63,8 +63,16 @@ def build_pdf(report: VerificationReport, qr_png: bytes, qr_what: Text, qr_text:
     story: list = []
     qr = Image(io.BytesIO(qr_png), width=26 * mm, height=26 * mm)
     verdict = Table(
-        [[[_p(report.verdict.nl, _style(11, bold=True)), _p(report.verdict.en, body),
-           *[_p(f"{t.nl} · {t.en}", body) for t in report.reasons]], qr]],
+        [
+            [
+                [
+                    _p(report.verdict.nl, _style(11, bold=True)),
+                    _p(report.verdict.en, body),
+                    *[_p(f"{t.nl} · {t.en}", body) for t in report.reasons],
+                ],
+                qr,
+            ]
+        ],
         colWidths=[144 * mm, 30 * mm],
     )
     verdict.setStyle(TableStyle([

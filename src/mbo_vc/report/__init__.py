@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from mbo_vc import vocab
+from mbo_vc.display import shown
 from mbo_vc.errors import MboVcError
 from mbo_vc.report.certified import certified_json
 from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
-from mbo_vc.display import shown
 from mbo_vc.report.texts import ADVICE, CHECK_FALLBACK, CHECK_NAMES, CHECK_TEXTS, Text, code_text
 from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
 from mbo_vc.verification import RequiredSigner

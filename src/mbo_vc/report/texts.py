@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from mbo_vc.errors import CODES
 
-__all__ = ["ADVICE", "CHECK_FALLBACK", "CHECK_NAMES", "CHECK_TEXTS", "CODE_TEXTS", "Text", "code_text"]
+__all__ = [
+    "ADVICE",
+    "CHECK_FALLBACK",
+    "CHECK_NAMES",
+    "CHECK_TEXTS",
+    "CODE_TEXTS",
+    "Text",
+    "code_text",
+]
 
 
 @dataclass(frozen=True)
