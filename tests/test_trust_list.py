@@ -362,7 +362,7 @@ def test_cli_build_and_verify_each_code(
     capsys.readouterr()
     flags = ["--trust-list", str(out), "--no-mbo-rules"]  # the list starts now
     assert main(["verify", str(files["diploma"]), *flags, "--trust-anchor", ANCHOR.did]) == 0
-    assert "issuer on the trust list: ROC Voorbeeld (BRIN 99XX, OIN" in capsys.readouterr().out
+    assert "Uitgever: ROC Voorbeeld (BRIN 99XX, OIN" in capsys.readouterr().out
     for name, anchor, code in (
         ("other", ANCHOR.did, "issuer_not_on_trust_list"),
         ("micro", ANCHOR.did, "type_not_allowed_for_issuer"),
