@@ -54,7 +54,7 @@ def test_sd_jwt_vc_issue_revoke_publish_verify(
     capsys.readouterr()
     assert main(["verify", str(token), "--status-dir", str(lists)]) == 1
     out = capsys.readouterr().out
-    assert "NOT verified" in out and "revoked" in out
+    assert "NIET GELDIG" in out and "revoked" in out
     assert main(["verify", str(token), "--status-dir", str(lists), "--json"]) == 1
     assert "revoked" in [p["code"] for p in json.loads(capsys.readouterr().out)["problems"]]
     # twice: no change; the history by the token (also as presented, with a KB-JWT)
