@@ -14,8 +14,7 @@ from mbo_vc.did.documents import load_pinned_dir
 from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
 from mbo_vc.json_input import parse_json, read_bounded
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.keys import EcKey, Ed25519Key
-from mbo_vc.keys import load_key as _load_key
+from mbo_vc.keys import Signer, open_signer
 from mbo_vc.result import PresentationResult, VerificationResult
 from mbo_vc.status import DirectoryFetcher, HttpFetcher, StatusChecker
 from mbo_vc.timestamps import parse_timestamp
@@ -25,6 +24,7 @@ __all__ = [
     "EXIT_NOT_VERIFIED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "KEY_HELP",
     "Progress",
     "add_context_argument",
     "add_jobs_argument",
@@ -67,9 +67,18 @@ def read_document(path: str) -> dict[str, Any]:
         raise UsageError(f"{path}: {exc.message}") from None
 
 
-def load_key(path: str) -> Ed25519Key | EcKey:
-    """A key file, Ed25519 or P-256/P-384 (bounded read; a clear error, never its content)."""
-    return _load_key(path)
+KEY_HELP = (
+    "key file (from 'mbo-vc key generate'), or a key in an HSM: an RFC 7512 URI "
+    "'pkcs11:token=…;object=…?pin-source=FILE&module-path=MODULE' (mbo-vc[pkcs11])"
+)
+"""The help text of every ``--key`` that signs."""
+
+
+def load_key(ref: str) -> Signer:
+    """The signer ``--key`` names: a key file, Ed25519 or P-256/P-384 (bounded read; a clear
+    error, never its content), a ``pkcs11:`` URI (an HSM; the PIN never in a message) or an
+    ``aws-kms:`` key id (:func:`mbo_vc.keys.open_signer`)."""
+    return open_signer(ref)
 
 
 def write_output(text: str, out: str | None) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
-from mbo_vc.keys import EcKey, Ed25519Key, Key
+from mbo_vc.keys import Signer
 from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
     LIST_CREDENTIAL_TYPE,
@@ -689,7 +689,7 @@ class StatusRegistry:
     def status_list_credential(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         *,
         issuer: str | None = None,
         now: datetime | None = None,
@@ -725,7 +725,7 @@ class StatusRegistry:
     def publish(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         out_dir: str | os.PathLike[str],
         **options: Any,
     ) -> Path:
@@ -790,7 +790,7 @@ class StatusRegistry:
     def status_list_token(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         *,
         uri: str | None = None,
         bits: int | None = None,
@@ -803,8 +803,6 @@ class StatusRegistry:
         URL) and the event seq it includes. ES256 for a P-256 key, EdDSA for Ed25519."""
         info = self.store.get_list(list_id)
         status_list, seq = self.token_status_list(list_id, bits=bits)
-        if not isinstance(key, Ed25519Key | EcKey):
-            raise UsageError("a Token Status List is signed with an Ed25519Key or EcKey")
         token = sign_status_list_token(
             status_list,
             uri or info.url,
@@ -819,7 +817,7 @@ class StatusRegistry:
     def publish_token(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         out_dir: str | os.PathLike[str],
         **options: Any,
     ) -> Path:
@@ -837,7 +835,9 @@ class StatusRegistry:
         )
         return path
 
-    def publish_all(self, key: Key, out_dir: str | os.PathLike[str], **options: Any) -> list[Path]:
+    def publish_all(
+        self, key: Signer, out_dir: str | os.PathLike[str], **options: Any
+    ) -> list[Path]:
         """Publish every list of the registry."""
         return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
 
