@@ -54,8 +54,8 @@ def sign(
     """Return a copy of ``document`` secured with one more Data Integrity proof by ``key``.
 
     ``key`` is a :class:`~mbo_vc.keys.Signer`: a key object (:class:`~mbo_vc.keys.Ed25519Key`,
-    :class:`~mbo_vc.keys.EcKey`), a :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM) or a
-    :class:`~mbo_vc.keys.kms.KmsSigner`; :func:`mbo_vc.keys.open_signer` opens any of them.
+    :class:`~mbo_vc.keys.EcKey`) or a :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM);
+    :func:`mbo_vc.keys.open_signer` opens either from a ``--key`` argument.
 
     ``cryptosuite`` defaults to :func:`default_cryptosuite` of the key (``eddsa-rdfc-2022`` for
     an Ed25519 key, ``ecdsa-rdfc-2019`` for a P-256/P-384 key). ``created`` defaults to now

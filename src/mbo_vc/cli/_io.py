@@ -76,8 +76,8 @@ KEY_HELP = (
 
 def load_key(ref: str) -> Signer:
     """The signer ``--key`` names: a key file, Ed25519 or P-256/P-384 (bounded read; a clear
-    error, never its content), a ``pkcs11:`` URI (an HSM; the PIN never in a message) or an
-    ``aws-kms:`` key id (:func:`mbo_vc.keys.open_signer`)."""
+    error, never its content) or a ``pkcs11:`` URI (an HSM; the PIN never in a message), by
+    :func:`mbo_vc.keys.open_signer`."""
     return open_signer(ref)
 
 

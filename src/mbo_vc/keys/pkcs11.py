@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -246,22 +247,21 @@ def _pkcs11() -> Any:
 def _library(path: str) -> Any:
     """The loaded module (once per process and path; re-initialised in a forked child)."""
     pkcs11 = _pkcs11()
-    real = os.path.realpath(path)
-    with _LIBRARIES_LOCK:
-        found = _LIBRARIES.get(real)
+    with _LIBRARIES_LOCK:  # (python-pkcs11 loads a module once per path it is given)
+        found = _LIBRARIES.get(path)
         if found is not None and found[1] == os.getpid():
             return found[0]
-        if not Path(real).is_file():
+        if not Path(path).is_file():
             raise SignerError(f"the PKCS#11 module {path[:200]} does not exist")
         try:
-            lib = pkcs11.lib(real)
+            lib = pkcs11.lib(path)
             if found is not None:  # forked: the parent's sessions and login are not ours
                 lib.reinitialize()
         except Exception as exc:
             raise SignerError(
                 f"cannot load the PKCS#11 module {path[:200]} ({type(exc).__name__})"
             ) from None
-        _LIBRARIES[real] = (lib, os.getpid())
+        _LIBRARIES[path] = (lib, os.getpid())
         return lib
 
 
@@ -332,6 +332,28 @@ def _attribute(obj: Any, attribute: Any) -> Any:
         return None
 
 
+_RETRIES = (0.02, 0.05, 0.1, 0.2, 0.4)
+"""Pauses (s) before the token list is read again: a token that another process is writing
+(SoftHSM's file store while another process logs in) can read as unlabelled or fail for a
+moment; a token that is really absent still fails after about a second."""
+
+
+def _find_tokens(lib: Any, uri: Pkcs11Uri, p11e: Any) -> list[Any]:
+    reason = ""
+    for pause in (*_RETRIES, None):
+        try:
+            tokens = [t for t in lib.get_tokens() if _matches(uri, t)]
+            if tokens:
+                return tokens
+        except p11e.PKCS11Error as exc:
+            reason = type(exc).__name__
+        if pause is not None:
+            time.sleep(pause)
+    if reason:
+        raise SignerError(f"the PKCS#11 module lists no tokens ({reason})")
+    return []
+
+
 class _Session:
     """One logged-in PKCS#11 session, shared by a signer and its re-bound copies."""
 
@@ -396,11 +418,7 @@ class Pkcs11Signer(ExternalSigner):
         from pkcs11 import exceptions as p11e
 
         lib = _library(module)
-        try:
-            tokens = [t for t in lib.get_tokens() if _matches(parsed, t)]
-        except p11e.PKCS11Error as exc:
-            reason = type(exc).__name__
-            raise SignerError(f"the PKCS#11 module lists no tokens ({reason})") from None
+        tokens = _find_tokens(lib, parsed, p11e)
         if len(tokens) != 1:
             raise SignerError(
                 f"{'no' if not tokens else 'more than one'} token matches the pkcs11 URI "

@@ -6,9 +6,9 @@ public key, did:key, controller, verification method) and signs bytes, returning
 signature the suites use (Ed25519: 64 bytes; ECDSA P-256/P-384: IEEE P1363 ``r ‖ s``, low-S,
 over the curve's hash of the data). A key file's :class:`~mbo_vc.keys.Ed25519Key` and
 :class:`~mbo_vc.keys.EcKey` are signers; so are :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM
-over PKCS#11) and :class:`~mbo_vc.keys.kms.KmsSigner` (AWS KMS), whose private key never enters
-this process. :func:`open_signer` turns a ``--key`` argument (a key file, a ``pkcs11:`` URI or an
-``aws-kms:`` reference) into a signer.
+over PKCS#11), whose private key never enters this process, and any other
+:class:`ExternalSigner` (a cloud KMS: two methods to write). :func:`open_signer` turns a
+``--key`` argument (a key file or a ``pkcs11:`` URI) into a signer.
 """
 
 from __future__ import annotations
@@ -231,21 +231,16 @@ class ExternalSigner:
 
 
 def is_signer_reference(ref: Any) -> bool:
-    """True when ``ref`` names a key in a device (``pkcs11:…``, ``aws-kms:…``), not a file."""
-    return isinstance(ref, str) and ref[:8].lower().startswith(("pkcs11:", "aws-kms:"))
+    """True when ``ref`` names a key in a device (``pkcs11:…``), not a key file."""
+    return isinstance(ref, str) and ref[:7].lower() == "pkcs11:"
 
 
 def open_signer(ref: str | os.PathLike[str]) -> Signer:
     """The signer a ``--key`` argument names: a ``pkcs11:`` URI (RFC 7512; an HSM or SoftHSM
-    over PKCS#11, :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer`), an ``aws-kms:KEY-ID`` reference
-    (:class:`~mbo_vc.keys.kms.KmsSigner`), or else the path of a key file (Multikey or JWK).
-    """
-    if is_signer_reference(ref) and str(ref)[:7].lower() == "pkcs11:":
+    over PKCS#11, :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer`), or else the path of a key file
+    (Multikey or JWK)."""
+    if is_signer_reference(ref):
         from mbo_vc.keys.pkcs11 import Pkcs11Signer
 
         return Pkcs11Signer.open(str(ref))
-    if isinstance(ref, str) and ref[:8].lower() == "aws-kms:":
-        from mbo_vc.keys.kms import KmsSigner
-
-        return KmsSigner.open(ref[8:])
     return load_key(ref)
