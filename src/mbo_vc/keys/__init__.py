@@ -30,7 +30,8 @@ from mbo_vc.keys.methods import (
     load_key,
     public_jwk_of,
 )
-from mbo_vc.keys.signer import ExternalSigner, Signer, is_signer_reference, open_signer
+from mbo_vc.keys.references import is_signer_reference, open_signer
+from mbo_vc.keys.signer import ExternalSigner, Signer
 
 __all__ = [
     "CURVES",

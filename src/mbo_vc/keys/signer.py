@@ -7,23 +7,21 @@ signature the suites use (Ed25519: 64 bytes; ECDSA P-256/P-384: IEEE P1363 ``r â
 over the curve's hash of the data). A key file's :class:`~mbo_vc.keys.Ed25519Key` and
 :class:`~mbo_vc.keys.EcKey` are signers; so are :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM
 over PKCS#11), whose private key never enters this process, and any other
-:class:`ExternalSigner` (a cloud KMS: two methods to write). :func:`open_signer` turns a
+:class:`ExternalSigner` (a cloud KMS: two methods to write). :func:`mbo_vc.keys.open_signer` turns a
 ``--key`` argument (a key file or a ``pkcs11:`` URI) into a signer.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import SignatureEncodingError, SignerError, UsageError
 from mbo_vc.keys.ec import CURVES, EcKey, low_s
 from mbo_vc.keys.ed25519 import Ed25519Key
-from mbo_vc.keys.methods import load_key
 
-__all__ = ["ExternalSigner", "Signer", "is_signer_reference", "open_signer"]
+__all__ = ["ExternalSigner", "Signer"]
 
 
 @runtime_checkable
@@ -228,19 +226,3 @@ class ExternalSigner:
 
     def __reduce__(self) -> Any:
         raise TypeError(f"{type(self).__name__} objects are not picklable (they hold a session)")
-
-
-def is_signer_reference(ref: Any) -> bool:
-    """True when ``ref`` names a key in a device (``pkcs11:â€¦``), not a key file."""
-    return isinstance(ref, str) and ref[:7].lower() == "pkcs11:"
-
-
-def open_signer(ref: str | os.PathLike[str]) -> Signer:
-    """The signer a ``--key`` argument names: a ``pkcs11:`` URI (RFC 7512; an HSM or SoftHSM
-    over PKCS#11, :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer`), or else the path of a key file
-    (Multikey or JWK)."""
-    if is_signer_reference(ref):
-        from mbo_vc.keys.pkcs11 import Pkcs11Signer
-
-        return Pkcs11Signer.open(str(ref))
-    return load_key(ref)
