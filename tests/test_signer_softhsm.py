@@ -10,10 +10,12 @@ Skips with the reason when SoftHSM2 or python-pkcs11 is missing; in CI (CI=true)
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -174,12 +176,15 @@ def test_jwt_sign_and_did_web_with_an_hsm_key(
 
 
 def test_a_batch_on_worker_processes_opens_the_hsm_in_each_worker(hsm: SoftHsmToken) -> None:
+    # Spawned workers: they inherit this process's environment (SOFTHSM2_CONF, set by the
+    # fixture); the forkserver that `jobs=N` uses may have started before the fixture ran.
     uri = hsm.uri("issuer-p256")
     did = _did(hsm, "issuer-p256")
     docs = [example_diploma(did) for _ in range(6)]
-    results = list(sign_many(docs, uri, jobs=2, chunk_size=2))
-    assert all(r.ok for r in results), [r.problem for r in results]
-    assert all(verify(r.unwrap()).verified for r in results)
-    with Pkcs11Signer.open(uri) as signer:  # a signer object travels as "open it again"
-        results = list(sign_many(docs[:2], signer, jobs=2, chunk_size=1))
-        assert all(r.ok and verify(r.unwrap()).verified for r in results)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(sign_many(docs, uri, executor=pool, chunk_size=2))
+        assert all(r.ok for r in results), [r.problem for r in results]
+        assert all(verify(r.unwrap()).verified for r in results)
+        with Pkcs11Signer.open(uri) as signer:  # a signer object travels as "open it again"
+            results = list(sign_many(docs[:2], signer, executor=pool, chunk_size=1))
+            assert all(r.ok and verify(r.unwrap()).verified for r in results)
