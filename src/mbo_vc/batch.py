@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mbo_vc.errors import MboVcError, UsageError, error_class_for
 from mbo_vc.json_input import parse_json, read_file_bounded
-from mbo_vc.keys import EcKey, Ed25519Key, Key, key_from_multibase, load_key
+from mbo_vc.keys import (
+    EcKey,
+    Ed25519Key,
+    ExternalSigner,
+    Signer,
+    key_from_multibase,
+    open_signer,
+)
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs import suite_named
 from mbo_vc.result import Problem, VerificationResult
@@ -89,30 +96,46 @@ class SignResult:
 
 
 class _SealedKey:
-    """A signing key on its way to a worker: its secret Multikey (or only its key file's path),
-    its controller and verification method. Never shown: ``repr`` names the method only.
+    """A signing key on its way to a worker: its secret Multikey, or only its key file's path
+    or ``pkcs11:`` URI, or how to open its HSM/KMS signer again; its controller and
+    verification method. Never shown: ``repr`` names the method only.
 
     The key classes refuse to be pickled on purpose; a batch is the one place that sends a key
     to another process, so it does so explicitly, here, and only to the workers of the batch.
+    A key in an HSM never travels: each worker opens its own session to it.
     """
 
-    __slots__ = ("_controller", "_method", "_path", "_secret")
+    __slots__ = ("_controller", "_method", "_path", "_reopen", "_secret")
 
-    def __init__(self, secret: str | None, path: str | None, controller: str, method: str) -> None:
-        self._secret, self._path = secret, path
+    def __init__(
+        self,
+        secret: str | None,
+        path: str | None,
+        controller: str,
+        method: str,
+        reopen: Callable[[], Signer] | None = None,
+    ) -> None:
+        self._secret, self._path, self._reopen = secret, path, reopen
         self._controller, self._method = controller, method
 
     @classmethod
-    def of(cls, key: Key | str | os.PathLike[str]) -> _SealedKey:
-        """Seal ``key`` (a key object or the path of a key file each worker reads itself)."""
+    def of(cls, key: Signer | str | os.PathLike[str]) -> _SealedKey:
+        """Seal ``key`` (a key object, an HSM/KMS signer that can be opened again, or the path
+        of a key file or a ``pkcs11:`` URI each worker opens itself)."""
         if isinstance(key, str | os.PathLike):
-            loaded = load_key(key)  # here too: a bad key file fails the call, not every item
+            loaded = open_signer(key)  # here too: a bad key fails the call, not every item
             _require_private(loaded)
-            return cls(None, os.fspath(key), loaded.controller, loaded.verification_method)
+            sealed = cls(None, os.fspath(key), loaded.controller, loaded.verification_method)
+            if isinstance(loaded, ExternalSigner):
+                _close(loaded)
+            return sealed
+        if isinstance(key, ExternalSigner) and key.reopener() is not None:
+            return cls(None, None, key.controller, key.verification_method, key.reopener())
         if not isinstance(key, Ed25519Key | EcKey):
             raise UsageError(
                 f"a {type(key).__name__} cannot be sent to worker processes: pass an "
-                "Ed25519Key or EcKey, the path of a key file, or use a ThreadPoolExecutor"
+                "Ed25519Key or EcKey, the path of a key file or a pkcs11: URI, or use a "
+                "ThreadPoolExecutor"
             )
         _require_private(key)
         sealed = cls(key.secret_key_multibase(), None, key.controller, key.verification_method)
@@ -120,22 +143,24 @@ class _SealedKey:
             raise UsageError("this key's verification method cannot be carried to a worker")
         return sealed
 
-    def open(self) -> Key:
+    def open(self) -> Signer:
         """The key again (in the worker)."""
-        key: Key = (
-            load_key(self._path)
-            if self._path is not None
-            else key_from_multibase(self._secret or "")
-        )
+        key: Signer
+        if self._reopen is not None:
+            key = self._reopen()
+        elif self._path is not None:
+            key = open_signer(self._path)
+        else:
+            key = key_from_multibase(self._secret or "")
         if (key.controller, key.verification_method) != (self._controller, self._method):
             key = key.with_controller(self._controller, self._method)
         return key
 
-    def __getstate__(self) -> tuple[str | None, str | None, str, str]:
-        return self._secret, self._path, self._controller, self._method
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._secret, self._path, self._controller, self._method, self._reopen
 
-    def __setstate__(self, state: tuple[str | None, str | None, str, str]) -> None:
-        self._secret, self._path, self._controller, self._method = state
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._secret, self._path, self._controller, self._method, self._reopen = state
 
     def __repr__(self) -> str:
         return f"<sealed key {self._method}>"
@@ -143,7 +168,17 @@ class _SealedKey:
     __str__ = __repr__
 
 
-def _require_private(key: Key) -> None:
+def _close(signer: Any) -> None:
+    close = getattr(signer, "close", None)
+    if callable(close):
+        close()
+
+
+def _load(key: Signer | str | os.PathLike[str]) -> Signer:
+    return open_signer(key) if isinstance(key, str | os.PathLike) else key
+
+
+def _require_private(key: Signer) -> None:
     if not key.has_private:
         raise UsageError("this key holds only a public key and cannot sign")
 
@@ -522,7 +557,7 @@ def verify_many(
 
 def sign_many(
     documents: Iterable[Mapping[str, Any] | os.PathLike[str]],
-    key: Key | str | os.PathLike[str],
+    key: Signer | str | os.PathLike[str],
     *,
     executor: Executor | None = None,
     jobs: int | None = None,
@@ -534,24 +569,27 @@ def sign_many(
     """Sign many documents with ``key``; yields one :class:`SignResult` per item, in input
     order (``result.document`` as :func:`mbo_vc.sign` returns it, or ``result.problem``).
 
-    ``key`` is a key object or the path of a key file (each worker then reads the file itself,
-    and only the path travels). An item is a JSON object or a :class:`os.PathLike` of one.
+    ``key`` is a :class:`~mbo_vc.keys.Signer` (a key object, or an HSM signer each worker opens
+    again) or the path of a key file or a ``pkcs11:`` URI (each worker then opens it itself, and
+    only the reference travels). An item is a JSON object or a :class:`os.PathLike` of one.
     ``options`` are ``sign``'s keyword options (``cryptosuite``, ``created``, …). A bad item is
     that item's result; ``result.unwrap()`` raises its typed error. Raises at once only for
     arguments that do not fit (a public key, an unknown cryptosuite or option).
     """
-    checked = load_key(key) if isinstance(key, str | os.PathLike) else key
+    checked = _load(key)
     _require_private(checked)
     suite_named(options.get("cryptosuite") or default_cryptosuite(checked))
+    if checked is not key:
+        _close(checked)
     return _stream("sign", documents, options=options, setup=setup, keys=(key,),
                    executor=executor, jobs=jobs, chunk_size=chunk_size, window=window)  # fmt: skip
 
 
 def issue_many(
     waardepapieren: Iterable[Waardepapier | Mapping[str, Any]],
-    bevoegd_gezag: Key | str | os.PathLike[str],
+    bevoegd_gezag: Signer | str | os.PathLike[str],
     *,
-    examencommissie: Key | str | os.PathLike[str] | None = None,
+    examencommissie: Signer | str | os.PathLike[str] | None = None,
     created: Any = None,
     executor: Executor | None = None,
     jobs: int | None = None,
@@ -564,7 +602,10 @@ def issue_many(
     input order. Keys as in :func:`sign_many`; ``setup`` may return a ``loader``."""
     for key in (bevoegd_gezag, examencommissie):
         if key is not None:
-            _require_private(load_key(key) if isinstance(key, str | os.PathLike) else key)
+            checked = _load(key)
+            _require_private(checked)
+            if checked is not key:
+                _close(checked)
     options = {} if created is None else {"created": created}
     return _stream("issue", waardepapieren, options=options, setup=setup,
                    keys=(bevoegd_gezag, examencommissie), executor=executor, jobs=jobs,

@@ -43,6 +43,12 @@ CODES: dict[str, str] = {
     "invalid_key": "a key is malformed, of the wrong type, or weak (e.g. of small order)",
     "key_suite_mismatch": "the key's type or curve does not fit the cryptosuite it is used "
     "with (e.g. a P-256 key for eddsa-rdfc-2022, a P-521 key for ecdsa-rdfc-2019)",
+    "invalid_key_uri": "a pkcs11: key reference is not an RFC 7512 URI mbo_vc can use "
+    "(unknown or repeated attribute, bad percent-encoding, no object or id, no module)",
+    "signer_unavailable": "signing with an HSM or KMS needs its optional extra: mbo-vc[pkcs11] "
+    "(python-pkcs11) or mbo-vc[kms] (boto3)",
+    "signer_failed": "the HSM or KMS did not sign: module, token, key object, PIN or mechanism "
+    "refused (the message names which, never the PIN)",
     "did_resolution_failed": "a DID could not be resolved",
     "unsupported_did_method": "the DID method is not supported (or needs --online)",
     "invalid_did": "the DID is malformed for its method",
@@ -283,6 +289,7 @@ _JWK_PRIVATE = re.compile(
     r"""privateKeyMultibase|privateKeyJwk|privateKeyBase58|privateKeyHex|privateKeyPem)["']?)"""
     r"""\s*[:=]\s*)(?P<q>["']?)(?P<value>[^\s"',}]{8,})"""
 )
+_PIN_VALUE = re.compile(r"(?P<key>pin-value=)(?P<value>[^&\s\"'>]*)", re.IGNORECASE)
 REDACTED = "[redacted secret]"
 
 
@@ -302,6 +309,8 @@ def redact(text: str) -> str:
         text = _MULTIBASE_TOKEN.sub(
             lambda m: REDACTED if _is_secret_multibase(m.group(0)) else m.group(0), text
         )
+    if "pin-value" in text.lower():  # a PKCS#11 URI's PIN (RFC 7512)
+        text = _PIN_VALUE.sub(lambda m: m.group("key") + REDACTED, text)
     return _JWK_PRIVATE.sub(lambda m: m.group("key") + m.group("q") + REDACTED, text)
 
 
@@ -539,6 +548,24 @@ class KeyFormatError(MboVcError):
     """A key, multibase or multicodec value is malformed, of the wrong type, or weak."""
 
     code = "invalid_key"
+
+
+class Pkcs11UriError(KeyFormatError):
+    """A ``pkcs11:`` key reference is not an RFC 7512 URI that mbo_vc can use."""
+
+    code = "invalid_key_uri"
+
+
+class SignerUnavailableError(MboVcError):
+    """An HSM or KMS signer needs its optional extra (``mbo-vc[pkcs11]``, ``mbo-vc[kms]``)."""
+
+    code = "signer_unavailable"
+
+
+class SignerError(MboVcError):
+    """The HSM or KMS did not sign (module, token, key object, PIN or mechanism refused)."""
+
+    code = "signer_failed"
 
 
 class KeySuiteMismatchError(KeyFormatError):

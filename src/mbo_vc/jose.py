@@ -25,13 +25,13 @@ from mbo_vc.jws import (
     KEY_FIT,
     VC_JWT_MEDIA_TYPE,
     VP_JWT_MEDIA_TYPE,
-    b64url,
     decode_jwt,
     envelope,
     is_compact_jws,
+    sign_compact,
     unenvelope,
 )
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import Signer
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.verification import verify_jwt
 
@@ -57,10 +57,10 @@ def _kind_of(document: Mapping[str, Any]) -> str:
     raise UsageError("the document is neither a VerifiableCredential nor a VerifiablePresentation")
 
 
-def _alg_for(key: Ed25519Key | EcKey | _jwk.JWK, alg: str | None) -> str:
+def _alg_for(key: Signer | _jwk.JWK, alg: str | None) -> str:
     if alg is not None:
         return alg
-    if isinstance(key, Ed25519Key | EcKey):
+    if isinstance(key, Signer):
         return key.jws_alg
     data = key.export_public(as_dict=True)
     if isinstance(key.get("alg"), str):
@@ -73,7 +73,7 @@ def _alg_for(key: Ed25519Key | EcKey | _jwk.JWK, alg: str | None) -> str:
 
 def secure_jwt(
     document: Mapping[str, Any],
-    key: Ed25519Key | EcKey | _jwk.JWK,
+    key: Signer | _jwk.JWK,
     *,
     alg: str | None = None,
     kid: str | None = None,
@@ -84,11 +84,12 @@ def secure_jwt(
 ) -> str:
     """Secure a VC DM 2.0 credential (``vc+jwt``) or presentation (``vp+jwt``) as a compact JWS.
 
-    The payload is the document itself, byte-stable JSON. ``key`` is an :class:`Ed25519Key`
-    (``EdDSA``) or a P-256/P-384 :class:`EcKey` (``ES256``/``ES384``, P1363 low-S), with ``kid``
-    = its verification method, or a private jwcrypto ``JWK`` (pass ``kid`` unless the JWK has
-    one). For a presentation, ``challenge`` and ``domain`` go into the
-    ``nonce`` and ``aud`` claims; ``claims`` adds further JWT claims (``exp``, ``iat`` …).
+    The payload is the document itself, byte-stable JSON. ``key`` is a
+    :class:`~mbo_vc.keys.Signer`: an :class:`Ed25519Key` (``EdDSA``), a P-256/P-384
+    :class:`EcKey` (``ES256``/``ES384``, P1363 low-S) or such a key in an HSM or KMS, with
+    ``kid`` = its verification method; or a private jwcrypto ``JWK`` (pass ``kid`` unless the
+    JWK has one). For a presentation, ``challenge`` and ``domain`` go into the ``nonce`` and
+    ``aud`` claims; ``claims`` adds further JWT claims (``exp``, ``iat`` …).
     """
     if not isinstance(document, Mapping):
         raise UsageError("the document to secure must be a JSON object")
@@ -120,7 +121,7 @@ def secure_jwt(
     if algorithm not in KEY_FIT:
         raise UsageError(f"alg {algorithm!r} is not supported for signing")
     typ, cty = ("vc+jwt", "vc") if kind == "credential" else ("vp+jwt", "vp")
-    if isinstance(key, Ed25519Key | EcKey):
+    if isinstance(key, Signer):
         if not key.has_private:
             raise KeyFormatError("signing needs a private key")
         public = key.to_jwk()
@@ -130,14 +131,9 @@ def secure_jwt(
                 f"a {key.key_type} key signs with alg {key.jws_alg}, not {algorithm}"
             )
         header = {"alg": algorithm, "kid": kid or key.verification_method, "typ": typ, "cty": cty}
-        signing_input = (
-            b64url(json.dumps(header, separators=(",", ":")).encode("utf-8"))
-            + "."
-            + b64url(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
-        )
-        return signing_input + "." + b64url(key.sign(signing_input.encode("ascii")))
+        return sign_compact(header, payload, key)
     if not isinstance(key, _jwk.JWK) or not key.has_private:
-        raise KeyFormatError("signing needs a private key (Ed25519Key, EcKey or jwcrypto JWK)")
+        raise KeyFormatError("signing needs a private key (a Signer or a jwcrypto JWK)")
     jwk = key
     key_id = kid or key.get("kid")
     if not isinstance(key_id, str):

@@ -30,7 +30,7 @@ from mbo_vc.errors import (
     UsageError,
 )
 from mbo_vc.json_input import parse_json
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import Signer
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -342,16 +342,15 @@ def thumbprint(jwk: Mapping[str, Any]) -> str | None:
         return None
 
 
-def sign_compact(
-    header: Mapping[str, Any], payload: Mapping[str, Any], key: Ed25519Key | EcKey
-) -> str:
-    """A compact JWS of ``payload`` (compact JSON) under ``header``, signed by ``key``.
+def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any], key: Signer) -> str:
+    """A compact JWS of ``payload`` (compact JSON) under ``header``, signed by ``key``: the one
+    place that makes a JWS with a :class:`~mbo_vc.keys.Signer` (a key object, an HSM, a KMS).
 
     ``alg`` defaults to the key's (``EdDSA``, ``ES256``, ``ES384``) and must fit it; the other
     header members are the caller's (``typ``, ``kid`` …). ECDSA signatures are P1363, low-S.
     """
-    if not isinstance(key, Ed25519Key | EcKey) or not key.has_private:
-        raise KeyFormatError("signing needs a private Ed25519Key or EcKey")
+    if not isinstance(key, Signer) or not key.has_private:
+        raise KeyFormatError("signing needs a private key (a key object, an HSM or KMS signer)")
     head = dict(header)
     alg = head.setdefault("alg", key.jws_alg)
     if alg not in KEY_FIT:

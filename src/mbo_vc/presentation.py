@@ -24,7 +24,7 @@ from mbo_vc.errors import UsageError
 from mbo_vc.jose import secure_jwt
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.jws import envelope, is_compact_jws
-from mbo_vc.keys import Key
+from mbo_vc.keys import Signer
 from mbo_vc.result import CredentialReport, PresentationResult
 from mbo_vc.signing import sign
 from mbo_vc.timestamps import parse_timestamp
@@ -89,7 +89,7 @@ def create_presentation(
 
 def sign_presentation(
     presentation: Mapping[str, Any],
-    key: Key,
+    key: Signer,
     *,
     challenge: str,
     domain: str | None = None,
@@ -109,7 +109,7 @@ def sign_presentation(
 
 def present(
     credentials: Sequence[Mapping[str, Any] | str],
-    key: Key,
+    key: Signer,
     *,
     challenge: str,
     domain: str | None = None,

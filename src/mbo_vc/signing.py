@@ -17,7 +17,7 @@ from mbo_vc.data_model import (
 from mbo_vc.errors import InputError
 from mbo_vc.json_input import check_structure
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.keys import EcKey, Key
+from mbo_vc.keys import Signer
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs import Canonicalizer, Cryptosuite, create_proof, suite_named, suites
 
@@ -29,15 +29,16 @@ def signing_suites() -> list[str]:
     return sorted(suites())
 
 
-def default_cryptosuite(key: Key) -> str:
+def default_cryptosuite(key: Signer) -> str:
     """The cryptosuite ``sign`` uses for ``key`` when none is named: ``ecdsa-rdfc-2019`` for a
     P-256/P-384 key, ``eddsa-rdfc-2022`` otherwise."""
-    return "ecdsa-rdfc-2019" if isinstance(key, EcKey) else "eddsa-rdfc-2022"
+    p_curve = getattr(key, "key_type", None) in ("P-256", "P-384")
+    return "ecdsa-rdfc-2019" if p_curve else "eddsa-rdfc-2022"
 
 
 def sign(
     document: Mapping[str, Any],
-    key: Key,
+    key: Signer,
     *,
     cryptosuite: str | None = None,
     proof_purpose: str = "assertionMethod",
@@ -51,6 +52,10 @@ def sign(
     limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` secured with one more Data Integrity proof by ``key``.
+
+    ``key`` is a :class:`~mbo_vc.keys.Signer`: a key object (:class:`~mbo_vc.keys.Ed25519Key`,
+    :class:`~mbo_vc.keys.EcKey`) or a :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM);
+    :func:`mbo_vc.keys.open_signer` opens either from a ``--key`` argument.
 
     ``cryptosuite`` defaults to :func:`default_cryptosuite` of the key (``eddsa-rdfc-2022`` for
     an Ed25519 key, ``ecdsa-rdfc-2019`` for a P-256/P-384 key). ``created`` defaults to now

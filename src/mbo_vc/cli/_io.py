@@ -15,8 +15,7 @@ from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
 from mbo_vc.json_input import parse_json, read_bounded
 from mbo_vc.jsonld import DocumentLoader, default_loader
-from mbo_vc.keys import EcKey, Ed25519Key
-from mbo_vc.keys import load_key as _load_key
+from mbo_vc.keys import Signer, open_signer
 from mbo_vc.result import PresentationResult, VerificationResult
 from mbo_vc.status import DirectoryFetcher, HttpFetcher, StatusChecker
 from mbo_vc.timestamps import parse_timestamp
@@ -26,6 +25,7 @@ __all__ = [
     "EXIT_NOT_VERIFIED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "KEY_HELP",
     "Progress",
     "add_context_argument",
     "add_jobs_argument",
@@ -70,15 +70,24 @@ def read_document(path: str) -> dict[str, Any]:
         raise UsageError(f"{path}: {exc.message}") from None
 
 
-def load_key(path: str) -> Ed25519Key | EcKey:
-    """A key file, Ed25519 or P-256/P-384 (bounded read; a clear error, never its content)."""
-    return _load_key(path)
+KEY_HELP = (
+    "key file (from 'mbo-vc key generate'), or a key in an HSM: an RFC 7512 URI "
+    "'pkcs11:token=…;object=…?pin-source=FILE&module-path=MODULE' (mbo-vc[pkcs11])"
+)
+"""The help text of every ``--key`` that signs."""
 
 
-def load_signing_key(path: str, option: str = "--key") -> Ed25519Key | EcKey:
-    """A key file that can sign: one that holds only a public key is a usage error (exit 2),
-    before anything is read or written."""
-    key = _load_key(path)
+def load_key(ref: str) -> Signer:
+    """The signer ``--key`` names: a key file, Ed25519 or P-256/P-384 (bounded read; a clear
+    error, never its content) or a ``pkcs11:`` URI (an HSM; the PIN never in a message), by
+    :func:`mbo_vc.keys.open_signer`."""
+    return open_signer(ref)
+
+
+def load_signing_key(path: str, option: str = "--key") -> Signer:
+    """The signer ``--key`` names (:func:`load_key`), one that can sign: a key file that holds
+    only a public key is a usage error (exit 2), before anything is read or written."""
+    key = load_key(path)
     if not key.has_private:
         raise UsageError(f"{option} {path} holds only a public key: signing needs the private "
                          "key (a file from 'mbo-vc key generate')")  # fmt: skip

@@ -14,19 +14,20 @@ from mbo_vc.cli._io import add_network_arguments, load_key, resolver_from_args, 
 from mbo_vc.did.documents import VM_FORMS, bind_key, did_web_document, did_web_for
 from mbo_vc.did.web import parse_did_web
 from mbo_vc.errors import UnsupportedDidMethodError
+from mbo_vc.keys import load_key as load_key_file
 
 __all__ = ["add_parser"]
 
 
 def _cmd_web(args: argparse.Namespace) -> int:
     did = did_web_for(args.domain, args.path)
-    keys = [load_key(path) for path in args.key]
+    keys = [load_key(path).public_only() for path in args.key]  # (a file or an HSM's key)
     write_json(did_web_document(did, keys, form=args.form), args.output)
     return 0
 
 
 def _cmd_bind(args: argparse.Namespace) -> int:
-    key = bind_key(load_key(args.key), args.did, args.fragment)
+    key = bind_key(load_key_file(args.key), args.did, args.fragment)
     key.save(args.out, overwrite=args.force)
     print(key.verification_method)
     return 0
@@ -64,7 +65,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     web.add_argument("--domain", required=True, help="host, or host:port (e.g. school.nl)")
     web.add_argument("--path", help="optional path (a/b → did:web:host:a:b)")
     web.add_argument(
-        "--key", action="append", required=True, metavar="KEYFILE", help="key file (repeatable)"
+        "--key",
+        action="append",
+        required=True,
+        metavar="KEY",
+        help="key file, or pkcs11: URI of a key in an HSM (its public key; repeatable)",
     )
     web.add_argument(
         "--form",

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from mbo_vc.cli._io import Progress, add_jobs_argument, check_jobs, load_signing_key
+from mbo_vc.cli._io import KEY_HELP, Progress, add_jobs_argument, check_jobs, load_signing_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
-from mbo_vc.keys import EcKey, Ed25519Key, Key
+from mbo_vc.keys import Signer
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
@@ -41,12 +41,6 @@ INDEX_COLUMNS = (
 """The index file's columns: the SIS file and its line, the row's studentnummer (as in the
 export: the index stays with the school), the output file name, the credential id, and the
 status list URL and index (empty without ``--status-db``)."""
-
-
-def _signer(key: Key) -> Ed25519Key | EcKey:
-    if not isinstance(key, Ed25519Key | EcKey):
-        raise UsageError("an SD-JWT VC is signed with an Ed25519 or P-256/P-384 key")
-    return key
 
 
 def holder_jwk(did: str) -> dict[str, Any]:
@@ -78,10 +72,10 @@ def _revocation_list(registry: StatusRegistry) -> str:
 def run_issue(
     kind: str,
     data: str | Path,
-    key: Key,
+    key: Signer,
     out: str | Path,
     *,
-    examencommissie: Key | None = None,
+    examencommissie: Signer | None = None,
     stream: TextIO | None = None,
     status_db: str | Path | None = None,
     strict: bool = False,
@@ -197,9 +191,9 @@ def _status_of(doc: dict[str, Any]) -> tuple[str, int] | None:
 def _issue_rows(
     kind: str,
     rows: list[tuple[int, dict[str, Any]]],
-    key: Key,
+    key: Signer,
     out: Path,
-    examencommissie: Key | None,
+    examencommissie: Signer | None,
     stream: TextIO,
     registry: StatusRegistry | None,
     list_id: str | None,
@@ -251,7 +245,7 @@ def _issue_rows(
                             list_id, credential_id=paper.credential_id
                         )
                         status, where = {"status_list": ref.to_json()}, (ref.uri, ref.idx)
-                    token = issue_sd_jwt(paper, _signer(key), holder=holder, status=status)
+                    token = issue_sd_jwt(paper, key, holder=holder, status=status)
                     path.write_text(token.serialize() + "\n", "utf-8")
                     written.append(path)
                     if index is not None:
@@ -330,9 +324,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--type", required=True, choices=list(WAARDEPAPIEREN), help="waardepapier")
     p.add_argument("--data", required=True, help="SIS export: .csv or .jsonl (docs/sis-import.md)")
-    p.add_argument("--key", required=True, help="bevoegd gezag key file (issuer)")
+    p.add_argument("--key", required=True, help=f"the bevoegd gezag's (issuer) {KEY_HELP}")
     p.add_argument(
-        "--examencommissie-key", help="examencommissie key file: adds its proof, chained"
+        "--examencommissie-key",
+        help="the examencommissie's key (a file or pkcs11: URI, as --key): adds its proof, chained",
     )
     p.add_argument("--out", required=True, help="folder for the signed credentials")
     p.add_argument(

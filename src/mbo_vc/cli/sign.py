@@ -7,8 +7,9 @@ from typing import Any
 
 from mbo_vc.cli._io import (
     EXIT_OK,
+    KEY_HELP,
     add_context_argument,
-    load_key,
+    load_signing_key,
     loader_from_args,
     read_document,
     write_json,
@@ -19,7 +20,7 @@ __all__ = ["add_parser"]
 
 
 def _cmd_sign(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     doc = read_document(args.input)
     signed = sign(
         doc,
@@ -37,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
     """Add ``sign``."""
     sg = subparsers.add_parser("sign", help="add a Data Integrity proof to a JSON document")
     sg.add_argument("input", help="unsigned document (JSON file, or - for stdin)")
-    sg.add_argument("--key", required=True, help="key file (from 'mbo-vc key generate')")
+    sg.add_argument("--key", required=True, help=KEY_HELP)
     sg.add_argument("-o", "--output", help="where to write the signed document (default stdout)")
     sg.add_argument(
         "--cryptosuite",

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.cli._io import EXIT_OK, load_key
+from mbo_vc.cli._io import EXIT_OK, KEY_HELP, load_signing_key
 from mbo_vc.errors import UsageError
 from mbo_vc.mbo.trust_list import build_trust_list, read_trust_csv
 
@@ -25,7 +25,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise UsageError(f"{out} exists; pass --force to overwrite it")
     entries = read_trust_csv(args.csv)
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
     doc = build_trust_list(entries, key, name=args.name, valid_for=valid_for)
     try:
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> None:
         "Voorbeeld,99XX,00000001234567890000,mbo-diploma|mbo-certificaat",
     )
     p.add_argument("--csv", required=True, help="did,name,brin,oin,types (types split by |)")
-    p.add_argument("--key", required=True, help="the trust anchor's key file")
+    p.add_argument("--key", required=True, help=f"the trust anchor's {KEY_HELP}")
     p.add_argument("--out", required=True, help="where to write the signed trust list")
     p.add_argument("--name", default="mbo trust list", help="the list's name")
     p.add_argument(

@@ -15,8 +15,9 @@ from typing import Any
 
 from mbo_vc.cli._io import (
     EXIT_OK,
+    KEY_HELP,
     add_context_argument,
-    load_key,
+    load_signing_key,
     loader_from_args,
     read_document,
     read_input,
@@ -45,7 +46,7 @@ def _credential(path: str) -> dict[str, Any] | str:
 
 
 def _cmd_present(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     credentials = [_credential(p) for p in args.credentials]
     vp = present(
         credentials, key, challenge=args.challenge, domain=args.domain, expires=args.expires,
@@ -59,7 +60,7 @@ def _cmd_present(args: argparse.Namespace) -> int:
 
 
 def _cmd_jwt_sign(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     doc = read_document(args.input)
     token = secure_jwt(doc, key, challenge=args.challenge, domain=args.domain)
     write_output(token + "\n", args.output)
@@ -76,7 +77,7 @@ def add_parser(subparsers: Any) -> None:
                                "the holder (authentication, challenge, domain)")  # fmt: skip
     pr.add_argument("credentials", nargs="+", metavar="CRED",
                     help="credential files: JSON (Data Integrity) or vc+jwt text")  # fmt: skip
-    pr.add_argument("--key", required=True, help="the holder's key file")
+    pr.add_argument("--key", required=True, help=f"the holder's {KEY_HELP}")
     pr.add_argument("--challenge", required=True, help="the challenge the verifier issued")
     pr.add_argument("--domain", help="the verifier's domain")
     pr.add_argument("--expires", help="the holder proof expires at (ISO 8601)")
@@ -91,7 +92,7 @@ def add_parser(subparsers: Any) -> None:
     jw_sub = jw.add_subparsers(dest="jwt_command", required=True, parser_class=type(jw))
     js = jw_sub.add_parser("sign", help="secure an unsigned credential as vc+jwt (EdDSA)")
     js.add_argument("input", help="unsigned credential or presentation (JSON file or -)")
-    js.add_argument("--key", required=True, help="key file (its verification method is the kid)")
+    js.add_argument("--key", required=True, help=f"{KEY_HELP}; its verification method is the kid")
     js.add_argument("--challenge", help="nonce claim (presentations)")
     js.add_argument("--domain", help="aud claim (presentations)")
     js.add_argument("-o", "--output", help="where to write the JWT (default stdout)")

@@ -5,6 +5,10 @@ never part of ``repr``/``str``, never logged and never put in an error message; 
 object only through ``secret_key_multibase()``, ``to_jwk(private=True)`` and ``save()``, each of
 which has to be asked for by name. :func:`load_key`, :func:`key_from_multibase` and
 :func:`key_from_jwk` pick the key type from the data; :class:`Key` is what both types offer.
+
+Every signing path takes a :class:`Signer`: a key object, or a key held in an HSM
+(:mod:`mbo_vc.keys.pkcs11`); :func:`open_signer` reads a ``--key`` argument (a key file or a
+``pkcs11:`` URI).
 """
 
 from mbo_vc.keys._codec import (
@@ -13,7 +17,7 @@ from mbo_vc.keys._codec import (
     decode_multibase,
     encode_multibase_base58btc,
 )
-from mbo_vc.keys.ec import CURVES, EcKey, is_high_s
+from mbo_vc.keys.ec import CURVES, EcKey, is_high_s, low_s
 from mbo_vc.keys.ed25519 import ED25519_PRIV_HEADER, ED25519_PUB_HEADER, Ed25519Key
 from mbo_vc.keys.methods import (
     KEY_TYPES,
@@ -28,6 +32,8 @@ from mbo_vc.keys.methods import (
     private_jwk_members,
     public_jwk_of,
 )
+from mbo_vc.keys.references import is_signer_reference, open_signer
+from mbo_vc.keys.signer import ExternalSigner, Signer
 
 __all__ = [
     "CURVES",
@@ -40,15 +46,20 @@ __all__ = [
     "VERIFICATION_METHOD_TYPES",
     "EcKey",
     "Ed25519Key",
+    "ExternalSigner",
     "Key",
+    "Signer",
     "decode_multibase",
     "encode_multibase_base58btc",
     "generate_key",
     "is_high_s",
+    "is_signer_reference",
     "key_from_did_key",
     "key_from_jwk",
     "key_from_multibase",
     "load_key",
+    "low_s",
+    "open_signer",
     "private_jwk_members",
     "public_jwk_of",
 ]

@@ -40,7 +40,7 @@ from mbo_vc.keys._codec import (
     write_key_file,
 )
 
-__all__ = ["CURVES", "EcCurve", "EcKey", "decode_p1363", "is_high_s"]
+__all__ = ["CURVES", "EcCurve", "EcKey", "decode_p1363", "is_high_s", "low_s"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,16 @@ def is_high_s(signature: bytes, curve_name: str) -> bool:
     curve = _curve(curve_name)
     _, s = decode_p1363(signature, curve)
     return s > curve.order // 2
+
+
+def low_s(signature: bytes, curve_name: str) -> bytes:
+    """The low-S form of a well-formed P1363 signature (``s`` replaced by ``n - s`` when
+    ``s > n/2``): what mbo_vc signs with, whichever device made the signature."""
+    curve = _curve(curve_name)
+    r, s = decode_p1363(signature, curve)
+    if s > curve.order // 2:
+        s = curve.order - s
+    return r.to_bytes(curve.size, "big") + s.to_bytes(curve.size, "big")
 
 
 class EcKey(MultikeyIdentity):

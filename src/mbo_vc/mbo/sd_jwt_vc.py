@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from mbo_vc.errors import UsageError
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import Signer
 from mbo_vc.mbo.model import WAARDEPAPIEREN, Waardepapier
 from mbo_vc.sd_jwt import SdJwt
 from mbo_vc.sd_jwt_vc import issue_sd_jwt_vc
@@ -188,9 +188,9 @@ def disclosable_paths(frame: Mapping[str, Any], claims: Any) -> set[tuple[Any, .
 
 def issue_sd_jwt(
     w: Waardepapier,
-    key: Ed25519Key | EcKey,
+    key: Signer,
     *,
-    holder: Mapping[str, Any] | Ed25519Key | EcKey | None,
+    holder: Mapping[str, Any] | Signer | None,
     status: Mapping[str, Any] | None = None,
     iat: datetime | int | None = None,
     kid: str | None = None,

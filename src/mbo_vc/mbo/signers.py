@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import Key
+from mbo_vc.keys import Signer as KeySigner
 from mbo_vc.mbo.model import Waardepapier
 from mbo_vc.models import as_list
 from mbo_vc.result import Problem, VerificationResult
@@ -44,14 +44,15 @@ Signer = RequiredSigner
 
 def issue(
     waardepapier: Waardepapier | Mapping[str, Any],
-    bevoegd_gezag: Key,
+    bevoegd_gezag: KeySigner,
     *,
-    examencommissie: Key | None = None,
+    examencommissie: KeySigner | None = None,
     created: datetime | str | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
     """Sign a waardepapier: with ``examencommissie`` first (when given), then the bevoegd gezag's
     proof chained to it. ``proof`` is always an array (the OBv3 JSON Schema requires one).
+    Either signer may be a key object or a key in an HSM or KMS (:class:`mbo_vc.keys.Signer`).
     """
     doc = waardepapier.to_json() if isinstance(waardepapier, Waardepapier) else dict(waardepapier)
     previous = None

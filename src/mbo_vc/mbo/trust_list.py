@@ -28,7 +28,7 @@ from mbo_vc.data_model.view import CredentialView
 from mbo_vc.did import DidResolver
 from mbo_vc.errors import MboVcError, TrustListError
 from mbo_vc.jsonld import DocumentLoader
-from mbo_vc.keys import Key
+from mbo_vc.keys import Signer
 from mbo_vc.limits import DEFAULT_LIMITS
 from mbo_vc.mbo.kinds import waardepapier_kind
 from mbo_vc.mbo.model import WAARDEPAPIEREN
@@ -148,7 +148,7 @@ def read_trust_csv(path: str | Path) -> list[TrustedIssuer]:
 
 def build_trust_list(
     entries: Iterable[TrustedIssuer],
-    anchor: Key,
+    anchor: Signer,
     *,
     name: str = "mbo trust list",
     valid_from: datetime | str | None = None,

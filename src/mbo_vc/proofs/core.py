@@ -45,7 +45,7 @@ from mbo_vc.keys import (
     CURVES,
     EcKey,
     Ed25519Key,
-    Key,
+    Signer,
     decode_multibase,
     encode_multibase_base58btc,
     is_high_s,
@@ -387,7 +387,7 @@ def signing_input(
 
 def create_proof(
     document: Mapping[str, Any],
-    key: Key,
+    key: Signer,
     suite: Cryptosuite,
     *,
     canon: Canonicalizer,
@@ -399,7 +399,8 @@ def create_proof(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of ``document`` with one more proof made by ``key`` (VC DI 1.0 §4.1/4.2)."""
+    """Return a copy of ``document`` with one more proof made by ``key`` (VC DI 1.0 §4.1/4.2):
+    a key object or any other :class:`~mbo_vc.keys.Signer` (an HSM, a KMS)."""
     if not isinstance(document, Mapping):
         raise InputError("the document to sign must be a JSON object")
     if proof_purpose not in PROOF_PURPOSES:
@@ -723,9 +724,9 @@ class Ed25519Mixin:
         """SHA-256."""
         return hashlib.sha256(data).digest()
 
-    def sign(self, key: Ed25519Key, data: bytes) -> bytes:
-        """Ed25519 signature."""
-        if not isinstance(key, Ed25519Key):
+    def sign(self, key: Signer, data: bytes) -> bytes:
+        """Ed25519 signature (by a key object, an HSM or a KMS: any Ed25519 signer)."""
+        if getattr(key, "key_type", None) != "Ed25519":
             raise KeySuiteMismatchError("this cryptosuite signs with an Ed25519 key")
         return key.sign(data)
 
@@ -780,17 +781,18 @@ class EcdsaMixin:
     @staticmethod
     def rdfc_hash(key: Any) -> str:
         """The hash for ``key``'s curve: ``sha256`` for P-256, ``sha384`` for P-384."""
-        if not isinstance(key, EcKey):
+        key_type = getattr(key, "key_type", None)
+        if key_type not in ("P-256", "P-384"):
             raise KeySuiteMismatchError("the ECDSA cryptosuites hash for a P-256 or P-384 key")
-        return "sha384" if key.curve == "P-384" else "sha256"
+        return "sha384" if key_type == "P-384" else "sha256"
 
     def hash(self, data: bytes, key: Any = None) -> bytes:
         """SHA-256 for a P-256 key, SHA-384 for a P-384 key."""
         return hashlib.new(self.rdfc_hash(key), data).digest()
 
     def sign(self, key: Any, data: bytes) -> bytes:
-        """ECDSA signature (low-S, P1363)."""
-        if not isinstance(key, EcKey):
+        """ECDSA signature (low-S, P1363; by a key object, an HSM or a KMS)."""
+        if getattr(key, "key_type", None) not in ("P-256", "P-384"):
             raise KeySuiteMismatchError("the ECDSA cryptosuites sign with a P-256 or P-384 key")
         return key.sign(data)
 

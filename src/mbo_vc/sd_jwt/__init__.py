@@ -59,9 +59,10 @@ from mbo_vc.jws import (
     decode_jwt,
     is_sd_jwt,
     numeric_date,
+    sign_compact,
     verify_signature,
 )
-from mbo_vc.keys import EcKey, Ed25519Key, private_jwk_members
+from mbo_vc.keys import Signer, private_jwk_members
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -115,7 +116,6 @@ _FORBIDDEN_NAMES = frozenset({DIGEST_KEY, ELEMENT_KEY, SD_ALG_KEY})
 with that claim."""
 
 Path = tuple[str | int, ...]
-Signer = Ed25519Key | EcKey
 
 
 def digest(disclosure: str, alg: str = "sha-256") -> str:
@@ -241,18 +241,15 @@ def parse(token: str, limits: Limits = DEFAULT_LIMITS) -> SdJwt:
 
 
 def sign_jwt(header: Mapping[str, Any], payload: Mapping[str, Any], key: Signer) -> str:
-    """A compact JWS of ``payload`` under ``header`` (``alg`` set from the key), by ``key``."""
+    """A compact JWS of ``payload`` under ``header`` (``alg`` set from the key), by ``key``
+    (any :class:`~mbo_vc.keys.Signer`: a key object, an HSM, a KMS), made by
+    :func:`mbo_vc.jws.sign_compact`."""
     if not key.has_private:
         raise UsageError("signing needs a private key")
     head = {"alg": key.jws_alg, **header}
     if head["alg"] != key.jws_alg:
         raise UsageError(f"a {key.key_type} key signs with alg {key.jws_alg}")
-    signing_input = (
-        b64url(json.dumps(head, separators=(",", ":")).encode("utf-8"))
-        + "."
-        + b64url(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    )
-    return signing_input + "." + b64url(key.sign(signing_input.encode("ascii")))
+    return sign_compact(head, payload, key)
 
 
 def _apply_frame(
@@ -340,7 +337,7 @@ def issue(
     disclosures: list[Disclosure] = []
     payload = _apply_frame(dict(claims), frame or {}, hash_alg, salt or _salt, disclosures, "")
     if holder is not None:
-        jwk = holder.to_jwk() if isinstance(holder, Ed25519Key | EcKey) else dict(holder)
+        jwk = holder.to_jwk() if isinstance(holder, Signer) else dict(holder)
         check_holder_jwk(jwk)
         if "cnf" in payload:
             raise UsageError("the claims already carry cnf")

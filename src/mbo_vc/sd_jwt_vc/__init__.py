@@ -41,7 +41,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import parse_json
 from mbo_vc.jws import b64url, thumbprint
-from mbo_vc.keys import PRIVATE_JWK_MEMBERS, EcKey, Ed25519Key, public_jwk_of
+from mbo_vc.keys import PRIVATE_JWK_MEMBERS, Signer, public_jwk_of
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.sd_jwt import KB_MAX_AGE, SdJwt, issue
 
@@ -114,11 +114,11 @@ class SdJwtVcOptions:
 def issue_sd_jwt_vc(
     claims: Mapping[str, Any],
     frame: Mapping[str, Any] | None,
-    key: Ed25519Key | EcKey,
+    key: Signer,
     *,
     vct: str,
     issuer: str,
-    holder: Mapping[str, Any] | Ed25519Key | EcKey | None = None,
+    holder: Mapping[str, Any] | Signer | None = None,
     iat: datetime | int | None = None,
     exp: datetime | int | None = None,
     nbf: datetime | int | None = None,

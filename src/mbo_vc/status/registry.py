@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
-from mbo_vc.keys import EcKey, Ed25519Key, Key
+from mbo_vc.keys import Signer
 from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
     LIST_CREDENTIAL_TYPE,
@@ -738,7 +738,7 @@ class StatusRegistry:
     def status_list_credential(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         *,
         issuer: str | None = None,
         now: datetime | None = None,
@@ -775,7 +775,7 @@ class StatusRegistry:
     def publish(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         out_dir: str | os.PathLike[str],
         **options: Any,
     ) -> Path:
@@ -840,7 +840,7 @@ class StatusRegistry:
     def status_list_token(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         *,
         uri: str | None = None,
         bits: int | None = None,
@@ -851,8 +851,6 @@ class StatusRegistry:
     ) -> tuple[str, int]:
         """The signed ``statuslist+jwt`` of a list (``sub`` = ``uri``, default the list's
         URL) and the event seq it includes. ES256 for a P-256 key, EdDSA for Ed25519."""
-        if not isinstance(key, Ed25519Key | EcKey):
-            raise UsageError("a Token Status List is signed with an Ed25519Key or EcKey")
         self.bind_issuer(list_id, issuer or key.controller)
         info = self.store.get_list(list_id)
         status_list, seq = self.token_status_list(list_id, bits=bits)
@@ -870,7 +868,7 @@ class StatusRegistry:
     def publish_token(
         self,
         list_id: str,
-        key: Key,
+        key: Signer,
         out_dir: str | os.PathLike[str],
         **options: Any,
     ) -> Path:
@@ -888,7 +886,9 @@ class StatusRegistry:
         )
         return path
 
-    def publish_all(self, key: Key, out_dir: str | os.PathLike[str], **options: Any) -> list[Path]:
+    def publish_all(
+        self, key: Signer, out_dir: str | os.PathLike[str], **options: Any
+    ) -> list[Path]:
         """Publish every list of the registry."""
         return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
 

@@ -38,7 +38,7 @@ from mbo_vc.errors import (
     UsageError,
 )
 from mbo_vc.jws import DEFAULT_JWT_ALGORITHMS, KEY_FIT, decode_jwt, sign_compact, verify_signature
-from mbo_vc.keys import EcKey, Ed25519Key, public_jwk_of
+from mbo_vc.keys import Signer, public_jwk_of
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.status.codec import DEFAULT_MAX_LIST_BYTES, inflate_bounded
 from mbo_vc.verification.jwt import verify_with_did_kid
@@ -275,7 +275,7 @@ def status_list_token_payload(
 def sign_status_list_token(
     status_list: TokenStatusList,
     uri: str,
-    key: Ed25519Key | EcKey,
+    key: Signer,
     *,
     kid: str | None = None,
     **options: Any,
