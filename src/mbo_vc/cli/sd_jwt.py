@@ -9,7 +9,7 @@ from typing import Any
 from mbo_vc.cli._io import EXIT_OK, load_signing_key, read_input
 from mbo_vc.errors import UsageError
 from mbo_vc.jws import decode_jwt
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import Signer
 from mbo_vc.sd_jwt import parse, present
 
 __all__ = ["add_parser"]
@@ -18,7 +18,7 @@ __all__ = ["add_parser"]
 _PUBLIC_MEMBERS = ("kty", "crv", "x", "y")
 
 
-def _check_holder_key(token: str, key: Ed25519Key | EcKey, path: str) -> None:
+def _check_holder_key(token: str, key: Signer, path: str) -> None:
     """The holder key must be the token's ``cnf`` key: a KB-JWT signed by any other key
     never verifies, so presenting with it would hand the verifier a token that fails."""
     _, payload = decode_jwt(parse(token).jwt)
