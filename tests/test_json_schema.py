@@ -205,7 +205,6 @@ def test_a_credential_breaking_the_1edtech_schema_is_schema_invalid(schema_url: 
 def _proof_array(signed: dict[str, Any]) -> dict[str, Any]:
     """The same proof set, written as a one-element array (what 1EdTech's schema requires)."""
     return {**signed, "proof": [signed["proof"]]}
-    assert "schema_not_checked" not in [w.code for w in result.warnings]
 
 
 def test_a_tampered_1edtech_schema_file_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
