@@ -35,8 +35,8 @@ CODES: dict[str, str] = {
     "canonicalization_failed": "RDF canonicalisation failed",
     "invalid_jsonld": "JSON-LD processing failed",
     "invalid_term_definition": "a context the document names has a term definition JSON-LD 1.1 "
-    "refuses (e.g. educredential.json's supervisionType: 'context' for '@context'), so no "
-    "JSON-LD 1.1 processor can read the document",
+    "refuses (Create Term Definition; e.g. educredential.json's supervisionType has context for "
+    "@context): no JSON-LD 1.1 processor (jsonld.js, pyld) can read the document",
     "dropped_term": "a term the context does not define (JSON-LD would drop it unsigned)",
     "relative_iri": "a relative IRI where an absolute one is needed",
     "invalid_value": "a value JSON-LD would drop or cannot represent",

@@ -64,6 +64,27 @@ def shipped_schemas() -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def _pinned_ids() -> frozenset[str]:
+    folder = resources.files("mbo_vc") / "schemas" / PINNED_FOLDER
+    manifest = json.loads((folder / "MANIFEST.json").read_text("utf-8"))
+    return frozenset(i for pin in manifest["schemas"] for i in pin["ids"])
+
+
+def _proof_as_set(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool]:
+    """``raw`` with one ``proof`` object written as a one-element array, for 1EdTech's schema.
+
+    A proof is a set (VC Data Integrity: one proof or a set of proofs; JSON-LD gives the two
+    forms the same RDF, so the same signature), and 1EdTech's JSON-LD-variant schema writes that
+    set as an array. One proof object, as vc.js and ``sign`` write it, is not a different
+    credential, so it is not ``schema_invalid``; anything else in ``proof`` is still checked.
+    """
+    proof = raw.get("proof")
+    if isinstance(proof, Mapping):
+        return {**raw, "proof": [proof]}, True
+    return raw, False
+
+
 def _no_fetch(uri: str) -> Any:
     raise LookupError(f"mbo_vc never fetches a JSON Schema ({uri[:200]})")
 
@@ -103,9 +124,10 @@ def schema_violations(view: CredentialView, raw: Mapping[str, Any]) -> list[Viol
                                  "credential against it yourself", "credentialSchema",
                                  warning=True))  # fmt: skip
             continue
+        instance, wrapped = _proof_as_set(raw) if schema_id in _pinned_ids() else (raw, False)
         try:
             errors = sorted(
-                _validator(schema_id).iter_errors(raw),
+                _validator(schema_id).iter_errors(instance),
                 key=lambda e: [str(p) for p in e.instance_path],
             )
         except Exception as exc:  # an unresolvable $ref, a pathological value
@@ -114,7 +136,10 @@ def schema_violations(view: CredentialView, raw: Mapping[str, Any]) -> list[Viol
                                  "credentialSchema", warning=True))  # fmt: skip
             continue
         for err in errors[:MAX_SCHEMA_ERRORS]:
-            pointer = _pointer(err.instance_path)
+            path = list(err.instance_path)
+            if wrapped and path[:2] == ["proof", 0]:
+                path = ["proof", *path[2:]]  # the pointer into the JSON as written
+            pointer = _pointer(path)
             out.append(Violation("schema_invalid", f"{pointer}: {err.message[:200]} (JSON Schema "
                                  f"{schema_id[:200]})", pointer))  # fmt: skip
     return out
