@@ -72,3 +72,26 @@ def test_every_demo_credential_fits_obv3_and_the_mbo_schema(demo_out: Path) -> N
             checked[kind] = checked.get(kind, 0) + 1
     # not only waardepapieren/: the core, did:web, wallet, P-256 and presentation outputs too
     assert checked["mbo-diploma"] >= 10 and len(checked) == 4, checked
+
+
+def test_every_demo_waardepapier_has_its_schemas_checked_not_warned(demo_out: Path) -> None:
+    """Issue 20 item 4: mbo_vc ships 1EdTech's OBv3 schema, so each credentialSchema of every
+    waardepapier the demo leaves is validated (``schema_not_checked`` on our own output is a
+    defect)."""
+    from mbo_vc import verify
+
+    seen: dict[str, int] = {}
+    for path in sorted(demo_out.rglob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not (isinstance(doc, dict) and doc.get("credentialSchema") and "proof" in doc):
+            continue
+        for cred in _credentials(doc):
+            where = str(path.relative_to(demo_out))
+            result = verify(cred, check_status=False, now="2026-08-01T00:00:00Z")
+            warned = [w.message for w in result.warnings if w.code == "schema_not_checked"]
+            assert not warned, (where, warned)
+            assert "credential_schema" in result.checks, where
+            assert "schema_invalid" not in [p.code for p in result.problems], where
+            kind = _kind(cred)
+            seen[kind] = seen.get(kind, 0) + 1
+    assert set(seen) == {"mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"}

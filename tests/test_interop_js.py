@@ -151,22 +151,138 @@ def test_interop_scripts_exist() -> None:
         assert Path(ROOT / "interop" / "js" / script).is_file()
 
 
-@pytest.mark.parametrize("kind", ["mbo-diploma", "mbo-certificaat", "mbo-verklaring",
-                                  "microcredential"])  # fmt: skip
-def test_waardepapieren_issued_here_verify_there(kind: str) -> None:
-    """Each of the four waardepapieren (with the mbo and educredential contexts) verifies with
-    the reference stack; for the diploma, vc.js checks both proofs of the chain."""
-    from mbo_vc.mbo.signers import issue
-    from tests.fixtures import example_waardepapieren
+KINDS = ["mbo-diploma", "mbo-certificaat", "mbo-verklaring", "microcredential"]
 
-    key = Ed25519Key.from_seed(bytes.fromhex(SEED))
-    paper = example_waardepapieren(key.did)[kind]
-    signed = issue(paper, key, created=CREATED)
-    code, out = run_js("verify.mjs", payload=signed)
-    assert code == 0 and out["verified"] is True, out
-    signed["credentialSubject"]["achievement"]["name"] = "Tampered"
-    code, out = run_js("verify.mjs", payload=signed)
-    assert code == 1
+
+@pytest.fixture(scope="module")
+def demo_waardepapieren(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The four waardepapieren exactly as `mbo-vc demo` issues them (waardepapieren/*.json:
+    examencommissie + bevoegd gezag chained for the diploma and the certificaat, a revocation
+    entry on each, the verklaring with its praktijkverklaring)."""
+    import contextlib
+    import io
+
+    from mbo_vc.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_demo(out) == 0
+    docs = {k: json.loads((out / "waardepapieren" / f"{k}.json").read_text()) for k in KINDS}
+    assert "praktijkverklaring" in json.dumps(docs["mbo-verklaring"]).lower()
+    return docs
+
+
+def _first_proof_alone(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with only its first proof (as an object): the JS stack has no previousProof,
+    so a two-signer chain is judged by its first proof (the examencommissie's)."""
+    return {**doc, "proof": doc["proof"][0]}
+
+
+def _unsecured(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "proof"}
+
+
+def test_every_demo_waardepapier_verifies_with_the_js_reference(
+    demo_waardepapieren: dict[str, dict[str, Any]],
+) -> None:
+    """Issue 20 item 3: every waardepapier the demo issues verifies with the Digital Bazaar
+    stack (jsonld.js serves educredential.json unrepaired now). One proof: vc.js's full
+    verifyCredential (the issuer's key). Two proofs: the first alone, with vc.js's proof check
+    (its key, the examencommissie's, is not the issuer's, so --proof-only). The whole document's
+    canonical form (all proofs removed) is accepted by jsonld.js and equals ours; a tampered
+    name is refused."""
+    jobs: list[dict[str, Any]] = []
+    for kind in KINDS:
+        doc = demo_waardepapieren[kind]
+        proofs = doc["proof"]
+        chained = len(proofs) == 2
+        assert chained == (kind in ("mbo-diploma", "mbo-certificaat")), kind
+        judged = _first_proof_alone(doc) if chained else {**doc, "proof": proofs[0]}
+        tampered = copy.deepcopy(judged)
+        tampered["credentialSubject"]["achievement"]["name"] = "Tampered"
+        # vc.js refuses a credentialStatus without a checkStatus callback: skipStatus gives it
+        # one that checks nothing (the entry stays signed; mbo_vc checks status in the demo)
+        opts = {"proofOnly": chained, "skipStatus": True}
+        jobs += [
+            {"op": "verify", "document": judged, **opts},
+            {"op": "verify", "document": tampered, **opts},
+            {"op": "canonize", "document": _unsecured(doc)},
+        ]
+    code, out = run_js("batch.mjs", payload=jobs)
+    assert code in (0, 1) and isinstance(out, list) and len(out) == len(jobs), out
+    for i, kind in enumerate(KINDS):
+        good, bad, canon = out[3 * i : 3 * i + 3]
+        assert good["verified"] is True, (kind, good)
+        assert bad["verified"] is False, (kind, bad)
+        assert canon["ok"] is True, (kind, canon)
+        assert canon["nquads"] == canonicalize_rdfc(_unsecured(demo_waardepapieren[kind])), kind
+
+
+def test_microcredential_names_a_context_jsonld_js_accepts(
+    demo_waardepapieren: dict[str, dict[str, Any]],
+) -> None:
+    """The microcredential names mbo_vc's valid Edubadges context, never educredential.json;
+    its educredential terms (supervisionType included) expand to the glossary IRIs in both
+    stacks."""
+    from mbo_vc.jsonld import EDUCREDENTIAL_CONTEXT
+    from mbo_vc.vocab import MBO_EDUBADGES_CONTEXT
+
+    doc = demo_waardepapieren["microcredential"]
+    assert MBO_EDUBADGES_CONTEXT in doc["@context"]
+    assert EDUCREDENTIAL_CONTEXT not in doc["@context"]
+    ach = doc["credentialSubject"]["achievement"]
+    assert ach["supervisionType"] and ach["assessmentType"] and ach["participationType"]
+    nquads = canonicalize_rdfc(_unsecured(doc))
+    glossary = "https://edubadges.nl/static/obv3-glossary.html#"
+    assert f"<{glossary}supervisionType> <{glossary}supervision-type-onsite-with-identity" in nquads
+    assert f"<{glossary}assessmentType> <{glossary}assessment-type-application-of-a-skill>" in (
+        nquads
+    )
+
+
+def _educredential_doc() -> dict[str, Any]:
+    from mbo_vc.jsonld import EDUCREDENTIAL_CONTEXT
+
+    return {
+        **DIFFERENTIAL["obv3 achievement"],
+        "@context": [VC2, OB3, EDUCREDENTIAL_CONTEXT],
+    }
+
+
+INVALID_TERM_DEFINITIONS = {
+    # educredential.json as published, in a document that never uses its terms: a scoped context
+    # is validated when its term is defined, so the whole document is refused
+    "educredential.json named, terms unused": _educredential_doc,
+    "inline term definition with 'context'": lambda: {
+        **_base(),
+        "@context": [VC2, {"Badge": {"@id": "https://example.org/v#Badge",
+                                     "context": {"x": "https://example.org/v#x"}}}],
+    },
+    "scoped context holding a 'context' member": lambda: {
+        **_base(),
+        "@context": [VC2, {"Badge": {"@id": "https://example.org/v#Badge", "@context": {
+            "level": {"@id": "https://example.org/v#level", "@type": "@vocab",
+                      "context": {"a": "https://example.org/v#a"}}}}}],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(INVALID_TERM_DEFINITIONS))
+def test_invalid_term_definition_refused_by_both_with_its_own_code(name: str) -> None:
+    """JSON-LD 1.1 Create Term Definition: a term definition member that is not a keyword it
+    allows (``context`` for ``@context``) is an invalid term definition. jsonld.js refuses the
+    document ("invalid scoped context" / "invalid term definition"); mbo_vc refuses it too,
+    with the distinct code ``invalid_term_definition``, on canonicalisation and on verify."""
+    from mbo_vc.errors import InvalidTermDefinitionError
+
+    doc = INVALID_TERM_DEFINITIONS[name]()
+    code, out = run_js("canonize.mjs", payload=doc)
+    assert code == 1 and out["ok"] is False, out
+    assert out["code"] in ("invalid scoped context", "invalid term definition"), out
+    with pytest.raises(InvalidTermDefinitionError):
+        canonicalize_rdfc(doc)
+    result = verify({**doc, "proof": {"type": "DataIntegrityProof"}})
+    assert not result.verified and "invalid_term_definition" in result.codes, result.problems
 
 
 def test_known_divergence_on_proof_chains(vector_loader) -> None:

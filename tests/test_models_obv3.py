@@ -1,5 +1,6 @@
 """OBv3 models: credentials made elsewhere parse and re-serialise without loss; the Edubadges
-context repair; JSON-LD safe mode on what the models write."""
+context as JSON-LD 1.1 judges it (refused, never repaired); JSON-LD safe mode on what the models
+write."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from mbo_vc import verify
-from mbo_vc.errors import ModelValidationError, SafeModeError
+from mbo_vc.errors import InvalidTermDefinitionError, ModelValidationError, SafeModeError
 from mbo_vc.jsonld import EDUCREDENTIAL_CONTEXT, DocumentLoader, bundled_contexts_dir, expand
 from mbo_vc.mbo import Microcredential, hash_identifier, waardepapier_from_credential
 from mbo_vc.models import (
@@ -130,50 +131,57 @@ def test_endorsement_credential_model() -> None:
     assert model.credential_subject.types == ["EndorsementSubject"]
 
 
-# --- the educredential context: repaired in memory, bytes unchanged --------------------------
+# --- the educredential context: served as published, refused as JSON-LD 1.1 refuses it -------
 
 
-def test_educredential_context_bytes_unchanged_and_repaired_in_memory() -> None:
+def test_educredential_context_served_as_published_and_refused_with_its_own_code() -> None:
+    """Issue 20 item 3: no in-memory repair. JSON-LD 1.1 (Create Term Definition) makes the
+    ``context`` member of supervisionType an invalid term definition; pyld and jsonld.js refuse
+    every document that names the context, so mbo_vc does too, with ``invalid_term_definition``
+    (never a signature verdict on a reading no JSON-LD processor shares)."""
     folder = bundled_contexts_dir()
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     pin = next(e for e in manifest["contexts"] if e["url"] == EDUCREDENTIAL_CONTEXT)
     raw = (folder / pin["file"]).read_bytes()
     assert hashlib.sha256(raw).hexdigest() == pin["sha256"]
-    as_published = json.loads(raw)["@context"]["EducredentialAchievement"]["@context"]
-    assert "context" in as_published["supervisionType"]
+    assert DocumentLoader().load(EDUCREDENTIAL_CONTEXT) == json.loads(raw)
     served = DocumentLoader().load(EDUCREDENTIAL_CONTEXT)["@context"]["EducredentialAchievement"]
     term = served["@context"]["supervisionType"]
-    assert "@context" in term and "context" not in term
-    expanded = expand(
-        {
-            "@context": [
-                "https://www.w3.org/ns/credentials/v2",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-                EDUCREDENTIAL_CONTEXT,
-            ],
-            "id": "urn:x:1",
-            "type": ["Achievement", "EducredentialAchievement"],
-            "supervisionType": "supervised online",
-        }
-    )
-    values = [v for k, vs in expanded[0].items() if k.endswith("#supervisionType") for v in vs]
-    # the typo host of the published context survives: we repair syntax, not content
-    assert values == [
-        {
-            "@id": "https://edubaadges.nl/static/obv3-glossary.html#supervision-type-supervised-online"
-        }
-    ]
+    assert "context" in term and "@context" not in term
+    doc = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            EDUCREDENTIAL_CONTEXT,
+        ],
+        "id": "urn:x:1",
+        "type": ["Achievement", "EducredentialAchievement"],
+        "supervisionType": "supervised online",
+    }
+    with pytest.raises(InvalidTermDefinitionError, match="supervisionType") as caught:
+        expand(doc)
+    assert caught.value.code == "invalid_term_definition"
+    assert "EducredentialAchievement" in caught.value.message
+
+
+def _with_mbo_edubadges_context(doc: dict[str, Any]) -> dict[str, Any]:
+    from mbo_vc.vocab import MBO_EDUBADGES_CONTEXT
+
+    ctx = [MBO_EDUBADGES_CONTEXT if c == EDUCREDENTIAL_CONTEXT else c for c in doc["@context"]]
+    return {**doc, "@context": [*ctx, OB_EXTENSIONS_CONTEXT]}
 
 
 @pytest.mark.parametrize("path", _files(EDU), ids=lambda p: p.name)
-def test_educredential_examples_pass_safe_mode_with_extensions_context(path: Path) -> None:
+def test_educredential_examples_are_refused_as_published(path: Path) -> None:
+    """All 30 examples name educredential.json: invalid_term_definition, as with jsonld.js (they
+    also use credentialSchema type 1EdTechJsonSchemaValidator2019 without the extensions
+    context). With mbo_vc's Edubadges context in its place (and the extensions context) every
+    one expands in safe mode: that context defines every educredential term they use."""
     doc = json.loads(path.read_text(encoding="utf-8"))
-    # As published they use credentialSchema type 1EdTechJsonSchemaValidator2019 without the
-    # OBv3 extensions context that defines it: safe mode refuses exactly that term.
-    with pytest.raises(SafeModeError, match="1EdTechJsonSchemaValidator2019"):
+    assert EDUCREDENTIAL_CONTEXT in doc["@context"]
+    with pytest.raises(InvalidTermDefinitionError):
         expand(doc)
-    doc["@context"].append(OB_EXTENSIONS_CONTEXT)
-    expand(doc)
+    expand(_with_mbo_edubadges_context(doc))
 
 
 @pytest.mark.parametrize("path", _files(EDU), ids=lambda p: p.name)

@@ -80,11 +80,13 @@ def test_equivalent_forms_still_verify(suite: str) -> None:
 
 # The mbo types: the same neutral classes, plus numbers that their context types as
 # xsd:integer, for which 3 and "3" are the same RDF literal (an equivalent JSON-LD form).
+# (educationProgramIdentifier is not coerced by https://w3id.org/mbo-vc/edubadges/v1, unlike
+# educredential.json's `xsd:number`: 1001 and "1001" are different literals, so that change is
+# refused.)
 EC = Ed25519Key.from_seed(bytes.fromhex("42" * 32))
 TYPED_NUMBERS = {
     "credentialSubject/achievement/niveau",
     "credentialSubject/achievement/SBU",
-    "credentialSubject/achievement/educationProgramIdentifier",
 }
 
 

@@ -1,4 +1,5 @@
-"""The wheel ships the pinned contexts, and an installed copy finds them from anywhere."""
+"""The wheel ships the pinned contexts and JSON Schemas, and an installed copy finds them from
+anywhere."""
 
 from __future__ import annotations
 
@@ -41,6 +42,19 @@ def test_wheel_contains_every_pinned_context(wheel: Path) -> None:
             assert zf.read(name) == (ROOT / "contexts" / entry["file"]).read_bytes()
 
 
+def test_wheel_contains_the_pinned_1edtech_schema(wheel: Path) -> None:
+    """Issue 20 item 4: 1EdTech's OBv3 AchievementCredential schema (and its manifest and
+    provenance) ships in the wheel, byte for byte."""
+    folder = ROOT / "src" / "mbo_vc" / "schemas" / "1edtech"
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        for file in ("MANIFEST.json", "README.md", *(e["file"] for e in manifest["schemas"])):
+            name = f"mbo_vc/schemas/1edtech/{file}"
+            assert name in names
+            assert zf.read(name) == (folder / file).read_bytes()
+
+
 def test_installed_wheel_finds_contexts_from_anywhere(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
@@ -51,13 +65,17 @@ def test_installed_wheel_finds_contexts_from_anywhere(wheel: Path, tmp_path: Pat
     code = (
         "import mbo_vc, mbo_vc.jsonld as j;"
         "print(mbo_vc.__file__);print(j.bundled_contexts_dir());"
-        "print(len(j.DocumentLoader().load('https://www.w3.org/ns/credentials/v2')))"
+        "print(len(j.DocumentLoader().load('https://www.w3.org/ns/credentials/v2')));"
+        "from mbo_vc.data_model.json_schema import shipped_schemas as s;"
+        "print(s()['https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+        "ob_v3p0_achievementcredential_schema.json']['title'])"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    module_file, contexts_dir, _ = proc.stdout.splitlines()
+    module_file, contexts_dir, _, schema_title = proc.stdout.splitlines()
+    assert "AchievementCredential" in schema_title
     assert module_file.startswith(str(target))
     assert contexts_dir.startswith(str(target))
 

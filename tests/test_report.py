@@ -47,7 +47,7 @@ def test_the_diploma_report_shows_what_was_signed(papers: dict) -> None:
     assert all(s.role_checked and s.verified for s in report.signers)
     outcomes = {c.name: c.outcome for c in report.checks}
     assert outcomes["proofs"] == "pass" and outcomes["signers"] == "pass"
-    assert outcomes["credential_schema"] == "warning"  # 1EdTech's schema is not shipped
+    assert outcomes["credential_schema"] == "pass"  # both schemas shipped (issue 20 item 4)
     assert _facts(report.dates)["uitreikdatum"] == "2026-07-01"
     for check in report.checks:
         assert check.text.nl and check.text.en and check.text.nl != check.text.en

@@ -111,27 +111,6 @@ export async function resolveDidKey(url) {
  * @param {object} [options.extra] - Extra {url: document} entries.
  * @returns {Function} async (url) => {contextUrl, documentUrl, document}.
  */
-const EDUCREDENTIAL_CONTEXT =
-  'https://raw.githubusercontent.com/educredentials/obv3-examples/refs/heads/main/' +
-  'contexts/educredential.json';
-
-/**
- * The same in-memory repair mbo_vc's Python loader makes (mbo_vc.jsonld._repair_published):
- * educredential.json spells "context" for "@context" in its supervisionType term, which
- * JSON-LD 1.1 rejects. The file keeps its published bytes (its sha256 is checked first).
- */
-function repairPublished(url, document) {
-  if(url === EDUCREDENTIAL_CONTEXT) {
-    const term = document?.['@context']?.EducredentialAchievement?.['@context']
-      ?.supervisionType;
-    if(term && typeof term === 'object' && 'context' in term && !('@context' in term)) {
-      term['@context'] = term.context;
-      delete term.context;
-    }
-  }
-  return document;
-}
-
 export function createDocumentLoader({dirs, extra = {}} = {}) {
   const {table, manifests, dirs: usedDirs} = loadManifests(dirs);
   const cache = new Map();
@@ -150,7 +129,8 @@ export function createDocumentLoader({dirs, extra = {}} = {}) {
           `got ${digest}, manifest ${entry.manifest} says ${entry.sha256}`);
       }
     }
-    const document = repairPublished(url, JSON.parse(bytes.toString('utf8')));
+    // served exactly as published: no repair (jsonld.js is the JSON-LD 1.1 reference)
+    const document = JSON.parse(bytes.toString('utf8'));
     cache.set(url, document);
     return document;
   }

@@ -34,6 +34,9 @@ CODES: dict[str, str] = {
     "context_integrity": "a pinned context does not match its sha256",
     "canonicalization_failed": "RDF canonicalisation failed",
     "invalid_jsonld": "JSON-LD processing failed",
+    "invalid_term_definition": "a context the document names has a term definition JSON-LD 1.1 "
+    "refuses (Create Term Definition; e.g. educredential.json's supervisionType has context for "
+    "@context): no JSON-LD 1.1 processor (jsonld.js, pyld) can read the document",
     "dropped_term": "a term the context does not define (JSON-LD would drop it unsigned)",
     "relative_iri": "a relative IRI where an absolute one is needed",
     "invalid_value": "a value JSON-LD would drop or cannot represent",
@@ -508,6 +511,13 @@ class JsonLdError(CanonicalizationError):
     """JSON-LD processing (expansion, toRDF) refused the document."""
 
     code = "invalid_jsonld"
+
+
+class InvalidTermDefinitionError(JsonLdError):
+    """A context the document names holds a term definition JSON-LD 1.1 refuses (Create Term
+    Definition): every conforming processor (jsonld.js, pyld) refuses the whole document."""
+
+    code = "invalid_term_definition"
 
 
 class SafeModeError(CanonicalizationError):

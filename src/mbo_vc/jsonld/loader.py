@@ -23,6 +23,7 @@ from mbo_vc.json_input import json_copy
 
 __all__ = [
     "EDUCREDENTIAL_CONTEXT",
+    "KNOWN_INVALID_CONTEXTS",
     "DocumentLoader",
     "PinnedContext",
     "bundled_contexts_dir",
@@ -114,21 +115,17 @@ EDUCREDENTIAL_CONTEXT = (
 )
 
 
-def _repair_published(url: str, doc: dict[str, Any]) -> dict[str, Any]:
-    """Fix, in memory only, a known slip in a published context (the file stays as published).
-
-    educredential.json spells ``"context"`` for ``"@context"`` in its ``supervisionType`` term,
-    which JSON-LD 1.1 rejects as an invalid term definition; jsonld.js rejects it too. The
-    file's sha256 is checked before this runs. See docs/mbo-model.md.
-    """
-    if url == EDUCREDENTIAL_CONTEXT:
-        try:
-            term = doc["@context"]["EducredentialAchievement"]["@context"]["supervisionType"]
-        except (KeyError, TypeError):
-            return doc
-        if isinstance(term, dict) and "context" in term and "@context" not in term:
-            term["@context"] = term.pop("context")
-    return doc
+KNOWN_INVALID_CONTEXTS: dict[str, str] = {
+    EDUCREDENTIAL_CONTEXT: (
+        '(the Edubadges examples\' context) spells "context" for "@context" in its '
+        "supervisionType term; mbo_vc issues microcredentials with https://w3id.org/mbo-vc/"
+        "edubadges/v1 instead (docs/mbo-model.md)"
+    ),
+}
+"""Bundled contexts served as published although JSON-LD 1.1 refuses them, and why: a document
+naming one is ``invalid_term_definition``, as with jsonld.js (never repaired, see
+docs/mbo-model.md). They stay bundled so that the refusal names the reason, not
+``unknown_context``."""
 
 
 class DocumentLoader:
@@ -203,7 +200,7 @@ class DocumentLoader:
             with self._lock:
                 doc = self._docs.get(url)
                 if doc is None:
-                    doc = _repair_published(url, _load_pinned(self._folder, pin))
+                    doc = _load_pinned(self._folder, pin)
                     self._docs[url] = doc
         return json_copy(doc)
 

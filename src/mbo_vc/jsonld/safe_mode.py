@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mbo_vc.errors import (
+    InvalidTermDefinitionError,
     InvalidValueError,
     JsonLdError,
     LimitExceededError,
@@ -24,7 +25,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import json_copy_and_bytes
 from mbo_vc.jsonld.fastpath import FastContextResolver, FastProcessor
-from mbo_vc.jsonld.loader import DocumentLoader, default_loader
+from mbo_vc.jsonld.loader import KNOWN_INVALID_CONTEXTS, DocumentLoader, default_loader
 
 __all__ = ["ABSOLUTE_IRI", "BLANK_NODE", "expand", "jsonld_failure", "pyld_options"]
 
@@ -65,23 +66,57 @@ def _find_mbo_error(exc: BaseException) -> MboVcError | None:
     return None
 
 
-def jsonld_failure(exc: BaseException) -> MboVcError:
-    """The mbo_vc error for an exception pyld raised (safe-mode codes where they apply)."""
+# JSON-LD 1.1 Create Term Definition: a term definition the algorithm refuses (a member that is
+# not one of its keywords, e.g. "context" for "@context"), or a scoped context that fails for
+# such a reason. pyld and jsonld.js refuse every document naming such a context, whether or not
+# it uses the term (a scoped context is validated when its term is defined).
+_TERM_DEFINITION_CODES = frozenset({"invalid term definition", "invalid scoped context"})
+
+
+def _term_definition_failure(chain: list[BaseException], document: Any) -> MboVcError:
+    terms = [str(t) for e in chain if isinstance(t := _details(e).get("term"), str)]
+    why = str(chain[-1].args[0] if chain[-1].args else chain[-1]).split("\n")[0]
+    where = f" (term {' > '.join(repr(t[:80]) for t in terms[:4])})" if terms else ""
+    named = [u for u in _context_urls(document) if u in KNOWN_INVALID_CONTEXTS]
+    hint = "".join(f"; {u} {KNOWN_INVALID_CONTEXTS[u]}" for u in named[:2])
+    return InvalidTermDefinitionError(
+        "a JSON-LD context the document names has an invalid term definition, so JSON-LD 1.1 "
+        f"processors refuse the whole document{where}: {why[:200]}{hint}"
+    )
+
+
+def _details(exc: BaseException) -> dict[str, Any]:
+    details = getattr(exc, "details", None)
+    return details if isinstance(details, dict) else {}
+
+
+def _context_urls(document: Any) -> list[str]:
+    ctx = document.get("@context") if isinstance(document, Mapping) else None
+    return [c for c in (ctx if isinstance(ctx, list) else [ctx]) if isinstance(c, str)]
+
+
+def jsonld_failure(exc: BaseException, document: Any = None) -> MboVcError:
+    """The mbo_vc error for an exception pyld raised (safe-mode codes where they apply);
+    ``document``, when given, lets the message name a known broken context it uses."""
     found = _find_mbo_error(exc)
     if found is not None:
         return found
     if isinstance(exc, RecursionError):
         return LimitExceededError("document is nested too deeply for JSON-LD processing")
     codes: list[str] = []
+    chain: list[BaseException] = []
     cur: BaseException | None = exc
     while cur is not None and len(codes) < 8:
         code = getattr(cur, "code", None)
         if code:
             codes.append(str(code))
+            chain.append(cur)
         cur = cur.__cause__
     detail = codes[-1] if codes else type(exc).__name__
     if detail in {"protected term redefinition", "invalid context nullification"}:
         return ProtectedTermError(f"JSON-LD processing refused the document: {detail}")
+    if _TERM_DEFINITION_CODES.intersection(codes):
+        return _term_definition_failure(chain, document)
     return JsonLdError(f"JSON-LD processing failed: {detail}")
 
 
@@ -108,7 +143,7 @@ def expand(
     except MboVcError:
         raise
     except Exception as exc:  # pyld raises many types; map them all to our hierarchy
-        raise jsonld_failure(exc) from None
+        raise jsonld_failure(exc, document) from None
     if safe:
         if blob is None or any(keyword in blob for keyword in _INPUT_KEYWORDS):
             _check_input(document, _json_literals(expanded))

@@ -27,7 +27,6 @@ from pydantic import (
 )
 
 from mbo_vc import vocab
-from mbo_vc.jsonld import EDUCREDENTIAL_CONTEXT
 from mbo_vc.models import (
     OB_CONTEXT,
     OB_EXTENSIONS_CONTEXT,
@@ -53,6 +52,7 @@ from mbo_vc.models.base import validation_error
 
 __all__ = [
     "MBO_CONTEXT",
+    "MBO_EDUBADGES_CONTEXT",
     "OBV3_SCHEMA_URL",
     "SCHEMA_BASE",
     "Instelling",
@@ -71,6 +71,8 @@ __all__ = [
 ]
 
 MBO_CONTEXT = vocab.MBO_CONTEXT
+MBO_EDUBADGES_CONTEXT = vocab.MBO_EDUBADGES_CONTEXT
+"""The microcredential's Edubadges terms, valid JSON-LD 1.1 (not educredential.json: issue 20)."""
 OBV3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
@@ -98,7 +100,8 @@ SUPERVISIES = (
     "unsupervised with no identity verification", "supervised with no identity verification",
     "supervised online", "onsite with identity verification",
 )  # fmt: skip
-"""The educredential vocabularies (contexts/educredential.json); enforced when issuing, not when
+"""The educredential vocabularies (contexts/mbo-vc-edubadges-v1.jsonld, the values of
+educredential.json); enforced when issuing, not when
 reading a badge issued elsewhere (Edubadges' server emits e.g. ``participationType: blended``)."""
 
 
@@ -1030,7 +1033,9 @@ class Microcredential(Waardepapier):
         return self
 
     def _contexts(self) -> list[str]:
-        return [VC_V2, OB_CONTEXT, OB_EXTENSIONS_CONTEXT, EDUCREDENTIAL_CONTEXT, MBO_CONTEXT]
+        # mbo_vc's own valid definition of the educredential terms: educredential.json as
+        # published is refused by every JSON-LD 1.1 processor (docs/mbo-model.md, issue 20)
+        return [VC_V2, OB_CONTEXT, OB_EXTENSIONS_CONTEXT, MBO_EDUBADGES_CONTEXT, MBO_CONTEXT]
 
     def _title(self) -> str:
         return self.titel
