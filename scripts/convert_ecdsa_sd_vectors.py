@@ -23,15 +23,15 @@ SPEC = (
 CASES = {
     "employ": {
         "section": "Test Vectors: Representation: ecdsa-sd-2023 (Base Proof, Derived Proof); "
-        "algorithms §3.3 ecdsa-sd-2023 and §3.4 Selective Disclosure Functions (section "
-        "numbers not confirmed)",
+        "algorithms §3.6 ecdsa-sd-2023 and §3.4 Selective Disclosure Functions (section "
+        "numbers counted in the editor's draft, not confirmed)",
         "unsigned": "employmentAuth.json",
         "mandatory": "employMandatory.json",
         "selective": "employSelective.json",
     },
     "prc": {
         "section": "Test Vectors: Additional Example for Representation: ecdsa-sd-2023 (Base "
-        "Proof, Derived Proof); algorithms §3.3 and §3.4 (section numbers not confirmed)",
+        "Proof, Derived Proof); algorithms §3.6 and §3.4 (section numbers not confirmed)",
         "unsigned": "prCredUnsigned.json",
         "mandatory": "prCredMandatory.json",
         "selective": "prCredSelective.json",
@@ -48,7 +48,6 @@ def _map(value: Any) -> Any:
 
 def convert(shared: Path, name: str) -> dict[str, Any]:
     base = shared / "TestVectors"
-    case = shared / "TestVectors" / "ecdsa-sd-2023" / name
     spec = CASES[name]
 
     def load(path: Path) -> Any:
@@ -118,8 +117,9 @@ def convert(shared: Path, name: str) -> dict[str, Any]:
     out["unsigned"] = {k: v for k, v in out["base"]["signed"].items() if k != "proof"}
     files["unsigned"] = SRC + d + "addSignedSDBase.json (without its proof)"
     if published != out["unsigned"]:
-        differ = sorted(k for k in {*published, *out["unsigned"]}
-                        if published.get(k) != out["unsigned"].get(k))
+        differ = sorted(
+            k for k in {*published, *out["unsigned"]} if published.get(k) != out["unsigned"].get(k)
+        )
         out["notes"] = [
             f"TestVectors/{spec['unsigned']} differs from the signed base document in "
             f"{', '.join(differ)}; the base document (without its proof) is the one every "

@@ -1,4 +1,4 @@
-"""ecdsa-sd-2023 (vc-di-ecdsa §3.3): the published base and derived vectors, byte for byte, and
+"""ecdsa-sd-2023 (vc-di-ecdsa §3.6): the published base and derived vectors, byte for byte, and
 the derived proofs verify; base proofs are refused (``sd_base_proof``); tampered disclosures are
 refused.
 
@@ -97,8 +97,8 @@ def test_base_proof_value_parses_and_its_signatures_verify(name: str) -> None:
 
 @pytest.mark.parametrize("name", VECTORS)
 def test_base_proof_is_refused_by_the_verifier(name: str, vector_loader) -> None:
-    """vc-di-ecdsa §3.3.5: the base proof is "to be given only to the holder"; verifiers verify
-    derived proofs (§3.3.7). The JS stack refuses it too ("must be a derived proof")."""
+    """vc-di-ecdsa §3.6.5: the base proof is "to be given only to the holder"; verifiers verify
+    derived proofs (§3.6.7). The JS stack refuses it too ("must be a derived proof")."""
     v = load_vector(name)
     assert _codes(v["base"]["signed"], vector_loader) == ["sd_base_proof"]
     result = verify(v["base"]["signed"], loader=vector_loader, now=NOW)

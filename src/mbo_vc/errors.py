@@ -104,7 +104,7 @@ CODES: dict[str, str] = {
     "embedded_verification_method": "the proof embeds its key instead of referencing it",
     "invalid_signature": "the signature does not verify",
     "sd_base_proof": "an ecdsa-sd-2023 base proof reached the verifier: it is meant for the "
-    "holder, who derives a proof from it; verifiers verify derived proofs only (vc-di-ecdsa §3.3)",
+    "holder, who derives a proof from it; verifiers verify derived proofs only (vc-di-ecdsa §3.6)",
     "invalid_signature_encoding": "the signature is not in its suite's encoding (ECDSA: IEEE "
     "P1363 r‖s of the curve's length, not DER; r and s in range)",
     "high_s_signature": "(warning) an ECDSA signature has a high S value: valid, but malleable "

@@ -267,7 +267,7 @@ class Cryptosuite(Protocol):
 @runtime_checkable
 class DerivedProofSuite(Protocol):
     """A suite whose proof is verified as a whole rather than as one signature over
-    ``hash(config) ‖ hash(document)`` (ecdsa-sd-2023's derived proofs, vc-di-ecdsa §3.3.7)."""
+    ``hash(config) ‖ hash(document)`` (ecdsa-sd-2023's derived proofs, vc-di-ecdsa §3.6.7)."""
 
     def verify_derived(
         self,

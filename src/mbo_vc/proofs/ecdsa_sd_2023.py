@@ -1,20 +1,20 @@
-"""The ``ecdsa-sd-2023`` cryptosuite (vc-di-ecdsa §3.3): verification of *derived* proofs.
+"""The ``ecdsa-sd-2023`` cryptosuite (vc-di-ecdsa §3.6): verification of *derived* proofs.
 
-An issuer signs a *base proof* (§3.3.2–3.3.5) and gives it to the holder only; the holder
-derives a proof that reveals a selection of the statements (§3.3.6, "Add Derived Proof"), and
-that derived proof is what a verifier receives and checks (§3.3.7, "Verify Derived Proof").
+An issuer signs a *base proof* (§3.6.1-3.6.5) and gives it to the holder only; the holder
+derives a proof that reveals a selection of the statements (§3.6.6, "Add Derived Proof"), and
+that derived proof is what a verifier receives and checks (§3.6.7, "Verify Derived Proof").
 mbo_vc verifies derived proofs; a base proof handed to a verifier is refused as
 ``sd_base_proof``. It does not create base or derived proofs (the JS reference stack does, in
 the interop tests).
 
 The verification road is the spec's: parse the derived ``proofValue`` (multibase ``u``,
 header ``0xd9 0x5d 0x01``, CBOR ``[baseSignature, publicKey, signatures, compressedLabelMap,
-mandatoryIndexes]``, §3.3.4 parseDerivedProofValue), canonicalise the revealed document with
+mandatoryIndexes]``, §3.5 parseDerivedProofValue), canonicalise the revealed document with
 RDFC-1.0 and replace its canonical blank-node labels through the label map
 (labelReplacementCanonicalizeJsonLd, §3.4), split the sorted N-Quads into mandatory and
 non-mandatory by ``mandatoryIndexes``, and check the issuer's base signature over
 ``sha256(canonical proof config) ‖ publicKey ‖ sha256(mandatory N-Quads)`` and the proof-scoped
-key's signature over each non-mandatory N-Quad (createVerifyData, §3.3.4). The N-Quads are the
+key's signature over each non-mandatory N-Quad (createVerifyData, §3.5). The N-Quads are the
 ones the verified view is read from (the same expansion), so what is read is what was signed.
 """
 
@@ -62,9 +62,9 @@ __all__ = [
 ]
 
 BASE_PROOF_HEADER = b"\xd9\x5d\x00"
-"""The ECDSA-SD base proof header (§3.3.4 serializeBaseProofValue)."""
+"""The ECDSA-SD base proof header (§3.5 serializeBaseProofValue)."""
 DERIVED_PROOF_HEADER = b"\xd9\x5d\x01"
-"""The ECDSA-SD disclosure (derived) proof header (§3.3.4 serializeDerivedProofValue)."""
+"""The ECDSA-SD disclosure (derived) proof header (§3.5 serializeDerivedProofValue)."""
 P256_MULTIKEY_HEADER = b"\x80\x24"
 """The varint of the multicodec p256-pub (0x1200) that starts the proof-scoped ``publicKey``."""
 
@@ -120,7 +120,7 @@ def _bytes(value: Any, length: int, what: str) -> bytes:
 
 @dataclass(frozen=True)
 class DerivedProofValue:
-    """The five components of a derived ``proofValue`` (§3.3.4 parseDerivedProofValue)."""
+    """The five components of a derived ``proofValue`` (§3.5 parseDerivedProofValue)."""
 
     base_signature: bytes
     """The issuer's P1363 signature (64 bytes) over proof hash ‖ public key ‖ mandatory hash."""
@@ -136,7 +136,7 @@ class DerivedProofValue:
 
 @dataclass(frozen=True)
 class BaseProofValue:
-    """The five components of a base ``proofValue`` (§3.3.4 parseBaseProofValue)."""
+    """The five components of a base ``proofValue`` (§3.5 parseBaseProofValue)."""
 
     base_signature: bytes
     public_key: bytes
@@ -146,7 +146,7 @@ class BaseProofValue:
 
 
 def compress_label_map(label_map: Mapping[str, str]) -> dict[int, bytes]:
-    """``c14nN`` → ``u<base64url>`` as N → bytes (§3.3.4 compressLabelMap)."""
+    """``c14nN`` → ``u<base64url>`` as N → bytes (§3.5 compressLabelMap)."""
     compressed: dict[int, bytes] = {}
     for key, value in label_map.items():
         match = _C14N_LABEL.fullmatch(key)
@@ -157,8 +157,8 @@ def compress_label_map(label_map: Mapping[str, str]) -> dict[int, bytes]:
 
 
 def decompress_label_map(compressed: Any) -> dict[str, str]:
-    """N → bytes as ``c14nN`` → ``u<base64url>`` (§3.3.4 decompressLabelMap); the values are
-    32-byte HMAC digests (§3.3.4 parseDerivedProofValue)."""
+    """N → bytes as ``c14nN`` → ``u<base64url>`` (§3.5 decompressLabelMap); the values are
+    32-byte HMAC digests (§3.5 parseDerivedProofValue)."""
     if not isinstance(compressed, dict):
         raise ProofError("the derived proof's label map is not a CBOR map")
     label_map: dict[str, str] = {}
@@ -170,7 +170,7 @@ def decompress_label_map(compressed: Any) -> dict[str, str]:
 
 
 def parse_derived_proof_value(value: Any) -> DerivedProofValue:
-    """Parse a derived ``proofValue`` (§3.3.4 parseDerivedProofValue).
+    """Parse a derived ``proofValue`` (§3.5 parseDerivedProofValue).
 
     Raises :class:`~mbo_vc.errors.SdBaseProofError` (``sd_base_proof``) for a base proof and
     :class:`~mbo_vc.errors.ProofError` (``malformed_proof``) for anything else that is not one.
@@ -183,7 +183,7 @@ def _parse_derived(decoded: bytes) -> DerivedProofValue:
         raise SdBaseProofError(
             "this is an ecdsa-sd-2023 base proof: it is meant for the holder, who derives a "
             "proof that discloses what they choose; a verifier verifies only derived proofs "
-            "(vc-di-ecdsa §3.3)"
+            "(vc-di-ecdsa §3.6)"
         )
     if not decoded.startswith(DERIVED_PROOF_HEADER):
         raise ProofError("the proofValue does not start with the ECDSA-SD derived proof header")
@@ -210,7 +210,7 @@ def _parse_derived(decoded: bytes) -> DerivedProofValue:
 
 
 def parse_base_proof_value(value: Any) -> BaseProofValue:
-    """Parse a base ``proofValue`` (§3.3.4 parseBaseProofValue); for tests and tools, never on
+    """Parse a base ``proofValue`` (§3.5 parseBaseProofValue); for tests and tools, never on
     the verification road."""
     decoded = _decode_proof_value(value)
     if not decoded.startswith(BASE_PROOF_HEADER):
@@ -231,7 +231,7 @@ def parse_base_proof_value(value: Any) -> BaseProofValue:
 
 
 def serialize_derived_proof_value(proof: DerivedProofValue) -> str:
-    """The derived ``proofValue`` of five components (§3.3.4 serializeDerivedProofValue)."""
+    """The derived ``proofValue`` of five components (§3.5 serializeDerivedProofValue)."""
     components = [
         proof.base_signature,
         proof.public_key,
@@ -315,7 +315,7 @@ def hmac_label_map(canonical_labels: Sequence[str], hmac_key: bytes) -> dict[str
 
 @dataclass(frozen=True)
 class VerifyData:
-    """What createVerifyData (§3.3.4) produces, every value kept for tests and debugging."""
+    """What createVerifyData (§3.5) produces, every value kept for tests and debugging."""
 
     base_signature: bytes
     proof_hash: bytes
@@ -329,7 +329,7 @@ class VerifyData:
 
     @property
     def base_signed_data(self) -> bytes:
-        """proof hash ‖ public key ‖ mandatory hash (§3.3.4 serializeSignData)."""
+        """proof hash ‖ public key ‖ mandatory hash (§3.5 serializeSignData)."""
         return self.proof_hash + self.public_key + self.mandatory_hash
 
 
@@ -339,7 +339,7 @@ def create_verify_data(
     canon: Canonicalizer,
     proof: DerivedProofValue,
 ) -> VerifyData:
-    """The verify data of a revealed document and its derived proof (§3.3.4 createVerifyData).
+    """The verify data of a revealed document and its derived proof (§3.5 createVerifyData).
 
     Raises :class:`ValueError` when the label map does not cover the document's blank nodes
     or maps two of them to one label (the signed graph would not be the one shown).
@@ -406,7 +406,7 @@ class EcdsaSd2023:
         proof_value: bytes,
         canon: Canonicalizer,
     ) -> str | None:
-        """Verify a derived proof (§3.3.7): None when it verifies, else why not."""
+        """Verify a derived proof (§3.6.7): None when it verifies, else why not."""
         proof = _parse_derived(proof_value)
         try:
             data = create_verify_data(unsecured, proof_options, canon, proof)
