@@ -196,7 +196,7 @@ def test_proof_set_by_two_keys() -> None:
 
 def test_unsupported_cryptosuite_is_reported() -> None:
     signed = _signed()
-    signed["proof"]["cryptosuite"] = "ecdsa-sd-2023"
+    signed["proof"]["cryptosuite"] = "bbs-2023"
     assert "unsupported_cryptosuite" in verify(signed, now=NOW).codes
     signed["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"  # supported, but not for an Ed25519 key
     assert "key_suite_mismatch" in verify(signed, now=NOW).codes

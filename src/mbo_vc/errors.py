@@ -112,6 +112,8 @@ CODES: dict[str, str] = {
     "missing_previous_proof": "a proof chain refers to a proof that is not present",
     "embedded_verification_method": "the proof embeds its key instead of referencing it",
     "invalid_signature": "the signature does not verify",
+    "sd_base_proof": "an ecdsa-sd-2023 base proof reached the verifier: it is meant for the "
+    "holder, who derives a proof from it; verifiers verify derived proofs only (vc-di-ecdsa §3.6)",
     "invalid_signature_encoding": "the signature is not in its suite's encoding (ECDSA: IEEE "
     "P1363 r‖s of the curve's length, not DER; r and s in range)",
     "high_s_signature": "(warning) an ECDSA signature has a high S value: valid, but malleable "
@@ -726,6 +728,12 @@ class SignatureEncodingError(ProofError):
     """A signature is not in the encoding its suite requires (e.g. DER where P1363 is expected)."""
 
     code = "invalid_signature_encoding"
+
+
+class SdBaseProofError(ProofError):
+    """An ``ecdsa-sd-2023`` base proof was given to the verifier (it verifies derived proofs)."""
+
+    code = "sd_base_proof"
 
 
 class UnsupportedCryptosuiteError(ProofError):

@@ -20,7 +20,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from mbo_vc import vocab
 from mbo_vc.did import DidResolver, ResolvedMethod
@@ -59,6 +59,7 @@ __all__ = [
     "PROOF_PURPOSES",
     "Canonicalizer",
     "Cryptosuite",
+    "DerivedProofSuite",
     "ProofView",
     "SigningInput",
     "as_proof_list",
@@ -220,6 +221,8 @@ class Cryptosuite(Protocol):
     """The ``cryptosuite`` string (None for legacy suites that have only a proof ``type``)."""
     proof_carries_context: bool
     """True when the finished proof repeats the document's ``@context`` (eddsa-jcs-2022)."""
+    signs: bool
+    """False for a suite mbo_vc only verifies (ecdsa-sd-2023): it is not offered for signing."""
 
     def canonicalize(
         self, document: Mapping[str, Any], canon: Canonicalizer, key: Any = None
@@ -261,6 +264,23 @@ class Cryptosuite(Protocol):
         ...
 
 
+@runtime_checkable
+class DerivedProofSuite(Protocol):
+    """A suite whose proof is verified as a whole rather than as one signature over
+    ``hash(config) ‖ hash(document)`` (ecdsa-sd-2023's derived proofs, vc-di-ecdsa §3.6.7)."""
+
+    def verify_derived(
+        self,
+        key: Any,
+        unsecured: Mapping[str, Any],
+        proof_options: Mapping[str, Any],
+        proof_value: bytes,
+        canon: Canonicalizer,
+    ) -> str | None:
+        """None when the proof verifies over ``unsecured``, else why it does not."""
+        ...
+
+
 _SUITES: dict[tuple[str, str | None], Cryptosuite] = {}
 _ALIASES: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
@@ -274,12 +294,18 @@ def register_suite(suite: Cryptosuite, *aliases: str) -> Cryptosuite:
 
 
 def suites() -> dict[str, Cryptosuite]:
-    """Every registered suite by its signing name (cryptosuite, or proof type for legacy)."""
-    return {(s.name or s.proof_type): s for s in _SUITES.values()}
+    """Every registered suite that signs, by its signing name (cryptosuite, or proof type for
+    legacy); the verify-only ones (ecdsa-sd-2023) are left out."""
+    return {(s.name or s.proof_type): s for s in _SUITES.values() if s.signs}
 
 
 def suite_named(name: str) -> Cryptosuite:
     """The suite ``name`` (``eddsa-rdfc-2022``, ``Ed25519Signature2020`` …) for signing."""
+    if isinstance(name, str) and any(not s.signs and s.name == name for s in _SUITES.values()):
+        raise UnsupportedCryptosuiteError(
+            f"mbo_vc verifies {name} proofs but does not create them; choose one of "
+            f"{', '.join(sorted(suites()))}"
+        )
     found = suites().get(name) if isinstance(name, str) else None
     if found is None:
         raise UnsupportedCryptosuiteError(
@@ -608,10 +634,15 @@ def _verify_one(
             "vm_not_authorized",
             f"{resolved.id} is not listed under {purpose} in its controller's DID document",
         )
-    to_sign = signing_input(suite, unsecured, options, canon, key)
-    res.signature_valid = suite.verify(key, to_sign.data, signature)
+    if isinstance(suite, DerivedProofSuite):
+        why = suite.verify_derived(key, unsecured, options, signature, canon)
+        res.signature_valid = why is None
+    else:
+        to_sign = signing_input(suite, unsecured, options, canon, key)
+        res.signature_valid = suite.verify(key, to_sign.data, signature)
+        why = "the signature does not verify over this document"
     if not res.signature_valid:
-        problem("invalid_signature", "the signature does not verify over this document")
+        problem("invalid_signature", why or "the signature does not verify")
         return
     for code, message in suite.signature_warnings(key, signature):
         res.warnings.append(Problem(code, message, where))
@@ -720,6 +751,8 @@ def _ed25519_key_from_method(method: Mapping[str, Any]) -> Ed25519Key:
 class Ed25519Mixin:
     """Hashing, signing and proof values of the Ed25519 suites (SHA-256, pure EdDSA)."""
 
+    signs = True
+
     def hash(self, data: bytes, key: Any = None) -> bytes:
         """SHA-256."""
         return hashlib.sha256(data).digest()
@@ -777,6 +810,8 @@ def _ec_key_from_method(method: Mapping[str, Any]) -> EcKey:
 class EcdsaMixin:
     """Hashing, signing and proof values of the ECDSA suites (vc-di-ecdsa §3): the hash follows
     the key's curve (SHA-256 for P-256, SHA-384 for P-384); signatures are P1363 ``r ‖ s``."""
+
+    signs = True
 
     @staticmethod
     def rdfc_hash(key: Any) -> str:
