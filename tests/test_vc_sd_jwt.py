@@ -229,3 +229,38 @@ def test_enveloped_vc_sd_jwt_in_a_vp_sd_jwt(vector_loader: Any) -> None:
     assert [c.format for c in result.credentials] == ["vc+sd-jwt"]
     wrong = verify_presentation(secured, challenge="c-2", domain=AUD, loader=vector_loader)
     assert wrong.codes == ["challenge_mismatch"]
+
+
+def test_cli_issue_vc_sd_jwt_present_verify(tmp_path: Any, capsys: Any) -> None:
+    """``mbo-vc issue --format vc+sd-jwt``: the OBv3 JSON of each row as a vc+sd-jwt bound to
+    the holder; ``mbo-vc sd-jwt present`` keeps the chosen claims; ``mbo-vc verify`` verifies
+    it with the verifier's aud/nonce and refuses a replay."""
+    from pathlib import Path
+
+    from mbo_vc.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    issuer, holder = EcKey.generate("P-256"), EcKey.generate("P-256")
+    issuer_file, holder_file = tmp_path / "iss.json", tmp_path / "holder.json"
+    issuer.save(issuer_file)
+    holder.save(holder_file)
+    out = tmp_path / "out"
+    assert main(["issue", "--format", "vc+sd-jwt", "--type", "mbo-certificaat", "--data",
+                 str(root / "test_vectors" / "sis" / "certificaten.jsonl"), "--key",
+                 str(issuer_file), "--holder-did", holder.did, "--out", str(out)]) == 0  # fmt: skip
+    tokens = sorted(out.glob("*.vc-sd-jwt"))
+    assert tokens
+    header = _header(tokens[0].read_text())
+    assert header["typ"] == "vc+sd-jwt" and header["kid"] == issuer.verification_method
+    assert "credentialSubject" in _payload(tokens[0].read_text())
+    pres = tmp_path / "pres.txt"
+    assert main(["sd-jwt", "present", str(tokens[0]), "--holder-key", str(holder_file),
+                 "--disclose", "credentialSubject.identifier.0", "--aud", AUD, "--nonce", NONCE,
+                 "-o", str(pres)]) == 0  # fmt: skip
+    capsys.readouterr()
+    code = main(["verify", str(pres), "--aud", AUD, "--nonce", NONCE, "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    assert report["format"] == "vc+sd-jwt"
+    assert main(["verify", str(pres), "--aud", AUD, "--nonce", "replayed"]) == 1
+    assert "kb_jwt_nonce_mismatch" in capsys.readouterr().out
