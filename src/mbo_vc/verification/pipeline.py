@@ -308,10 +308,14 @@ def verify(
 
 def _sd_kind(token: str) -> str | None:
     """``credential`` / ``presentation`` for a ``vc+sd-jwt`` / ``vp+sd-jwt`` (VC-JOSE-COSE
-    §3.2), None for any other SD-JWT (an IETF SD-JWT VC, or not one at all)."""
+    §3.2), None for any other SD-JWT (an IETF SD-JWT VC, or not one at all). ``vc+sd-jwt`` was
+    also the IETF SD-JWT VC's ``typ`` before ``dc+sd-jwt``: a payload with ``vct`` and no
+    ``@context`` is read as that (SD-JWT VC §3.2.1: ``vct`` is never selectively disclosable)."""
     try:
-        header, _ = decode_jwt(token.strip().split("~", 1)[0])
+        header, payload = decode_jwt(token.strip().split("~", 1)[0])
     except MboVcError:
+        return None
+    if "vct" in payload and "@context" not in payload:
         return None
     return jwt_step.sd_typ(header)
 
