@@ -241,3 +241,70 @@ def test_student_identifiers_withheld_and_disclosed_across_libraries() -> None:
 def _payload(token: str) -> dict[str, Any]:
     part = token.split("~")[0].split(".")[1]
     return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
+
+
+# --- VC-JOSE-COSE §3.2: vc+sd-jwt with @sd-jwt/core (generic RFC 9901, no vct) ----------------
+
+
+def _vc_sd_jwt_paper() -> dict[str, Any]:
+    doc = PAPER.to_json()
+    doc["issuer"] = dict(doc["issuer"])
+    return doc
+
+
+def test_their_core_verifies_our_vc_sd_jwt() -> None:
+    """Ours → theirs: an mbo-diploma's OBv3 JSON as vc+sd-jwt (mbo.vc_sd_jwt), presented with
+    one identifier and a KB-JWT; @sd-jwt/core checks the signature, every digest, the KB-JWT
+    (nonce, sd_hash, cnf key) and gives back the same disclosed credential we read."""
+    from mbo_vc.mbo.vc_sd_jwt import issue_vc_sd_jwt
+
+    issued = issue_vc_sd_jwt(_vc_sd_jwt_paper(), ISSUER, holder=HOLDER.public_only())
+    shown = present(issued, ["credentialSubject.identifier.0"], holder_key=HOLDER, aud=AUD,
+                    nonce=NONCE).serialize()  # fmt: skip
+    code, out = _their_verify(shown, nonce=NONCE, core=True)
+    assert code == 0 and out["verified"] is True, out
+    assert out["header"]["typ"] == "vc+sd-jwt" and out["header"]["cty"] == "vc"
+    ours = verify(shown, aud=AUD, nonce=NONCE)
+    assert ours.verified, ours.codes
+    theirs = {k: v for k, v in out["payload"].items() if k not in ("_sd_alg", "cnf")}
+    assert theirs == {k: v for k, v in ours.document.items() if k != "cnf"}  # type: ignore[union-attr]
+    assert [i["identityType"] for i in theirs["credentialSubject"]["identifier"]] == ["name"]
+    assert _their_verify(shown, nonce="n-other", core=True)[0] == 1
+
+
+def test_we_verify_their_vc_sd_jwt() -> None:
+    """Theirs → ours: @sd-jwt/core issues the credential with typ vc+sd-jwt, cty vc, our
+    issuer's did:key kid and the holder's cnf, the name identifier and the results selectively
+    disclosable; their holder presents the name with a KB-JWT; we verify it on the vc+jwt road
+    (the disclosed payload's JSON-LD view) and refuse a replay."""
+    doc = _vc_sd_jwt_paper()
+    doc["cnf"] = {"jwk": HOLDER.to_jwk()}
+    results = len(doc["credentialSubject"]["result"])
+    frame = {"credentialSubject": {"identifier": {"_sd": [0]},
+                                   "result": {"_sd": list(range(results))}}}  # fmt: skip
+    code, out = run_js("sd-jwt.mjs", "issue", payload={
+        "core": True, "issuer_jwk": ISSUER.to_jwk(private=True), "kid": ISSUER.verification_method,
+        "payload": doc, "frame": frame, "typ": "vc+sd-jwt",
+    })  # fmt: skip
+    assert code == 0, out
+    token = str(out["token"])
+    assert _header(token)["typ"] == "vc+sd-jwt"
+    shown = _their_presentation_core(token, {"credentialSubject": {"identifier": {"0": True}}})
+    result = verify(shown, aud=AUD, nonce=NONCE)
+    assert result.verified, result.to_json()
+    assert result.format == "vc+sd-jwt"
+    assert result.disclosed == ["credentialSubject.identifier.0"]
+    subject = result.document["credentialSubject"]  # type: ignore[index]
+    assert subject["identifier"][0]["identityHash"] == PAPER.student.naam
+    assert subject["result"] == []
+    assert result.view is not None and result.view.issuer == ISSUER.did
+    assert verify(shown, aud=AUD, nonce="n-other").codes == ["kb_jwt_nonce_mismatch"]
+
+
+def _their_presentation_core(token: str, disclose: dict[str, Any]) -> str:
+    code, out = run_js("sd-jwt.mjs", "present", payload={
+        "core": True, "token": token, "holder_jwk": HOLDER.to_jwk(private=True),
+        "disclose": disclose, "aud": AUD, "nonce": NONCE,
+    })  # fmt: skip
+    assert code == 0, out
+    return str(out["token"])

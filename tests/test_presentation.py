@@ -266,14 +266,18 @@ def test_policy_in_a_presentation(keys: dict[str, Ed25519Key], creds: dict[str, 
 def test_unsupported_envelope_is_reported_on_its_own(
     keys: dict[str, Ed25519Key], creds: dict[str, Any]
 ) -> None:
-    sd = {
+    cose = {
         "@context": "https://www.w3.org/ns/credentials/v2",
-        "id": "data:application/vc+sd-jwt,eyJhbGciOiJFUzI1NiJ9.e30.c2ln~",
+        "id": "data:application/vc+cose;base64,2NKEQ6EBJqBAWEA",
         "type": "EnvelopedVerifiableCredential",
     }
-    result = check(vp_of([sd, creds["di"]], keys["learner"]))
+    result = check(vp_of([cose, creds["di"]], keys["learner"]))
     assert result.codes == ["invalid_envelope"]
     assert [c.verified for c in result.credentials] == [False, True]
+    # (a vc+sd-jwt envelope is read since VC-JOSE-COSE §3.2 is: this one has no typ)
+    sd = {**cose, "id": "data:application/vc+sd-jwt,eyJhbGciOiJFUzI1NiJ9.e30.c2ln~"}
+    result = check(vp_of([sd, creds["di"]], keys["learner"]))
+    assert result.codes == ["jwt_bad_type"]
 
 
 def test_vp_jwt_round_trip_and_replay(keys: dict[str, Ed25519Key], creds: dict[str, Any]) -> None:

@@ -21,7 +21,12 @@
  * checks the nonce and sd_hash; it does not compare aud nor bound iat: the
  * KB-JWT's aud is reported for the caller to check). Status lists are served
  * from "status_lists" (never the network).
+ *
+ * "core": true in any request uses @sd-jwt/core's generic SDJwtInstance (RFC
+ * 9901 only: no vct, no status) instead, for VC-JOSE-COSE's vc+sd-jwt, whose
+ * payload is a VC DM 2.0 credential; pass "typ": "vc+sd-jwt" on issue.
  */
+import {SDJwtInstance} from '@sd-jwt/core';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
 import {digest, ES256, generateSalt} from '@sd-jwt/crypto-nodejs';
 
@@ -39,8 +44,11 @@ async function readStdin() {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
+const instance = (req, options) =>
+  req.core ? new SDJwtInstance(options) : new SDJwtVcInstance(options);
+
 async function issue(req) {
-  const sdjwt = new SDJwtVcInstance({
+  const sdjwt = instance(req, {
     signer: await ES256.getSigner(req.issuer_jwk),
     signAlg: 'ES256',
     hasher: digest,
@@ -59,7 +67,7 @@ async function issue(req) {
 }
 
 async function present(req) {
-  const sdjwt = new SDJwtVcInstance({
+  const sdjwt = instance(req, {
     hasher: digest,
     kbSigner: await ES256.getSigner(req.holder_jwk),
     kbSignAlg: 'ES256'
@@ -73,7 +81,7 @@ async function present(req) {
 
 async function verify(req) {
   const lists = req.status_lists ?? {};
-  const sdjwt = new SDJwtVcInstance({
+  const sdjwt = instance(req, {
     hasher: digest,
     verifier: await ES256.getVerifier(req.issuer_jwk),
     // the holder key is the credential's cnf.jwk (the SD-JWT payload is passed in)

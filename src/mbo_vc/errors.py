@@ -247,6 +247,10 @@ CODES: dict[str, str] = {
     "key binding and on issue)",
     "key_binding_not_checked": "the SD-JWT carries a KB-JWT but the verifier gave no nonce and "
     "aud to check it against: pass aud= and nonce= (mbo-vc verify --aud --nonce)",
+    "sd_member_disclosable": "(warning) a vc+sd-jwt / vp+sd-jwt made a member selectively "
+    "disclosable that VC-JOSE-COSE §3.2 says should always be disclosed (@context, type, "
+    "issuer, credentialStatus, credentialSchema, relatedResource, the validity period, iss, "
+    "nbf, exp, cnf); it was disclosed and is read",
     "sd_jwt_vc_invalid": "the SD-JWT VC breaks a rule of SD-JWT VC (vct, iss, claims that must "
     "not be selectively disclosable, cnf, status)",
     "issuer_key_unresolved": "the SD-JWT issuer's key could not be found (x5c needs trust "
@@ -274,6 +278,7 @@ WARNING_CODES = frozenset(
         "schema_not_checked",
         "high_s_signature",
         "claims_not_checked",
+        "sd_member_disclosable",
     }
 )
 """Codes that appear as warnings only: they never make a result not verified."""

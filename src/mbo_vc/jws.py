@@ -37,7 +37,9 @@ __all__ = [
     "DEFAULT_JWT_ALGORITHMS",
     "KEY_FIT",
     "VC_JWT_MEDIA_TYPE",
+    "VC_SD_JWT_MEDIA_TYPE",
     "VP_JWT_MEDIA_TYPE",
+    "VP_SD_JWT_MEDIA_TYPE",
     "check_fit",
     "decode_jwt",
     "envelope",
@@ -53,6 +55,10 @@ __all__ = [
 
 VC_JWT_MEDIA_TYPE = "application/vc+jwt"
 VP_JWT_MEDIA_TYPE = "application/vp+jwt"
+VC_SD_JWT_MEDIA_TYPE = "application/vc+sd-jwt"
+"""VC-JOSE-COSE §3.2.1: a VC DM 2.0 credential secured with SD-JWT."""
+VP_SD_JWT_MEDIA_TYPE = "application/vp+sd-jwt"
+"""VC-JOSE-COSE §3.2.2: a VC DM 2.0 presentation secured with SD-JWT."""
 
 DEFAULT_JWT_ALGORITHMS = frozenset({"EdDSA", "ES256", "ES384", "ES512", "RS256", "PS256"})
 """JWS algorithms accepted by default (asymmetric only; ``none`` and HMAC never)."""
@@ -76,6 +82,12 @@ _TYP = {
     "presentation": {"vp+jwt", "application/vp+jwt"},
 }
 _CTY = {"credential": {"vc", "application/vc"}, "presentation": {"vp", "application/vp"}}
+_COMPACT_MEDIA_TYPES = (
+    VC_JWT_MEDIA_TYPE,
+    VP_JWT_MEDIA_TYPE,
+    VC_SD_JWT_MEDIA_TYPE,
+    VP_SD_JWT_MEDIA_TYPE,
+)
 _LEGACY_TYP = {None, "JWT", "jwt", "application/jwt"}
 _UNDERSTOOD_CRIT = frozenset({"b64"})
 """Critical header parameters this implementation understands (RFC 7515 §4.1.11)."""
@@ -173,10 +185,14 @@ def check_crit(header: Mapping[str, Any]) -> None:
 
 
 def envelope(token: str, *, presentation: bool = False) -> dict[str, Any]:
-    """An ``EnvelopedVerifiableCredential`` (or …Presentation) holding ``token`` as a data: URL."""
-    if not is_compact_jws(token):
-        raise UsageError("only a compact JWS can be enveloped")
-    media = VP_JWT_MEDIA_TYPE if presentation else VC_JWT_MEDIA_TYPE
+    """An ``EnvelopedVerifiableCredential`` (or …Presentation) holding ``token`` (a compact JWS,
+    or an SD-JWT with its disclosures) as a data: URL."""
+    if is_sd_jwt(token):  # VC-JOSE-COSE §3.2: an SD-JWT (vc+sd-jwt / vp+sd-jwt), as it is
+        media = VP_SD_JWT_MEDIA_TYPE if presentation else VC_SD_JWT_MEDIA_TYPE
+    elif is_compact_jws(token):
+        media = VP_JWT_MEDIA_TYPE if presentation else VC_JWT_MEDIA_TYPE
+    else:
+        raise UsageError("only a compact JWS or SD-JWT can be enveloped")
     kind = "Presentation" if presentation else "Credential"
     return {
         "@context": "https://www.w3.org/ns/credentials/v2",
@@ -200,7 +216,7 @@ def unenvelope(url: Any) -> tuple[str, str]:
     meta, content = url[5:].split(",", 1)
     params = meta.split(";")
     media = params[0].strip().lower()
-    if media in (VC_JWT_MEDIA_TYPE, VP_JWT_MEDIA_TYPE) and len(params) > 1:
+    if media in _COMPACT_MEDIA_TYPES and len(params) > 1:
         raise EnvelopeError(
             f"a {media} data: URL takes the compact JWS as it is (no parameters, no base64)"
         )

@@ -227,7 +227,8 @@ class VerificationResult(_Findings):
     document: dict[str, Any] | None = None
     view: CredentialView | None = None
     format: str = "data-integrity"
-    """``data-integrity``, ``vc+jwt``, ``jwt-vc-1.1``, ``dc+sd-jwt`` or ``unknown``."""
+    """``data-integrity``, ``vc+jwt``, ``vc+sd-jwt``, ``jwt-vc-1.1``, ``dc+sd-jwt`` or
+    ``unknown``."""
     status: list[StatusOutcome] = field(default_factory=list)
     not_a_document: bool = False
     """True when the input was not a document at all (not JSON, not a JWT): the CLI exits 2."""
@@ -238,8 +239,9 @@ class VerificationResult(_Findings):
     """The issuer as the verifier's trust list names it (``VerifierPolicy(trust_list=...)``):
     None without a trust list, or when the issuer is not on a verified one."""
     disclosed: list[str] = field(default_factory=list)
-    """For an SD-JWT VC (``dc+sd-jwt``): the paths of the selectively disclosed claims that were
-    presented (``document`` holds the processed claims, disclosures in place)."""
+    """For an SD-JWT VC (``dc+sd-jwt``) or a ``vc+sd-jwt``: the paths of the selectively
+    disclosed claims that were presented (``document`` holds the processed claims, disclosures
+    in place)."""
 
     @property
     def verified(self) -> bool:
@@ -280,6 +282,8 @@ class VerificationResult(_Findings):
             out["trustedIssuer"] = self.trusted_issuer.to_json()
         if self.format == "dc+sd-jwt" and self.document is not None:
             out["claims"] = self.document
+            out["disclosed"] = list(self.disclosed)
+        elif self.format == "vc+sd-jwt":
             out["disclosed"] = list(self.disclosed)
         return _safe(out)
 

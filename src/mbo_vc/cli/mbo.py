@@ -29,6 +29,7 @@ from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows, unknown_columns
+from mbo_vc.mbo.vc_sd_jwt import issue_vc_sd_jwt
 from mbo_vc.status.registry import StatusRegistry
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "add_parser", "file_name", "holder_jwk", "run_issue"]
@@ -92,8 +93,9 @@ def run_issue(
     revocation entry before it is signed, so ``mbo-vc status revoke`` works on it. Columns the
     kind does not read are a warning, or with ``strict`` a :class:`UsageError` before anything
     is issued. An existing output file is a failed row unless ``force``. ``securing`` is
-    ``data-integrity`` (the OBv3 JSON, signed) or ``sd-jwt-vc`` (the same waardepapier as a
-    ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk).
+    ``data-integrity`` (the OBv3 JSON, signed), ``sd-jwt-vc`` (the same waardepapier as a
+    ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk) or ``vc+sd-jwt``
+    (the OBv3 JSON secured with SD-JWT, VC-JOSE-COSE §3.2; bound to ``holder_did`` if given).
 
     A file without a single row is a :class:`UsageError` (nothing is written). Each issued
     credential is appended to ``out/index.csv`` (:data:`INDEX_COLUMNS`) and, with ``mapping``,
@@ -119,8 +121,12 @@ def run_issue(
         if not holder_did:
             raise UsageError("an SD-JWT VC is bound to its holder: pass --holder-did DID")
         holder = holder_jwk(holder_did)
+    elif securing == "vc+sd-jwt":
+        if examencommissie is not None:
+            raise UsageError("a vc+sd-jwt has one issuer signature: no --examencommissie-key")
+        holder = holder_jwk(holder_did) if holder_did else None
     elif holder_did:
-        raise UsageError("--holder-did applies to --format sd-jwt-vc")
+        raise UsageError("--holder-did applies to --format sd-jwt-vc and vc+sd-jwt")
     registry = StatusRegistry(status_db) if status_db is not None else None
     try:
         list_id = _revocation_list(registry) if registry is not None else None
@@ -135,7 +141,7 @@ def run_issue(
         try:
             written, failed = _issue_rows(
                 kind, rows, key, out, examencommissie, stream, registry, list_id, force, holder,
-                jobs, index,
+                jobs, index, securing,
             )  # fmt: skip
         finally:
             index.close()
@@ -201,6 +207,7 @@ def _issue_rows(
     holder: dict[str, Any] | None = None,
     jobs: int = 1,
     index: _Index | None = None,
+    securing: str = "data-integrity",
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
@@ -235,6 +242,20 @@ def _issue_rows(
         for line, row in rows:
             try:
                 paper = build(kind, row, default_issuer=key.did)
+                if securing == "vc+sd-jwt":
+                    path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.vc-sd-jwt"
+                    if path.exists() and not force:
+                        raise UsageError(f"{path} exists (pass --force to overwrite it)")
+                    doc = paper.to_json()
+                    if registry is not None and list_id is not None:
+                        doc = registry.attach(doc, [list_id])
+                    token = issue_vc_sd_jwt(doc, key, holder=holder)
+                    path.write_text(token.serialize() + "\n", "utf-8")
+                    written.append(path)
+                    if index is not None:
+                        index.add(line, row, path, paper.credential_id, _status_of(doc))
+                    progress.step()
+                    continue
                 if holder is not None:
                     path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.sd-jwt"
                     if path.exists() and not force:
@@ -266,7 +287,7 @@ def _issue_rows(
             except (MboVcError, OSError) as exc:
                 fail(line, exc)
 
-    if jobs > 1 and holder is None:
+    if jobs > 1 and holder is None and securing == "data-integrity":
         from mbo_vc.batch import issue_many
 
         for outcome in issue_many(prepared(), key, examencommissie=examencommissie, jobs=jobs):
@@ -343,11 +364,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument(
         "--format",
-        choices=["data-integrity", "sd-jwt-vc"],
+        choices=["data-integrity", "sd-jwt-vc", "vc+sd-jwt"],
         default="data-integrity",
-        help="securing: Data Integrity (OBv3 JSON) or SD-JWT VC (dc+sd-jwt)",
+        help="securing: Data Integrity (OBv3 JSON), SD-JWT VC (dc+sd-jwt), or the OBv3 JSON "
+        "secured with SD-JWT (vc+sd-jwt, VC-JOSE-COSE)",
     )
     add_jobs_argument(p, "sign")
-    p.add_argument("--holder-did", help="sd-jwt-vc: the holder's did:key / did:jwk (cnf key)")
+    p.add_argument(
+        "--holder-did", help="sd-jwt-vc, vc+sd-jwt: the holder's did:key / did:jwk (cnf key)"
+    )
     p.set_defaults(func=_cmd_issue)
     return p

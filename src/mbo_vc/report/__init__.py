@@ -313,8 +313,7 @@ def _trust_attr(entry: Any, *names: str) -> str | None:
 
 
 def _issuer_line(result: VerificationResult, paper: Any, trusted: Any) -> IssuerLine:
-    view = result.view
-    issuer_id = view.issuer if view is not None else None
+    issuer_id = _issuer_of(result)
     school = getattr(paper, "instelling", None)
     name = getattr(school, "naam", None)
     name = None if name == issuer_id else name
@@ -503,7 +502,7 @@ def build_report(
     )
     view = result.view
     certified = certified_json(view) if view is not None else None
-    paper = _paper(certified)
+    paper = _paper(certified) if view is not None else _paper_of_claims(result)
 
     facts = facts_of(paper, certified, view)
     verified = result.verified
@@ -514,7 +513,7 @@ def build_report(
         else Text("NIET GELDIG: vertrouw de inhoud van dit document niet.",
                   "NOT VALID: do not rely on the content of this document.")
     )  # fmt: skip
-    issuer = view.issuer if view is not None else None
+    issuer = _issuer_of(result)
     return VerificationReport(
         verified=verified,
         verdict=verdict,
@@ -537,6 +536,36 @@ def build_report(
         reasons=_reasons(result, facts.kind),
         checks_run=list(dict.fromkeys(result.checks)),
     )
+
+
+def _sd_jwt_vc_claims(result: VerificationResult) -> dict[str, Any] | None:
+    """An SD-JWT VC has no JSON-LD view: its verified claims (signature and every disclosure
+    checked, ``result.document``) are what it certifies."""
+    if result.format == "dc+sd-jwt" and isinstance(result.document, dict):
+        return result.document
+    return None
+
+
+def _issuer_of(result: VerificationResult) -> str | None:
+    """The issuer as signed: the view's, or an SD-JWT VC's ``iss``."""
+    if result.view is not None:
+        return result.view.issuer
+    iss = (_sd_jwt_vc_claims(result) or {}).get("iss")
+    return iss if isinstance(iss, str) else None
+
+
+def _paper_of_claims(result: VerificationResult) -> Waardepapier | None:
+    """The mbo model's reading of an SD-JWT VC's verified claims (None when they are not a
+    waardepapier's, or not all of them were disclosed)."""
+    claims = _sd_jwt_vc_claims(result)
+    if claims is None or not str(claims.get("vct", "")).startswith(vocab.MBO_IRI_BASE):
+        return None
+    from mbo_vc.mbo.sd_jwt_vc import waardepapier_from_claims
+
+    try:
+        return waardepapier_from_claims(claims)
+    except (MboVcError, ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def _mbo_terms(value: Any) -> bool:

@@ -11,16 +11,26 @@ controller's document; the key must be authorized by that controller for the pro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.did import DidResolver, ResolvedMethod
-from mbo_vc.errors import DidError, JoseError, JwtAlgorithmError, JwtKidError, MboVcError
+from mbo_vc.errors import (
+    DidError,
+    JoseError,
+    JwtAlgorithmError,
+    JwtForbiddenClaimError,
+    JwtKidError,
+    JwtTypeError,
+    MboVcError,
+)
 from mbo_vc.jws import (
     KEY_FIT,
+    VC_SD_JWT_MEDIA_TYPE,
+    VP_SD_JWT_MEDIA_TYPE,
     decode_jwt,
     from_vc11,
     kind_from_header,
@@ -31,13 +41,16 @@ from mbo_vc.jws import (
 from mbo_vc.keys import public_jwk_of
 from mbo_vc.limits import Limits
 from mbo_vc.result import Problem, ProofResult
+from mbo_vc.sd_jwt import SdJwt, parse, unpack
 
 __all__ = [
+    "ALWAYS_DISCLOSED",
     "DecodedJwt",
     "check_nonce_aud",
     "check_time_claims",
     "claim_problems",
     "decode",
+    "decode_sd",
     "kind_of",
     "verify_jws",
     "verify_with_did_kid",
@@ -55,6 +68,13 @@ class DecodedJwt:
     legacy: bool
     document: dict[str, Any]
     claim_mismatches: list[str]
+    sd: SdJwt | None = None
+    """For a ``vc+sd-jwt`` / ``vp+sd-jwt``: the SD-JWT (``token`` is then its issuer-signed
+    JWT, ``payload`` the signed payload with its digests, ``document`` the disclosed one)."""
+    disclosed: list[str] = field(default_factory=list)
+    """The paths of the selectively disclosed members that were presented (SD-JWT only)."""
+    hash_alg: str = "sha-256"
+    """The SD-JWT's ``_sd_alg`` (what the KB-JWT's ``sd_hash`` uses)."""
 
     @property
     def alg(self) -> str:
@@ -62,9 +82,18 @@ class DecodedJwt:
         return str(self.header.get("alg"))
 
     @property
+    def claims(self) -> dict[str, Any]:
+        """The JWT claims as signed: the payload, or for an SD-JWT the payload with the
+        presented disclosures in place."""
+        return self.document if self.sd is not None else self.payload
+
+    @property
     def format(self) -> str:
-        """``vc+jwt``, ``vp+jwt``, ``jwt-vc-1.1`` or ``jwt-vp-1.1``."""
+        """``vc+jwt``, ``vp+jwt``, ``vc+sd-jwt``, ``vp+sd-jwt``, ``jwt-vc-1.1`` or
+        ``jwt-vp-1.1``."""
         short = "vc" if self.kind == "credential" else "vp"
+        if self.sd is not None:
+            return f"{short}+sd-jwt"
         return f"jwt-{short}-1.1" if self.legacy else f"{short}+jwt"
 
 
@@ -86,6 +115,82 @@ def decode(
     return DecodedJwt(token.strip(), header, payload, kind, legacy, document, mismatches)
 
 
+_SD_TYP = {
+    "credential": {"vc+sd-jwt", VC_SD_JWT_MEDIA_TYPE},
+    "presentation": {"vp+sd-jwt", VP_SD_JWT_MEDIA_TYPE},
+}
+_SD_CTY = {"credential": {"vc", "application/vc"}, "presentation": {"vp", "application/vp"}}
+
+ALWAYS_DISCLOSED = {
+    "credential": frozenset({
+        "@context", "type", "issuer", "validFrom", "validUntil", "credentialStatus",
+        "credentialSchema", "relatedResource", "iss", "nbf", "exp", "cnf",
+    }),
+    "presentation": frozenset({"@context", "type", "iss", "nbf", "exp", "cnf", "nonce",
+                               "aud"}),
+}  # fmt: skip
+"""Top-level members a ``vc+sd-jwt`` / ``vp+sd-jwt`` keeps out of the disclosures: those
+VC-JOSE-COSE §3.2.1/§3.2.2 says SHOULD NOT be selectively disclosable (``@context``, ``type``,
+``credentialStatus``, ``credentialSchema``, ``relatedResource``: "properties necessary for the
+validation and verification"), and, by the same reasoning, the issuer (holder), the validity
+period and the JWT claims the verifier reads (a presentation's ``holder`` is optional in VC DM
+2.0, and the suite makes it disclosable: it may be). mbo_vc refuses to issue one that makes them
+disclosable; a presented one that did is read (once disclosed) with a warning."""
+
+
+def sd_typ(header: Mapping[str, Any]) -> str | None:
+    """``credential`` or ``presentation`` when the JOSE ``typ`` is ``vc+sd-jwt`` /
+    ``vp+sd-jwt`` (VC-JOSE-COSE §3.2), else None (an IETF SD-JWT VC, ``dc+sd-jwt``, or other)."""
+    typ = header.get("typ")
+    for kind, names in _SD_TYP.items():
+        if typ in names:
+            return kind
+    return None
+
+
+def decode_sd(
+    token: str, expected: str | None, algorithms: frozenset[str], limits: Limits
+) -> DecodedJwt:
+    """Decode a ``vc+sd-jwt`` / ``vp+sd-jwt`` (VC-JOSE-COSE §3.2): check the issuer-signed JWT's
+    header (alg, typ/cty, crit) and put the presented disclosures in place (RFC 9901 §7.1: every
+    digest, no duplicate or unreferenced disclosure). The document is the disclosed payload,
+    with ``_sd``/``...``/``_sd_alg`` removed; its signature is checked by :func:`verify_jws`."""
+    sd_jwt = parse(token, limits)
+    header, payload = decode_jwt(sd_jwt.jwt, limits=limits)
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg.lower() == "none" or alg not in algorithms:
+        raise JwtAlgorithmError(f"JWS alg {str(alg)[:20]!r} is not allowed")
+    if alg not in KEY_FIT:
+        raise JwtAlgorithmError(f"JWS alg {alg!r} is not supported")
+    kind = sd_typ(header)
+    cty = header.get("cty")
+    if kind is None:
+        raise JwtTypeError(f"JOSE typ {str(header.get('typ'))[:40]!r} is not vc+sd-jwt or "
+                           f"vp+sd-jwt")  # fmt: skip
+    if cty is not None and cty not in _SD_CTY[kind]:
+        raise JwtTypeError(f"cty {str(cty)[:40]!r} does not fit typ {header.get('typ')}")
+    if expected is not None and kind != expected:
+        raise JwtTypeError(f"expected a {expected}, got typ {header.get('typ')}")
+    unpacked = unpack(payload, sd_jwt.disclosures, limits)
+    document = unpacked.claims
+    if "vc" in document or "vp" in document:
+        raise JwtForbiddenClaimError(f"a {header.get('typ')} payload must not carry the VC 1.1 "
+                                     f"vc/vp claims")  # fmt: skip
+    return DecodedJwt(sd_jwt.jwt, header, payload, kind, False, document, [], sd_jwt,
+                      unpacked.disclosed_paths, unpacked.hash_alg)  # fmt: skip
+
+
+def disclosed_problems(jwt: DecodedJwt) -> list[Problem]:
+    """Warnings for the members :data:`ALWAYS_DISCLOSED` names that the issuer made selectively
+    disclosable (presented, so they are read; a withheld one fails the data model rules)."""
+    names = ALWAYS_DISCLOSED[jwt.kind]
+    return [
+        Problem("sd_member_disclosable", f"{path[:60]} should not be selectively disclosable "
+                f"(VC-JOSE-COSE §3.2): the issuer made it so; it was disclosed", path)
+        for path in jwt.disclosed if path in names
+    ]  # fmt: skip
+
+
 def kind_of(header: Mapping[str, Any], payload: Mapping[str, Any]) -> str:
     """``credential`` or ``presentation``, from the JOSE header and the payload."""
     return kind_from_header(header, payload, None)[0]
@@ -96,7 +201,7 @@ def claim_problems(jwt: DecodedJwt, controller: str | None, doc_id: str | None) 
     out = [Problem("jwt_claim_mismatch", m) for m in jwt.claim_mismatches]
     if jwt.legacy:
         return out
-    payload = jwt.payload
+    payload = jwt.claims
     role = "issuer" if jwt.kind == "credential" else "holder"
     if "iss" in payload and controller is not None and payload["iss"] != controller:
         out.append(Problem("jwt_claim_mismatch", f"JWT claim iss differs from the {role}", "iss"))
@@ -208,8 +313,9 @@ def check_time_claims(
     if jwt.legacy:
         return []
     out: list[Problem] = []
-    exps = [jwt.payload["exp"]] if "exp" in jwt.payload else []
-    nbfs = [jwt.payload["nbf"]] if "nbf" in jwt.payload else []
+    claims = jwt.claims
+    exps = [claims["exp"]] if "exp" in claims else []
+    nbfs = [claims["nbf"]] if "nbf" in claims else []
     if view is not None:
         exps += [v for v in view.numbers(vocab.JWT_EXP) if v not in exps]
         nbfs += [v for v in view.numbers(vocab.JWT_NBF) if v not in nbfs]
@@ -225,14 +331,14 @@ def check_time_claims(
 def check_nonce_aud(jwt: DecodedJwt, challenge: str | None, domain: str | None) -> list[Problem]:
     """A vp+jwt's ``nonce`` must be the challenge and its ``aud`` contain the domain."""
     out = []
-    if challenge is not None and jwt.payload.get("nonce") != challenge:
+    if challenge is not None and jwt.claims.get("nonce") != challenge:
         out.append(
             Problem(
                 "challenge_mismatch", "the JWT's nonce is missing or not the challenge", "nonce"
             )
         )
     if domain is not None:
-        aud = jwt.payload.get("aud")
+        aud = jwt.claims.get("aud")
         auds = aud if isinstance(aud, list) else [aud]
         if domain not in auds:
             out.append(

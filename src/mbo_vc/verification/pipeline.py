@@ -35,7 +35,9 @@ from mbo_vc.json_input import check_structure, decode_utf8, parse_json
 from mbo_vc.jsonld import DocumentLoader, default_loader
 from mbo_vc.jws import (
     VC_JWT_MEDIA_TYPE,
+    VC_SD_JWT_MEDIA_TYPE,
     VP_JWT_MEDIA_TYPE,
+    VP_SD_JWT_MEDIA_TYPE,
     decode_jwt,
     is_compact_jws,
     is_sd_jwt,
@@ -234,6 +236,8 @@ def is_presentation(data: Mapping[str, Any] | str | bytes) -> bool:
     try:
         value = _read(data, DEFAULT_LIMITS)
         if isinstance(value, str):
+            if is_sd_jwt(value):
+                return _sd_kind(value) == "presentation"
             header, payload = decode_jwt(value)
             return header.get("typ") in ("vp+jwt", VP_JWT_MEDIA_TYPE) or "vp" in payload
         types = _raw_types(value)
@@ -302,7 +306,32 @@ def verify(
     return _guarded(result, body)
 
 
+def _sd_kind(token: str) -> str | None:
+    """``credential`` / ``presentation`` for a ``vc+sd-jwt`` / ``vp+sd-jwt`` (VC-JOSE-COSE
+    §3.2), None for any other SD-JWT (an IETF SD-JWT VC, or not one at all). ``vc+sd-jwt`` was
+    also the IETF SD-JWT VC's ``typ`` before ``dc+sd-jwt``: a payload with ``vct`` and no
+    ``@context`` is read as that (SD-JWT VC §3.2.1: ``vct`` is never selectively disclosable)."""
+    try:
+        header, payload = decode_jwt(token.strip().split("~", 1)[0])
+    except MboVcError:
+        return None
+    if "vct" in payload and "@context" not in payload:
+        return None
+    return jwt_step.sd_typ(header)
+
+
+def _decode(token: str, expected: str, run: _Run) -> jwt_step.DecodedJwt:
+    """The JOSE securing step's first half: a compact JWS, or a ``vc+sd-jwt`` / ``vp+sd-jwt``
+    with its disclosures in place (the rest of the road is the same for both)."""
+    if is_sd_jwt(token):
+        return jwt_step.decode_sd(token, expected, run.policy.jwt_algorithms, run.limits)
+    return jwt_step.decode(token, expected, run.policy.jwt_algorithms, run.limits)
+
+
 def _credential(value: str | dict[str, Any], result: VerificationResult, run: _Run) -> None:
+    if isinstance(value, str) and is_sd_jwt(value) and _sd_kind(value) is not None:
+        _jwt_credential(value, result, run)  # vc+sd-jwt: the VC-JOSE road
+        return
     if isinstance(value, str) and is_sd_jwt(value):
         from mbo_vc.sd_jwt_vc import SdJwtVcOptions
         from mbo_vc.verification.sd_jwt_vc import verify_sd_jwt_vc
@@ -322,10 +351,13 @@ def _credential(value: str | dict[str, Any], result: VerificationResult, run: _R
         result.document = value
         result.format = "unknown"
         media, token = _open_envelope(value, run, vocab.ENVELOPED_CREDENTIAL)
-        if media != VC_JWT_MEDIA_TYPE:
+        if media not in (VC_JWT_MEDIA_TYPE, VC_SD_JWT_MEDIA_TYPE) or (
+            (media == VC_SD_JWT_MEDIA_TYPE) != is_sd_jwt(token)
+        ):
             result.format = media[:60]
             result.add("invalid_envelope", f"enveloped credentials of type {media[:60]} are not "
-                       f"supported (only {VC_JWT_MEDIA_TYPE})", "id")  # fmt: skip
+                       f"supported (only {VC_JWT_MEDIA_TYPE}, {VC_SD_JWT_MEDIA_TYPE}), or the "
+                       f"content is not of that type", "id")  # fmt: skip
             return
         _jwt_credential(token, result, run)
         return
@@ -524,7 +556,7 @@ def _jwt_view_document(document: Mapping[str, Any], *, presentation: bool) -> di
 
 
 def _jwt_credential(token: str, result: VerificationResult, run: _Run) -> None:
-    jwt = jwt_step.decode(token, "credential", run.policy.jwt_algorithms, run.limits)
+    jwt = _decode(token, "credential", run)
     result.format = jwt.format
     result.document = jwt.document
     result.check("jose_header")
@@ -538,7 +570,40 @@ def _jwt_credential(token: str, result: VerificationResult, run: _Run) -> None:
     _take_proofs(result, [proof])
     result.check("issuer_authorization")
     result.problems.extend(jwt_step.check_time_claims(jwt, view, run.clock, run.skew))
+    if jwt.sd is not None:
+        result.disclosed = jwt.disclosed
+        _sd_key_binding(jwt, result, run, run.aud, run.nonce)
     _after_securing(view, result, run)
+
+
+def _sd_key_binding(
+    jwt: jwt_step.DecodedJwt,
+    result: VerificationResult | PresentationResult,
+    run: _Run,
+    aud: str | None,
+    nonce: str | None,
+) -> None:
+    """A ``vc+sd-jwt`` / ``vp+sd-jwt``'s SD-JWT steps after the JOSE ones: members made
+    selectively disclosable that should not be (warnings), a ``cnf`` holder key that is public,
+    and the KB-JWT against the verifier's ``aud`` and ``nonce`` (RFC 9901 §7.3), as for an
+    SD-JWT VC."""
+    from mbo_vc.sd_jwt import check_holder_jwk
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
+    from mbo_vc.verification.sd_jwt_vc import key_binding
+
+    result.warnings.extend(jwt_step.disclosed_problems(jwt))
+    cnf = jwt.document.get("cnf")
+    if cnf is not None:
+        jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
+        try:
+            if not isinstance(jwk, Mapping):
+                raise JoseError("cnf must be an object with a jwk")
+            check_holder_jwk(jwk)
+        except MboVcError as exc:
+            result.add(exc.code, exc.message, "cnf")
+    if jwt.sd is not None:
+        key_binding(jwt.sd, jwt.document, result, run.clock, run.skew, run.policy, run.limits,
+                    aud, nonce, run.sd_jwt or SdJwtVcOptions(), jwt.hash_alg)  # fmt: skip
 
 
 # --- presentations ---------------------------------------------------------------------------
@@ -592,7 +657,9 @@ def verify_presentation(
         if "EnvelopedVerifiablePresentation" in types:
             result.document = value
             media, token = _open_envelope(value, run, vocab.ENVELOPED_PRESENTATION)
-            if media != VP_JWT_MEDIA_TYPE:
+            if media not in (VP_JWT_MEDIA_TYPE, VP_SD_JWT_MEDIA_TYPE) or (
+                (media == VP_SD_JWT_MEDIA_TYPE) != is_sd_jwt(token)
+            ):
                 result.add("invalid_envelope", f"enveloped presentation of type {media[:60]}")
                 return
             _jwt_presentation(token, result, run, with_credentials=True)
@@ -640,7 +707,7 @@ def _entries(raw: Any) -> list[Any]:
 def _jwt_presentation(
     token: str, result: PresentationResult, run: _Run, *, with_credentials: bool
 ) -> None:
-    jwt = jwt_step.decode(token, "presentation", run.policy.jwt_algorithms, run.limits)
+    jwt = _decode(token, "presentation", run)
     result.format = jwt.format
     result.document = jwt.document
     result.check("jose_header")
@@ -660,6 +727,12 @@ def _jwt_presentation(
         result.presentation_problems.append(p)
     result.presentation_problems.extend(jwt_step.check_nonce_aud(jwt, run.challenge, run.domain))
     result.check("challenge_domain")
+    if jwt.sd is not None:
+        # a vp+sd-jwt is bound by its holder's signature and nonce/aud; a KB-JWT it carries
+        # as well is checked for the verifier's domain and challenge
+        given = run.domain is not None and jwt.sd.kb_jwt is not None
+        _sd_key_binding(jwt, result, run, run.domain if given else None,
+                        run.challenge if given else None)  # fmt: skip
     if with_credentials:
         _credentials(_entries(jwt.document.get("verifiableCredential")), result, run)
 
@@ -720,7 +793,7 @@ def _credentials(entries: list[Any], result: PresentationResult, run: _Run) -> N
 def _embedded(entry: Any, result: VerificationResult, run: _Run) -> None:
     """One credential of a presentation: a JSON object (Data Integrity or enveloped), or a
     JWT string (the VC 1.1 JWT presentation encoding)."""
-    if isinstance(entry, str) and is_compact_jws(entry):
+    if isinstance(entry, str) and (is_compact_jws(entry) or is_sd_jwt(entry)):
         _credential(entry.strip(), result, run)
         return
     if not isinstance(entry, Mapping):
@@ -774,10 +847,14 @@ def verify_jwt(
             token_text = token
         else:
             raise JoseError("a JWT must be a string")
-        decode_jwt(token_text.strip(), limits=limits)  # the precise reason a token is malformed
         value = token_text.strip()
+        sd = is_sd_jwt(value)
+        # the precise reason a token is malformed
+        decode_jwt(value.split("~", 1)[0] if sd else value, limits=limits)
         kind = expected
-        if kind is None:
+        if kind is None and sd:
+            kind = _sd_kind(value) or "credential"  # (not vc/vp+sd-jwt: the road says why)
+        elif kind is None:
             header, payload = decode_jwt(value, limits=limits)
             kind = jwt_step.kind_of(header, payload)
         if kind == "presentation":

@@ -18,7 +18,7 @@ from mbo_vc.did import DidResolver
 from mbo_vc.errors import JwtAlgorithmError, JwtTypeError, MboVcError
 from mbo_vc.jws import KEY_FIT, decode_jwt, numeric_date, verify_signature
 from mbo_vc.limits import Limits
-from mbo_vc.result import ProofResult, VerificationResult
+from mbo_vc.result import PresentationResult, ProofResult, VerificationResult
 from mbo_vc.sd_jwt import check_holder_jwk, check_key_binding, parse, unpack
 from mbo_vc.sd_jwt_vc import (
     LEGACY_TYP,
@@ -31,7 +31,7 @@ from mbo_vc.timestamps import format_timestamp
 from mbo_vc.verification.policy import VerifierPolicy
 from mbo_vc.verification.status import check_token_status
 
-__all__ = ["FORMAT", "verify_sd_jwt_vc"]
+__all__ = ["FORMAT", "key_binding", "verify_sd_jwt_vc"]
 
 FORMAT = "dc+sd-jwt"
 
@@ -66,7 +66,7 @@ def verify_sd_jwt_vc(
         raise JwtAlgorithmError(f"JWS alg {alg!r} is not supported")
     typ = header.get("typ")
     if typ not in (SD_JWT_VC_TYP, LEGACY_TYP, f"application/{SD_JWT_VC_TYP}"):
-        raise JwtTypeError(f"JOSE typ {str(typ)[:40]!r} is not {SD_JWT_VC_TYP}")
+        raise JwtTypeError(f"JOSE typ {str(typ)[:40]!r} is not {SD_JWT_VC_TYP} (nor vc+sd-jwt)")
     result.check("jose_header")
     issuer = payload.get("iss")
     proof = ProofResult(0, "SD-JWT", alg, None, "assertionMethod")
@@ -99,7 +99,7 @@ def verify_sd_jwt_vc(
     result.check("disclosures")
     _vc_rules(payload, unpacked.disclosed_paths, result)
     _time_claims(claims, result, clock, skew)
-    _key_binding(sd_jwt, claims, result, clock, skew, policy, limits, aud, nonce, options,
+    key_binding(sd_jwt, claims, result, clock, skew, policy, limits, aud, nonce, options,
                  unpacked.hash_alg)  # fmt: skip
     check_token_status(claims.get("status"), issuer if isinstance(issuer, str) else None,
                        result, clock, status, enabled=check_status)  # fmt: skip
@@ -163,10 +163,10 @@ def _time_claims(
     result.check("validity_period")
 
 
-def _key_binding(
+def key_binding(
     sd_jwt: Any,
     claims: Mapping[str, Any],
-    result: VerificationResult,
+    result: VerificationResult | PresentationResult,
     clock: datetime,
     skew: timedelta,
     policy: VerifierPolicy,
@@ -176,6 +176,9 @@ def _key_binding(
     options: SdJwtVcOptions,
     hash_alg: str,
 ) -> None:
+    """RFC 9901 §7.3 as a step of the road: the KB-JWT against the verifier's ``aud`` and
+    ``nonce`` (an SD-JWT VC's, or a ``vc+sd-jwt``'s); a KB-JWT with nothing to check it against
+    fails closed (``key_binding_not_checked``). A private ``cnf`` key is reported by the caller."""
     if aud is None and nonce is None:
         if sd_jwt.kb_jwt is not None:
             result.add("key_binding_not_checked", "the SD-JWT carries a KB-JWT, but no nonce "
@@ -199,7 +202,7 @@ def _key_binding(
                                               "cnf_private_key")  # fmt: skip
         kb.problems.append(_problem(exc))
         if exc.code != "cnf_private_key":  # already reported with the SD-JWT VC rules
-            result.problems.append(_problem(exc))
+            result.add(exc.code, exc.message)
     else:
         kb.signature_valid = True
         kb.cryptosuite = str(binding.header.get("alg"))
