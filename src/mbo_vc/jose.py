@@ -4,9 +4,10 @@ A ``vc+jwt`` is a compact JWS whose payload is the credential itself (VC DM 2.0)
 secures a presentation the same way. The VC 1.1 JWT encoding (payload ``{"vc": {…}, "iss",
 "nbf", "exp", "jti", "sub"}``, ``typ: JWT``) that OBv3 1.x-era issuers emit is read too.
 
-:func:`secure_jwt` signs; :func:`verify_jwt` verifies on the one verification road
-(:mod:`mbo_vc.verification`), which reads the payload as JSON-LD (its verified view) like any
-other credential. The compact-JWS machinery is in :mod:`mbo_vc.jws`.
+:func:`secure_jwt` signs; :func:`mbo_vc.verify_jwt` (or :func:`mbo_vc.verify`) verifies on the
+one verification road with the mbo rules (:mod:`mbo_vc.verifier`), which reads the payload as
+JSON-LD (its verified view) like any other credential. The compact-JWS machinery is in
+:mod:`mbo_vc.jws`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from mbo_vc.jws import (
 )
 from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
-from mbo_vc.verification import verify_jwt
 
 __all__ = [
     "VC_JWT_MEDIA_TYPE",
@@ -43,7 +43,6 @@ __all__ = [
     "is_compact_jws",
     "secure_jwt",
     "unenvelope",
-    "verify_jwt",
 ]
 
 

@@ -31,7 +31,7 @@ from mbo_vc.errors import UsageError
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
 from mbo_vc.status.registry import StatusRegistry
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 __all__ = ["add_parser"]
 

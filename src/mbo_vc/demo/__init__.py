@@ -25,7 +25,7 @@ from mbo_vc.mbo.signers import issue, signers_policy, verify_waardepapier
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
 from mbo_vc.status import DirectoryFetcher, StatusChecker, StatusRegistry
-from mbo_vc.verification import verify, verify_presentation
+from mbo_vc.verifier import verify, verify_presentation
 
 __all__ = ["example_diploma", "run_demo"]
 

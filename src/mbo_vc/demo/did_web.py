@@ -14,7 +14,7 @@ from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import bind_key, load_pinned_dir, write_did_web_site
 from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.mbo.signers import issue
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 __all__ = ["run_did_web_demo"]
 

@@ -12,7 +12,7 @@ from mbo_vc.jose import secure_jwt
 from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.mbo.signers import issue
 from mbo_vc.presentation import present
-from mbo_vc.verification import verify_jwt, verify_presentation
+from mbo_vc.verifier import verify_jwt, verify_presentation
 
 __all__ = ["wallet_demo"]
 

@@ -15,22 +15,26 @@ Read from the verified view (what the signatures cover) and the proofs as signed
 A credential is held to these rules when it is an mbo waardepapier as signed: its achievement is
 an ``MboAchievement`` (mbo context) or it names an mbo_vc schema; its kind then comes from the
 achievementType (:func:`mbo_vc.mbo.kinds.waardepapier_kind`).
+
+:class:`MboRules` is these rules as the verification pipeline's credential-rules hook
+(:class:`~mbo_vc.verification.rules.CredentialRules`); every public entry point gets it from
+:mod:`mbo_vc.verifier`, which loads this module only for a credential that may be a waardepapier.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
-from mbo_vc.mbo.kinds import waardepapier_kind
+from mbo_vc.mbo.kinds import BEVOEGD_GEZAG, EXAMENCOMMISSIE, waardepapier_kind
 from mbo_vc.mbo.model import SCHEMA_BASE
 from mbo_vc.mbo.schema import mbo_json_schema
-from mbo_vc.mbo.signers import BEVOEGD_GEZAG, EXAMENCOMMISSIE
 from mbo_vc.result import ProofResult, VerificationResult
-from mbo_vc.verification.policy import RequiredSigner, apply_signers
+from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy, apply_signers
 
-__all__ = ["TWO_SIGNERS", "apply_mbo_rules", "recognised_kind"]
+__all__ = ["TWO_SIGNERS", "MboRules", "apply_mbo_rules", "recognised_kind", "rules_applied"]
 
 TWO_SIGNERS = frozenset({"mbo-diploma", "mbo-certificaat"})
 """The waardepapieren that need both the examencommissie's and the bevoegd gezag's proof."""
@@ -142,3 +146,42 @@ def apply_mbo_rules(
         )  # (the pipeline already validated a schema the credential names)
     result.check("mbo_rules")
     return result
+
+
+def rules_applied(result: VerificationResult) -> bool:
+    """Whether the mbo rules have had their say on ``result`` (checked, or switched off with the
+    ``mbo_rules_not_checked`` warning): they are applied once."""
+    return "mbo_rules" in result.checks or any(
+        w.code == "mbo_rules_not_checked" for w in result.warnings
+    )
+
+
+def _examencommissie(policy: VerifierPolicy) -> str | None:
+    return next(
+        (s.id for s in policy.required_signers if s.role.lower() == EXAMENCOMMISSIE and s.id),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class MboRules:
+    """The mbo rules as the pipeline's credential-rules hook: :func:`apply_mbo_rules` on each
+    waardepapier, with the examencommissie the policy requires (``RequiredSigner
+    ("examencommissie", DID)``). ``enabled=False`` is the explicit opt-out: each waardepapier
+    then gets the warning ``mbo_rules_not_checked`` instead. A credential that is not a
+    waardepapier, or whose rules were already applied, is left alone."""
+
+    enabled: bool = True
+
+    def apply(self, result: VerificationResult, *, policy: VerifierPolicy) -> None:
+        """Apply the rules (or the opt-out's warning) to one credential's result."""
+        if result.view is None or rules_applied(result):
+            return
+        if self.enabled:
+            apply_mbo_rules(result, examencommissie=_examencommissie(policy))
+        elif recognised_kind(result.view) is not None:
+            result.warn(
+                "mbo_rules_not_checked",
+                "the mbo rules were switched off (mbo_rules=False, --no-mbo-rules): signers, "
+                "crebo/niveau and schema not checked",
+            )
