@@ -117,7 +117,8 @@ def verify_waardepapier(
             required_signers=policy.required_signers + signers.required_signers,
             chain_signers=signers.chain_signers,
         )
-    return verify(document, policy=signers, rules=MboRules(), **verify_options)
+    rules = MboRules(require_chain=require_chain)
+    return verify(document, policy=signers, rules=rules, **verify_options)
 
 
 def problems_of(result: VerificationResult, code: str) -> list[Problem]:
