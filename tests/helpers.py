@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "test_vectors"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("MBO_VC_SHARED") or ROOT.parent / "shared")
+"""The read-only reference data next to the checkout (``../shared``: published vectors,
+contexts, schemas); ``MBO_VC_SHARED`` points elsewhere. Tests that read it skip without it
+(README, "Reference vectors")."""
 
 
 def load_vector(relative: str) -> dict[str, Any]:

@@ -137,6 +137,25 @@ def test_multiple_credentials_are_refused() -> None:
         unbake(svg)
 
 
+@pytest.mark.parametrize(
+    "body",
+    ['{"a":1}', '<![CDATA[{"a":1}]]>', "<x>x.y.z</x>"],
+    ids=["json", "cdata", "child-element"],
+)
+def test_an_svg_credential_with_a_verify_jwt_and_a_body_is_two_credentials(body: str) -> None:
+    """One element carrying a ``verify=`` JWT and a JSON body holds two credentials, like two
+    iTXt chunks; reading either one silently would let the other go unseen (issue 20, item 12)."""
+    ns = 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"'
+    element = f'<openbadges:credential verify="a.b.c">{body}</openbadges:credential>'
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" {ns}>{element}</svg>'.encode()
+    with pytest.raises(MultipleBakedCredentialsError) as exc:
+        unbake(svg)
+    assert exc.value.code == "multiple_baked_credentials"
+    # whitespace around the attribute-only form is not a body
+    only_jwt = svg.replace(body.encode(), b"\n  ")
+    assert unbake(only_jwt).text == "a.b.c"
+
+
 def test_oversized_chunks_and_images_are_refused() -> None:
     small = Limits(max_document_bytes=1000, max_image_bytes=5000)
     with pytest.raises(BakedTooLargeError) as exc:

@@ -71,7 +71,7 @@ def test_verify_many_files_json_and_single_file_output(
     assert rows[0] == {"file": str(files[0]), **verify(files[0].read_bytes()).to_json()}
     assert main(["verify", str(files[0]), "--jobs", "2"]) == 0  # one file: the full report
     out = capsys.readouterr().out
-    assert out.startswith(f"verified: {files[0]}\n  format: data-integrity\n  checks: ")
+    assert out.startswith("GELDIG: ") and "\n  formaat: data-integrity\n" in out
 
 
 def test_verify_many_files_usage(files: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,7 +104,7 @@ def test_issue_jobs_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([*args, "--out", str(tmp_path / "one"), "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert "line 3: invalid_field [crebo]" in err and not CONTROL.search(err)
-    two = sorted(p.name for p in (tmp_path / "one").iterdir())
+    two = sorted(p.name for p in (tmp_path / "one").glob("*.json"))  # (and index.csv)
     written, failed = run_issue("mbo-diploma", VECTORS / "sis" / "diplomas.csv", KEY,
                                 tmp_path / "inline", examencommissie=EXAMENCOMMISSIE,
                                 stream=_Terminal())  # fmt: skip

@@ -189,3 +189,55 @@ def test_their_legacy_typ_is_accepted_by_ours() -> None:
     assert verify(untyped).codes == ["jwt_bad_type"]
     code, out = _their_verify(untyped)
     assert code == 0 and out["header"]["typ"] == "JWT", out
+
+
+def test_student_identifiers_withheld_and_disclosed_across_libraries() -> None:
+    """The microcredential of a student with a hashed e-mail address: ``student.identifiers``
+    is selectively disclosable (as a whole, and each element inside it: a recursive disclosure).
+    Ours → theirs: their verifier sees no identifier unless the holder chose it, then the hash
+    and its salt. Theirs → ours: the JS library issues with our frame and presents the
+    identifiers; we verify it and see the same."""
+    from mbo_vc.mbo.sis import _student
+
+    micro = example_waardepapieren(ISSUER.did)["microcredential"]
+    student = _student({"naam": "Jan Pieter de Vries", "email": "jan@example.org"})
+    paper = micro.model_copy(update={"student": student})
+    (ident,) = student.identifiers
+    issued = issue_sd_jwt(paper, ISSUER, holder=HOLDER.public_only()).serialize()
+    assert str(ident.salt) not in json.dumps(_payload(issued))
+    withheld = present(issued, ["titel"], holder_key=HOLDER, aud=AUD, nonce=NONCE).serialize()
+    code, out = _their_verify(withheld, nonce=NONCE)
+    assert code == 0 and out["payload"]["student"] == {}, out
+    chosen = present(issued, ["student.identifiers"], holder_key=HOLDER, aud=AUD,
+                     nonce=NONCE).serialize()  # fmt: skip
+    code, out = _their_verify(chosen, nonce=NONCE)
+    assert code == 0, out
+    assert out["payload"]["student"]["identifiers"] == [
+        ident.model_dump(mode="json", exclude_none=True)
+    ]
+    # theirs, with our frame (recursive: the member and its element)
+    claims = claims_of(paper)
+    claims.pop("instelling")
+    body = {"instelling": paper.instelling.model_dump(mode="json", exclude_none=True), **claims}
+    frame = frame_of("microcredential", body)
+    assert frame["student"]["identifiers"] == {"_sd": [0]}
+    assert "identifiers" in frame["student"]["_sd"]
+    payload = {"iss": ISSUER.did, "vct": VCT["microcredential"], "iat": int(time.time()) - 60,
+               "cnf": {"jwk": HOLDER.to_jwk()}, **body}  # fmt: skip
+    code, out = run_js("sd-jwt.mjs", "issue", payload={
+        "issuer_jwk": ISSUER.to_jwk(private=True), "kid": ISSUER.verification_method,
+        "payload": payload, "frame": frame,
+    })  # fmt: skip
+    assert code == 0, out
+    theirs = str(out["token"])
+    assert str(ident.salt) not in json.dumps(_payload(theirs))
+    shown = _their_presentation(theirs, {"student": {"identifiers": {"0": True}}})
+    result = verify(shown, aud=AUD, nonce=NONCE)
+    assert result.verified, result.codes
+    assert (result.document or {})["student"]["identifiers"][0]["salt"] == ident.salt
+    assert sorted(result.disclosed) == ["student.identifiers", "student.identifiers.0"]
+
+
+def _payload(token: str) -> dict[str, Any]:
+    part = token.split("~")[0].split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))

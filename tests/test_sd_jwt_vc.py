@@ -96,8 +96,8 @@ def test_every_waardepapier_round_trips_and_has_valid_type_metadata(kind: str) -
     meta = type_metadata(kind, claims)
     check_type_metadata(meta, example_claims=body)
     labels = {tuple(c["path"]): c for c in meta["claims"]}
-    assert labels[("student", "naam")]["sd"] == "allowed"
-    assert labels[("instelling",)]["sd"] == "always"
+    assert labels[("student", "naam")]["sd"] == "always"  # the issuer makes it disclosable
+    assert labels[("instelling",)]["sd"] == "never"  # kept in clear
     # a verifier that knows the type checks the claims against the embedded schema
     opts = SdJwtVcOptions(type_metadata={VCT[kind]: meta})
     assert verify(issue_sd_jwt(paper, ISSUER, holder=None).serialize(), sd_jwt=opts).verified

@@ -252,8 +252,9 @@ def test_unusable_lists(reg: StatusRegistry, spoil: str, code: str) -> None:
         lst = _signed_list(reg, now=NOW + timedelta(days=1))
     elif spoil == "wrong_id":
         lst = _signed_list(reg, "sus")  # the issuer's other list served for this URL
-    elif spoil == "other_issuer":
-        lst = _signed_list(reg, key=OTHER)
+    elif spoil == "other_issuer":  # the same list, made and signed by someone else
+        unsigned = {k: v for k, v in lst.items() if k != "proof"}
+        lst = sign({**unsigned, "issuer": OTHER.did}, OTHER, created=NOW)
     elif spoil == "not_json":
         lst = b"<html>503</html>"
     elif spoil == "bad_encoding":

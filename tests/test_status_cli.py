@@ -39,8 +39,9 @@ def test_issue_revoke_publish_verify(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["status", "check", str(cred), "--status-dir", str(lists)]) == 0
     assert main(["verify", str(cred), "--status-dir", str(lists)]) == 0
     out = capsys.readouterr().out
-    assert "status: revocation: not revoked, list https://roc.example/st/revocation-1" in out
-    assert "status: suspension: not suspended" in out
+    assert "status revocation: https://roc.example/st/revocation-1 index" in out
+    assert "Niet ingetrokken (gecontroleerd bij de statuslijst)." in out
+    assert "Niet geschorst (gecontroleerd bij de statuslijst)." in out
     # fail closed: without a status source it is not verified, and says how to check it
     assert main(["verify", str(cred)]) == 1
     out = capsys.readouterr().out
@@ -55,7 +56,7 @@ def test_issue_revoke_publish_verify(tmp_path: Path, capsys: pytest.CaptureFixtu
     capsys.readouterr()
     assert main(["verify", str(cred), "--status-dir", str(lists)]) == 1
     out = capsys.readouterr().out
-    assert "NOT verified" in out and "revoked [credentialStatus[0]]" in out
+    assert "NIET GELDIG" in out and "fout revoked [credentialStatus[0]]" in out
     assert main(["status", "check", str(cred), "--status-dir", str(lists), "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)["status"]
     assert [r["problem"]["code"] if r["problem"] else None for r in rows] == ["revoked", None]

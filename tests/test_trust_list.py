@@ -181,6 +181,121 @@ def test_the_list_is_verified_once_per_minute_not_per_credential(
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("edge", ["validUntil", "validFrom"])
+def test_a_cached_verdict_does_not_outlive_the_list(
+    papers: dict[str, Any], trust: Any, edge: str
+) -> None:
+    """The list's verdict is reused for clocks a minute apart, but never across its own dates:
+    at a ``now`` after ``validUntil`` (or before ``validFrom``) it trusts nobody, even when a
+    verification seconds earlier found it valid (issue 20, item 13)."""
+    if edge == "validUntil":  # the list ends 2027-01-01
+        inside, outside, code = datetime(2026, 12, 31, 23, 59, 50, tzinfo=UTC), \
+            datetime(2027, 1, 1, 0, 0, 10, tzinfo=UTC), "expired"  # fmt: skip
+    else:  # a list that starts 2026-09-01 (the diploma is valid from 2026-07-01)
+        trust = _list(valid_from="2026-09-01T00:00:00Z")
+        inside, outside, code = datetime(2026, 9, 1, 0, 0, 10, tzinfo=UTC), \
+            datetime(2026, 8, 31, 23, 59, 50, tzinfo=UTC), "not_yet_valid"  # fmt: skip
+    policy = VerifierPolicy(trust_list=TrustList(trust, ANCHOR.did))
+    assert verify(papers["diploma"], now=inside, policy=policy).verified
+    late = verify(papers["diploma"], now=outside, policy=policy)
+    assert late.codes == ["trust_list_invalid"] and code in late.problems[0].message
+    assert late.trusted_issuer is None
+    # and back inside the window, on the same TrustList, it trusts again
+    assert verify(papers["diploma"], now=inside, policy=policy).verified
+
+
+def test_a_cached_verdict_does_not_outlive_the_lists_proof(papers: dict[str, Any]) -> None:
+    from mbo_vc.signing import sign as sign_doc
+
+    doc = _list()
+    doc.pop("proof")
+    expiring = sign_doc(doc, ANCHOR, expires="2026-11-01T00:00:30Z")
+    policy = VerifierPolicy(trust_list=TrustList(expiring, ANCHOR.did))
+    assert verify(papers["diploma"], now=datetime(2026, 11, 1, tzinfo=UTC), policy=policy).verified
+    late = verify(papers["diploma"], now=datetime(2026, 11, 1, 0, 0, 40, tzinfo=UTC),
+                  policy=policy)  # fmt: skip
+    assert late.codes == ["trust_list_invalid"] and "proof_expired" in late.problems[0].message
+
+
+def _with_school(**change: Any) -> Any:
+    paper = example_waardepapieren(SCHOOL.did)["mbo-diploma"]
+    for name, value in change.items():
+        setattr(paper.instelling, name, value)
+    return paper
+
+
+@pytest.mark.parametrize(
+    ("listed", "claimed", "label"),
+    [
+        (("11AA", None), {}, "BRIN"),  # the profile claims 99XX
+        (("99XX", OIN), {"oin": "9" * 20}, "OIN"),
+    ],
+    ids=["brin", "oin"],
+)
+def test_an_entry_whose_brin_or_oin_differs_from_the_signed_profile(
+    listed: tuple[str, str | None], claimed: dict[str, str], label: str
+) -> None:
+    """The signed issuer profile names one school, the trust list another: refused with its
+    own code, not shown as two codes that both look fine (issue 20, item 13)."""
+    brin, oin = listed
+    trust = _list([TrustedIssuer(SCHOOL.did, "ROC Voorbeeld", brin, oin, ("mbo-diploma",))])
+    diploma = issue(_with_school(**claimed), SCHOOL)
+    result = _verify(diploma, trust)
+    assert result.codes == ["issuer_identifier_mismatch"]
+    message = result.problems[0].message
+    assert label in message and (oin if label == "OIN" else brin) in message
+    assert result.to_json()["checks"] and not result.verified
+
+    from mbo_vc.report import build_report
+
+    line = build_report(result).issuer
+    assert line is not None
+    assert "as the trust list names the issuer" not in line.text.en
+    assert "has not been confirmed" in line.text.en and "niet bevestigd" in line.text.nl
+    assert "≠" in line.text.en  # both codes, shown as differing
+
+
+def test_a_list_entry_without_brin_or_oin_does_not_contradict_the_profile() -> None:
+    trust = _list([TrustedIssuer(SCHOOL.did, "ROC Voorbeeld", None, None, ("mbo-diploma",))])
+    diploma = issue(_with_school(oin="9" * 20), SCHOOL)
+    assert "issuer_identifier_mismatch" not in _verify(diploma, trust).codes
+
+
+def test_the_claimed_brin_is_read_from_what_was_signed_whatever_its_spelling() -> None:
+    """A context that re-spells ``otherIdentifier`` and ``identifierType`` hides the claim from a
+    reader of the JSON member names, not from the verified view."""
+    trust = _list([TrustedIssuer(SCHOOL.did, "ROC Voorbeeld", "11AA", None, ("mbo-diploma",))])
+    doc = _with_school().to_json()
+    ob = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+    doc["@context"] = [*doc["@context"], {"kenmerken": {"@id": ob + "otherIdentifier"},
+                                          "soort": {"@id": ob + "identifierType"},
+                                          "code": {"@id": ob + "identifier"}}]  # fmt: skip
+    entries = doc["issuer"].pop("otherIdentifier")
+    doc["issuer"]["kenmerken"] = [
+        {"type": e["type"], "code": e["identifier"], "soort": e["identifierType"]} for e in entries
+    ]
+    assert "otherIdentifier" not in doc["issuer"] and "99XX" in json.dumps(doc["issuer"])
+    signed = sign(doc, SCHOOL)
+    result = _verify(signed, trust)
+    assert "issuer_identifier_mismatch" in result.codes, result.problems
+    assert "99XX" in next(p.message for p in result.problems
+                          if p.code == "issuer_identifier_mismatch")  # fmt: skip
+
+
+def test_a_report_given_a_trust_entry_that_contradicts_the_profile(
+    papers: dict[str, Any],
+) -> None:
+    """``build_report(trusted_issuer=…)`` from a caller's own list: the same refusal to show two
+    BRINs as if both were the school's."""
+    from mbo_vc.report import build_report
+
+    result = verify(papers["diploma"], now=NOW)
+    line = build_report(result, trusted_issuer={"name": "ROC Elders", "brin": "11AA"}).issuer
+    assert line is not None and "BRIN 11AA ≠ 99XX" in line.text.en
+    same = build_report(result, trusted_issuer={"name": "ROC Voorbeeld", "brin": "99XX"}).issuer
+    assert same is not None and same.text.en.startswith("ROC Voorbeeld (BRIN 99XX), as the")
+
+
 # --- the CSV ------------------------------------------------------------------------------------
 
 
@@ -247,7 +362,7 @@ def test_cli_build_and_verify_each_code(
     capsys.readouterr()
     flags = ["--trust-list", str(out), "--no-mbo-rules"]  # the list starts now
     assert main(["verify", str(files["diploma"]), *flags, "--trust-anchor", ANCHOR.did]) == 0
-    assert "issuer on the trust list: ROC Voorbeeld (BRIN 99XX, OIN" in capsys.readouterr().out
+    assert "Uitgever: ROC Voorbeeld (BRIN 99XX, OIN" in capsys.readouterr().out
     for name, anchor, code in (
         ("other", ANCHOR.did, "issuer_not_on_trust_list"),
         ("micro", ANCHOR.did, "type_not_allowed_for_issuer"),

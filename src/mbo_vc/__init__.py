@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         StatusOutcome,
         VerificationResult,
     )
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
     from mbo_vc.signing import sign
     from mbo_vc.status import StatusChecker
     from mbo_vc.verification import RequiredSigner, VerifierPolicy
@@ -57,6 +58,7 @@ _LAZY = {
     "ProofResult": "mbo_vc.result",
     "StatusOutcome": "mbo_vc.result",
     "VerificationResult": "mbo_vc.result",
+    "SdJwtVcOptions": "mbo_vc.sd_jwt_vc",
     "sign": "mbo_vc.signing",
     "StatusChecker": "mbo_vc.status",
     "RequiredSigner": "mbo_vc.verification",
@@ -92,6 +94,7 @@ __all__ = [
     "Problem",
     "ProofResult",
     "RequiredSigner",
+    "SdJwtVcOptions",
     "SignResult",
     "StatusChecker",
     "StatusOutcome",

@@ -297,7 +297,13 @@ def unbake_svg(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> BakedCredenti
         raise ImageNotBakedError(f"the SVG has no <openbadges:credential> element{extra}")
     element = found[0]
     verify_attr = element.get("verify")
-    text = (verify_attr if verify_attr is not None else "".join(element.itertext())).strip()
+    body = "".join(element.itertext()).strip()
+    if verify_attr is not None and body:
+        raise MultipleBakedCredentialsError(
+            "the SVG's <openbadges:credential> carries both a verify= attribute and a body; "
+            "OBv3 allows one credential"
+        )
+    text = (verify_attr if verify_attr is not None else body).strip()
     if not text:
         raise ImageNotBakedError("the SVG's <openbadges:credential> element is empty")
     if len(text.encode("utf-8")) > limits.max_document_bytes:

@@ -134,6 +134,8 @@ CODES: dict[str, str] = {
     "(docs/trust-list.md)",
     "type_not_allowed_for_issuer": "the trust list does not let the issuer issue this kind of "
     "waardepapier (or the credential is not a waardepapier it can authorize)",
+    "issuer_identifier_mismatch": "the BRIN or OIN the signed issuer profile claims is not the "
+    "one the trust list gives that issuer",
     "mbo_rules_not_checked": "(warning) the mbo rules (both signers, crebo/niveau shapes, the "
     "mbo/OBv3 schema) were switched off for a waardepapier (mbo_rules=False, --no-mbo-rules), or "
     "its two signers cannot be checked (a vc+jwt carries one signature)",
@@ -168,8 +170,8 @@ CODES: dict[str, str] = {
     "multiple_baked_credentials": "the image carries more than one Open Badges credential "
     "(OBv3 §5.3 allows exactly one)",
     "baked_too_large": "the image, or the credential baked into it, exceeds the size limit",
-    "render_unavailable": "rendering needs the optional extra mbo-vc[render] (Jinja2, segno, "
-    "reportlab, pypdfium2)",
+    "render_unavailable": "the PDF and PNG renderings need the optional extra mbo_vc[render] "
+    "(reportlab, pypdfium2)",
     "status_list_token_invalid": "a Token Status List (statuslist+jwt) is unusable: typ, alg, "
     "key, signature, sub, iat/exp/ttl or its status_list claim",
     "status_list_stale": "a Token Status List is older than its ttl (iat + ttl has passed): a "
@@ -209,7 +211,7 @@ CODES: dict[str, str] = {
     # SD-JWT (RFC 9901) and SD-JWT VC (mbo_vc.sd_jwt, mbo_vc.sd_jwt_vc)
     "sd_jwt_malformed": "not a well-formed SD-JWT (compact form <JWT>~<disclosure>~…~[<KB-JWT>])",
     "disclosure_malformed": "a disclosure is not base64url of a JSON array [salt, name, value] or "
-    "[salt, value] with a string salt and a permitted claim name (not _sd, not ...)",
+    "[salt, value] with a string salt and a permitted claim name (not _sd, ... or _sd_alg)",
     "disclosure_duplicate": "the same disclosure is presented twice, or a digest occurs twice in "
     "the SD-JWT (e.g. a disclosure's digest collides with a decoy or another digest)",
     "disclosure_unreferenced": "a presented disclosure is referenced by no digest in the SD-JWT",
@@ -229,6 +231,9 @@ CODES: dict[str, str] = {
     "disclosures",
     "kb_jwt_time_invalid": "the KB-JWT's iat is missing, in the future or older than the "
     "verifier accepts",
+    "cnf_private_key": "the holder key in cnf.jwk holds private key members (d, p, q, dp, dq, "
+    "qi, oth, k): anyone holding the token could make the key binding (refused on verify, on "
+    "key binding and on issue)",
     "key_binding_not_checked": "the SD-JWT carries a KB-JWT but the verifier gave no nonce and "
     "aud to check it against: pass aud= and nonce= (mbo-vc verify --aud --nonce)",
     "sd_jwt_vc_invalid": "the SD-JWT VC breaks a rule of SD-JWT VC (vct, iss, claims that must "
@@ -843,7 +848,7 @@ class BakedTooLargeError(BakingError, LimitExceededError):
 
 
 class RenderUnavailableError(MboVcError):
-    """Rendering needs the optional extra ``mbo-vc[render]``."""
+    """A PDF or PNG rendering needs the extra ``mbo_vc[render]`` (reportlab, pypdfium2)."""
 
     code = "render_unavailable"
 
@@ -990,6 +995,14 @@ class KbJwtTimeError(KbJwtError):
     """The KB-JWT's ``iat`` is missing, in the future or too old."""
 
     code = "kb_jwt_time_invalid"
+
+
+class CnfPrivateKeyError(SdJwtError, UsageError):
+    """The holder key in ``cnf.jwk`` holds private key members (``d``, ``p``, ``q``, ``k`` …):
+    whoever holds the token can make its key binding, so it binds nobody. Also a
+    :class:`UsageError`: on issue, passing such a holder key is the caller's mistake."""
+
+    code = "cnf_private_key"
 
 
 class SdJwtVcError(SdJwtError):

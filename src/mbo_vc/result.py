@@ -362,6 +362,7 @@ _CHECK_OF_CODE = {
     "proof_chain_broken": "policy",
     "issuer_not_on_trust_list": "trust_list",
     "type_not_allowed_for_issuer": "trust_list",
+    "issuer_identifier_mismatch": "trust_list",
     "trust_list_invalid": "trust_list",
     "holder_mismatch": "holder_binding",
     "jwt_malformed": "jose_header",

@@ -1,7 +1,11 @@
 """The ``mbo-vc`` command line: one module per command group, on top of the library.
 
 Exit codes: 0 verified / done; 1 not verified (the problems are printed); 2 bad usage or input
-that is not a document at all (one line on stderr, never a traceback).
+that is not a document at all (one line on stderr, never a traceback); 141 when the reader of
+the output went away (``mbo-vc verify X | head -3``: no traceback either).
+
+Everything written to stdout and stderr passes :class:`mbo_vc.display.SafeStream`: a control or
+bidi character from a credential is shown as ``\\uXXXX``, it never steers the terminal.
 
 Only the module of the command being run is imported (``mbo-vc --help`` imports none of them,
 ``mbo-vc verify`` not the mbo models nor the status registry): :data:`COMMANDS` names each
@@ -12,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from mbo_vc import __version__
 
@@ -64,6 +69,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """Each command: the ``mbo_vc.cli`` module that registers it, and its one-line help."""
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
+"""The reader of stdout went away (128 + SIGPIPE, what a shell reports for such a command)."""
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -101,6 +108,40 @@ def build_parser(command: str | None = None, *, full: bool = True) -> argparse.A
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from mbo_vc.display import SafeStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    try:
+        try:
+            code = _run(argv)
+        except SystemExit:  # (argparse: --help, --version, a usage error)
+            sys.stdout.flush()
+            raise
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _quiet(out)
+        return EXIT_BROKEN_PIPE
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _quiet(stream: Any) -> None:
+    """Point ``stream``'s file at the null device, so that Python's final flush of what is
+    still buffered does not fail again (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # (no file descriptor: a test's stream)
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    from mbo_vc.display import shown
+
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_of(args_in), full=False)
     args = parser.parse_args(args_in)
@@ -109,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except MboVcError as exc:
-        sys.stderr.write(f"mbo-vc: {exc.code}: {exc.message}\n")
+        sys.stderr.write(f"mbo-vc: {exc.code}: {shown(exc.message)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("mbo-vc: interrupted\n")

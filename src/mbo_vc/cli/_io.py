@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from mbo_vc.did import DidResolver
 from mbo_vc.did.documents import load_pinned_dir
+from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import InputError, LimitExceededError, UsageError, redact
 from mbo_vc.json_input import parse_json, read_bounded
 from mbo_vc.jsonld import DocumentLoader, default_loader
@@ -31,12 +32,14 @@ __all__ = [
     "add_network_arguments",
     "check_jobs",
     "load_key",
+    "load_signing_key",
     "loader_from_args",
     "parse_now",
     "print_result",
     "read_document",
     "read_input",
     "resolver_from_args",
+    "status_dir",
     "status_from_args",
     "write_json",
     "write_output",
@@ -72,6 +75,16 @@ def load_key(path: str) -> Ed25519Key | EcKey:
     return _load_key(path)
 
 
+def load_signing_key(path: str, option: str = "--key") -> Ed25519Key | EcKey:
+    """A key file that can sign: one that holds only a public key is a usage error (exit 2),
+    before anything is read or written."""
+    key = _load_key(path)
+    if not key.has_private:
+        raise UsageError(f"{option} {path} holds only a public key: signing needs the private "
+                         "key (a file from 'mbo-vc key generate')")  # fmt: skip
+    return key
+
+
 def write_output(text: str, out: str | None) -> None:
     """Write ``text`` to the file ``out`` (stdout when None or ``-``)."""
     if out is None or out == "-":
@@ -84,8 +97,9 @@ def write_output(text: str, out: str | None) -> None:
 
 
 def write_json(doc: Any, out: str | None) -> None:
-    """Write ``doc`` as indented JSON to ``out`` (stdout when None or ``-``)."""
-    write_output(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", out)
+    """Write ``doc`` as indented JSON to ``out`` (stdout when None or ``-``); C1 and bidi
+    characters as ``\\uXXXX`` escapes (the same JSON value, mbo_vc.display)."""
+    write_output(shown_lines(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n", out)
 
 
 class Progress:
@@ -95,6 +109,8 @@ class Progress:
 
     def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
         self.total, self.stream, self.width, self.done = max(total, 1), stream, width, 0
+        # the bar's own carriage returns go past the command line's SafeStream (mbo_vc.display)
+        self.bar: TextIO = getattr(stream, "raw", stream)
         isatty = getattr(stream, "isatty", None)
         self.tty = bool(isatty()) if callable(isatty) else False
 
@@ -105,21 +121,21 @@ class Progress:
             return
         filled = self.width * min(self.done, self.total) // self.total
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
+        self.bar.write(f"\r[{bar}] {self.done}/{self.total}")
         if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+            self.bar.write("\n")
+        self.bar.flush()
 
     def clear(self) -> None:
         """Wipe the bar (on a terminal), so that a line can be printed in its place."""
         if self.tty:
-            self.stream.write("\r" + " " * (self.width + 24) + "\r")
-            self.stream.flush()
+            self.bar.write("\r" + " " * (self.width + 24) + "\r")
+            self.bar.flush()
 
     def note(self, text: str) -> None:
         """Print a message (above the bar, on a terminal)."""
         self.clear()
-        self.stream.write(text + "\n")
+        self.stream.write(shown(text) + "\n")
         self.stream.flush()
 
 
@@ -234,7 +250,7 @@ def status_from_args(
     folder = getattr(args, "status_dir", None)
     fetcher: DirectoryFetcher | HttpFetcher
     if folder:
-        fetcher = DirectoryFetcher(folder)
+        fetcher = DirectoryFetcher(status_dir(folder))
     elif options:
         fetcher = HttpFetcher(
             timeout=options["timeout"],
@@ -251,6 +267,14 @@ def status_from_args(
         StatusChecker(fetcher, loader=loader, resolver=resolver),
         TokenStatusListChecker(fetcher, resolver=resolver),
     )
+
+
+def status_dir(folder: str) -> str:
+    """``--status-dir DIR``: a folder that exists (a usage error, exit 2, otherwise: a typo
+    must not read as "status unavailable" for every credential)."""
+    if not Path(folder).is_dir():
+        raise UsageError(f"--status-dir {folder}: no such folder")
+    return folder
 
 
 def parse_now(value: str | None) -> str | None:
@@ -276,7 +300,9 @@ def print_result(result: VerificationResult | PresentationResult, name: str, as_
         return
     lines: list[str] = []  # collected, then written once with any secret redacted
     _print_lines(result, name, lines.append)
-    sys.stdout.write(redact("\n".join(lines)) + "\n")
+    # each line is one line: a newline (or any control or bidi character) inside one came from
+    # the credential, and is shown as an escape (mbo_vc.display)
+    sys.stdout.write(redact("\n".join(shown(line) for line in lines)) + "\n")
 
 
 def _print_lines(result: VerificationResult | PresentationResult, name: str, out: Any) -> None:
@@ -315,10 +341,10 @@ def _print_lines(result: VerificationResult | PresentationResult, name: str, out
     for s in result.status:
         out(f"  status: {s.summary()}")
     if result.format == "dc+sd-jwt" and result.document is not None and result.verified:
-        shown = {k: v for k, v in result.document.items() if k not in ("cnf", "_sd_alg")}
+        claims = {k: v for k, v in result.document.items() if k not in ("cnf", "_sd_alg")}
         out(f"  selectively disclosed: {', '.join(result.disclosed) or '(none)'}")
         out("  claims:")
-        for line in json.dumps(shown, indent=2, ensure_ascii=False).splitlines():
+        for line in json.dumps(claims, indent=2, ensure_ascii=False).splitlines():
             out(f"    {line}")
     for p in result.problems:
         out(f"  {_line(p)}")

@@ -48,6 +48,11 @@ def _cmd_bake(args: argparse.Namespace) -> int:
 
     credential = read_input(args.credential)
     image = _read_image(args.image)
+    kind = image_kind(image)
+    suffix = Path(args.out).suffix.lower()
+    if kind is not None and suffix != f".{kind}":
+        raise UsageError(f"--out {args.out}: a baked {kind.upper()} is written, so the file must "
+                         f"end in .{kind} (the image keeps its format)")  # fmt: skip
     start = time.perf_counter()
     baked = bake(credential, image)
     took = (time.perf_counter() - start) * 1000
@@ -55,7 +60,6 @@ def _cmd_bake(args: argparse.Namespace) -> int:
         Path(args.out).write_bytes(baked)
     except OSError as exc:
         raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
-    kind = image_kind(baked)
     sys.stderr.write(f"baked {args.credential} into {args.out} ({kind}, {took:.1f} ms)\n")
     return EXIT_OK
 

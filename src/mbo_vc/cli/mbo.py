@@ -3,13 +3,17 @@
 Each row becomes one signed credential in ``--out``, named by its credential id; a bad row is
 reported with its line number and field and the others go on. With ``--status-db`` each
 credential gets a revocation entry before it is signed; ``--jobs N`` signs on N worker
-processes (mbo_vc.batch). A progress bar (on a terminal) and a
-summary go to stderr; the exit code is 1 when any row failed.
+processes (mbo_vc.batch). Each issued row is printed (``line N: FILE``, stdout) and appended to
+``--out``/index.csv (:data:`INDEX_COLUMNS`). A progress bar (on a terminal) and a summary go to
+stderr; the exit code is 1 when some rows failed, 2 when nothing was issued (an empty file, or
+no usable row).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import json
 import re
 import sys
@@ -18,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from mbo_vc.cli._io import Progress, add_jobs_argument, check_jobs, load_key
+from mbo_vc.cli._io import Progress, add_jobs_argument, check_jobs, load_signing_key
 from mbo_vc.errors import MboVcError, ModelValidationError, UsageError
 from mbo_vc.keys import EcKey, Ed25519Key, Key
 from mbo_vc.mbo.model import WAARDEPAPIEREN
@@ -27,7 +31,16 @@ from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows, unknown_columns
 from mbo_vc.status.registry import StatusRegistry
 
-__all__ = ["add_parser", "file_name", "holder_jwk", "run_issue"]
+__all__ = ["INDEX_COLUMNS", "INDEX_NAME", "add_parser", "file_name", "holder_jwk", "run_issue"]
+
+INDEX_NAME = "index.csv"
+"""The index file in the output folder: one row per issued credential, appended run by run."""
+INDEX_COLUMNS = (
+    "data", "line", "studentnummer", "file", "credential_id", "status_list", "status_index",
+)  # fmt: skip
+"""The index file's columns: the SIS file and its line, the row's studentnummer (as in the
+export: the index stays with the school), the output file name, the credential id, and the
+status list URL and index (empty without ``--status-db``)."""
 
 
 def _signer(key: Key) -> Ed25519Key | EcKey:
@@ -76,6 +89,7 @@ def run_issue(
     securing: str = "data-integrity",
     holder_did: str | None = None,
     jobs: int = 1,
+    mapping: TextIO | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     """Issue one credential per row (Data Integrity: signed on ``jobs`` worker processes when
     above 1, :mod:`mbo_vc.batch`); returns (written files, [(line, error message)]).
@@ -86,10 +100,16 @@ def run_issue(
     is issued. An existing output file is a failed row unless ``force``. ``securing`` is
     ``data-integrity`` (the OBv3 JSON, signed) or ``sd-jwt-vc`` (the same waardepapier as a
     ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk).
+
+    A file without a single row is a :class:`UsageError` (nothing is written). Each issued
+    credential is appended to ``out/index.csv`` (:data:`INDEX_COLUMNS`) and, with ``mapping``,
+    printed there as ``line N: FILE``.
     """
     stream = stream or sys.stderr
     data, out = Path(data), Path(out)
     rows = list(read_rows(data))
+    if not rows:
+        raise UsageError(f"{data.name} has no rows to issue (an empty file, or only a header)")
     unknown = unknown_columns(kind, (row for _, row in rows))
     if unknown:
         text = f"{data.name}: column(s) not read for {kind}: {', '.join(unknown)[:300]}"
@@ -98,10 +118,6 @@ def run_issue(
         stream.write(f"warning: {text} (ignored; --strict makes this an error)\n")
     if status_db is not None and not Path(status_db).is_file():
         raise UsageError(f"no status registry at {status_db} (run 'mbo-vc status init' first)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror}") from None
     holder = None
     if securing == "sd-jwt-vc":
         if examencommissie is not None:
@@ -114,11 +130,68 @@ def run_issue(
     registry = StatusRegistry(status_db) if status_db is not None else None
     try:
         list_id = _revocation_list(registry) if registry is not None else None
-        return _issue_rows(kind, rows, key, out, examencommissie, stream, registry, list_id,
-                           force, holder, jobs)  # fmt: skip
+        if registry is not None and list_id is not None:
+            registry.check_issuer(list_id, key.controller)  # before anything is written
+        created = not out.exists()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+        index = _Index(out / INDEX_NAME, data.name, mapping)
+        try:
+            written, failed = _issue_rows(
+                kind, rows, key, out, examencommissie, stream, registry, list_id, force, holder,
+                jobs, index,
+            )  # fmt: skip
+        finally:
+            index.close()
+        if not written and created:
+            with contextlib.suppress(OSError):  # a folder this run made and left empty
+                out.rmdir()
+        return written, failed
     finally:
         if registry is not None:
             registry.close()
+
+
+class _Index:
+    """``out/index.csv``: opened (and its header written) at the first issued credential, so
+    a run that issues nothing leaves no index; each row flushed as it is written."""
+
+    def __init__(self, path: Path, data: str, mapping: TextIO | None) -> None:
+        self.path, self.data, self.mapping = path, data, mapping
+        self._fh: TextIO | None = None
+        self._writer: Any = None
+
+    def add(self, line: int, row: dict[str, Any], path: Path, credential_id: str,
+            status: tuple[str, int] | None) -> None:  # fmt: skip
+        """Record one issued credential."""
+        if self._fh is None:
+            new = not self.path.exists() or self.path.stat().st_size == 0
+            self._fh = self.path.open("a", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._fh)
+            if new:
+                self._writer.writerow(INDEX_COLUMNS)
+        number = row.get("studentnummer")
+        self._writer.writerow([
+            self.data, line, "" if number is None else str(number), path.name, credential_id,
+            status[0] if status else "", status[1] if status else "",
+        ])  # fmt: skip
+        self._fh.flush()
+        if self.mapping is not None:
+            self.mapping.write(f"line {line}: {path}\n")
+
+    def close(self) -> None:
+        """Close the index file (when one was written)."""
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _status_of(doc: dict[str, Any]) -> tuple[str, int] | None:
+    entry = doc.get("credentialStatus")
+    if isinstance(entry, dict) and str(entry.get("statusListIndex", "")).isdigit():
+        return str(entry.get("statusListCredential", "")), int(entry["statusListIndex"])
+    return None
 
 
 def _issue_rows(
@@ -133,11 +206,13 @@ def _issue_rows(
     force: bool,
     holder: dict[str, Any] | None = None,
     jobs: int = 1,
+    index: _Index | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
     failed: list[tuple[int, str]] = []
-    pending: deque[tuple[int, Path]] = deque()  # rows handed to the batch, in order
+    # rows handed to the batch, in order: line, output file, the row, its unsigned credential
+    pending: deque[tuple[int, Path, dict[str, Any], dict[str, Any]]] = deque()
 
     def fail(line: int, exc: Exception) -> None:
         if isinstance(exc, ModelValidationError):
@@ -153,9 +228,11 @@ def _issue_rows(
             progress.note(f"line {line}: cannot write: {reason}")
         progress.step()
 
-    def write(path: Path, signed: dict[str, Any]) -> None:
+    def write(line: int, row: dict[str, Any], path: Path, signed: dict[str, Any]) -> None:
         path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
         written.append(path)
+        if index is not None:
+            index.add(line, row, path, str(signed.get("id", "")), _status_of(signed))
         progress.step()
 
     def prepared() -> Iterator[dict[str, Any]]:
@@ -168,15 +245,17 @@ def _issue_rows(
                     path = out / f"{file_name(paper.credential_id)[: -len('.json')]}.sd-jwt"
                     if path.exists() and not force:
                         raise UsageError(f"{path} exists (pass --force to overwrite it)")
-                    status = None
+                    status, where = None, None
                     if registry is not None and list_id is not None:
                         ref = registry.allocate_reference(
                             list_id, credential_id=paper.credential_id
                         )
-                        status = {"status_list": ref.to_json()}
+                        status, where = {"status_list": ref.to_json()}, (ref.uri, ref.idx)
                     token = issue_sd_jwt(paper, _signer(key), holder=holder, status=status)
                     path.write_text(token.serialize() + "\n", "utf-8")
                     written.append(path)
+                    if index is not None:
+                        index.add(line, row, path, paper.credential_id, where)
                     progress.step()
                     continue
                 path = out / file_name(paper.credential_id)
@@ -186,10 +265,10 @@ def _issue_rows(
                 if registry is not None and list_id is not None:
                     doc = registry.attach(doc, [list_id])
                 if jobs > 1:
-                    pending.append((line, path))
+                    pending.append((line, path, row, doc))
                     yield doc
                     continue
-                write(path, issue(doc, key, examencommissie=examencommissie))
+                write(line, row, path, issue(doc, key, examencommissie=examencommissie))
             except (MboVcError, OSError) as exc:
                 fail(line, exc)
 
@@ -197,32 +276,42 @@ def _issue_rows(
         from mbo_vc.batch import issue_many
 
         for outcome in issue_many(prepared(), key, examencommissie=examencommissie, jobs=jobs):
-            line, path = pending.popleft()
+            line, path, row, _ = pending.popleft()
             try:
-                write(path, outcome.unwrap())
+                write(line, row, path, outcome.unwrap())
             except (MboVcError, OSError) as exc:
                 fail(line, exc)
     else:
         for _ in prepared():
             pass
     failed.sort()
-    stream.write(
-        f"issued {len(written)} {kind} credential(s) in {out}; {len(failed)} row(s) failed\n"
-    )
+    lines = ", ".join(str(line) for line, _ in failed[:20]) + (", …" if len(failed) > 20 else "")
+    which = f" (line {lines})" if failed else ""
+    stream.write(f"issued {len(written)} {kind} credential(s) in {out}; {len(failed)} row(s) "
+                 f"failed{which}\n")  # fmt: skip
+    if written and index is not None:
+        stream.write(f"index of the issued files: {index.path}\n")
     return written, failed
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
-    ec = load_key(args.examencommissie_key) if args.examencommissie_key else None
+    key = load_signing_key(args.key)
+    ec = (
+        load_signing_key(args.examencommissie_key, "--examencommissie-key")
+        if args.examencommissie_key
+        else None
+    )
     data = Path(args.data)
     if not data.is_file():
         raise UsageError(f"cannot read {args.data}: no such file")
-    _, failed = run_issue(
+    written, failed = run_issue(
         args.type, data, key, Path(args.out), examencommissie=ec, status_db=args.status_db,
         strict=args.strict, force=args.force, securing=args.format, holder_did=args.holder_did,
-        jobs=check_jobs(args.jobs),
+        jobs=check_jobs(args.jobs), mapping=sys.stdout,
     )  # fmt: skip
+    if not written:
+        raise UsageError(f"{data.name}: no usable row, nothing was issued (each row's "
+                         "problem is above)")  # fmt: skip
     return 1 if failed else 0
 
 
@@ -236,7 +325,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "\n  mbo-vc issue --type mbo-diploma --data diplomas.csv --key bg.secret.json "
         "--examencommissie-key ec.secret.json --status-db status.db --out out/\n"
         "  mbo-vc status revoke --db status.db out/<id>.json\n\n"
-        "exit codes: 0 all rows issued, 1 a row failed, 2 bad usage (docs/sis-import.md)",
+        "exit codes: 0 all rows issued, 1 some rows failed, 2 nothing issued (no usable row) "
+        "or bad usage (docs/sis-import.md)",
     )
     p.add_argument("--type", required=True, choices=list(WAARDEPAPIEREN), help="waardepapier")
     p.add_argument("--data", required=True, help="SIS export: .csv or .jsonl (docs/sis-import.md)")

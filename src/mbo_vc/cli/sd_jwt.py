@@ -6,16 +6,37 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from mbo_vc.cli._io import EXIT_OK, load_key, read_input
+from mbo_vc.cli._io import EXIT_OK, load_signing_key, read_input
 from mbo_vc.errors import UsageError
-from mbo_vc.sd_jwt import present
+from mbo_vc.jws import decode_jwt
+from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.sd_jwt import parse, present
 
 __all__ = ["add_parser"]
 
 
+_PUBLIC_MEMBERS = ("kty", "crv", "x", "y")
+
+
+def _check_holder_key(token: str, key: Ed25519Key | EcKey, path: str) -> None:
+    """The holder key must be the token's ``cnf`` key: a KB-JWT signed by any other key
+    never verifies, so presenting with it would hand the verifier a token that fails."""
+    _, payload = decode_jwt(parse(token).jwt)
+    cnf = payload.get("cnf")
+    jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
+    if not isinstance(jwk, dict):
+        raise UsageError("the SD-JWT has no cnf.jwk holder key: it cannot be presented with "
+                         "key binding")  # fmt: skip
+    own = key.to_jwk()
+    if any(jwk.get(m) != own.get(m) for m in _PUBLIC_MEMBERS):
+        raise UsageError(f"--holder-key {path} is not the key this SD-JWT is bound to (its "
+                         "cnf key): the verifier would refuse the key binding")  # fmt: skip
+
+
 def _cmd_present(args: argparse.Namespace) -> int:
     token = read_input(args.token).decode("utf-8", "replace").strip()
-    key = load_key(args.holder_key)
+    key = load_signing_key(args.holder_key, "--holder-key")
+    _check_holder_key(token, key, args.holder_key)
     claims = [c.strip() for c in ",".join(args.disclose or []).split(",") if c.strip()]
     shown = present(token, claims, holder_key=key, aud=args.aud, nonce=args.nonce)
     text = shown.serialize() + "\n"

@@ -3,6 +3,7 @@
 mbo-vc status init      --db DB --base-url URL [--purpose revocation --purpose suspension]
 mbo-vc status allocate  --db DB [--list ID …] [--credential-id ID] [--into CRED] [-o OUT]
 mbo-vc status revoke    --db DB (CRED | --list ID --index N) [--reason TEXT]
+                        CRED: a JSON credential, a vc+jwt or an SD-JWT VC (its status entries)
 mbo-vc status suspend   (same)      mbo-vc status unsuspend (same)
 mbo-vc status publish   --db DB --key KEY --out DIR [--list ID] [--valid-days D] [--ttl-ms MS]
                         [--format bitstring|token-status-list [--ttl-seconds S] [--bits B]]
@@ -21,16 +22,21 @@ from typing import Any
 from mbo_vc.cli._io import (
     add_context_argument,
     add_network_arguments,
-    load_key,
+    load_signing_key,
     loader_from_args,
     parse_now,
     read_document,
+    read_input,
     resolver_from_args,
+    status_dir,
 )
-from mbo_vc.errors import UsageError
+from mbo_vc.errors import InputError, MboVcError, UsageError
+from mbo_vc.json_input import parse_json
+from mbo_vc.jws import decode_jwt, is_compact_jws, is_sd_jwt, unenvelope
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
-from mbo_vc.status.registry import StatusRegistry
+from mbo_vc.status.registry import ListInfo, StatusRegistry
+from mbo_vc.status.token_status_list import parse_status_reference
 from mbo_vc.verifier import verify
 
 __all__ = ["add_parser"]
@@ -102,6 +108,61 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _status_claims(path: str) -> dict[str, Any]:
+    """What carries a credential file's status: a JSON credential itself; for a ``vc+jwt`` (also
+    enveloped, or VC 1.1 with its ``vc`` claim) or an SD-JWT VC (with or without KB-JWT) the
+    issuer-signed payload. Read, not verified: the issuer looks up its own entries."""
+    data = read_input(path)
+    text = data.decode("utf-8", "replace").strip()
+    try:
+        if not (is_sd_jwt(text) or is_compact_jws(text)):
+            doc = parse_json(data)
+            if doc.get("type") != "EnvelopedVerifiableCredential":
+                return doc
+            text = unenvelope(doc)[1]
+        _, payload = decode_jwt(text.split("~", 1)[0])
+    except InputError as exc:
+        raise UsageError(f"{path}: neither a JSON credential nor a JWT ({exc.message})") from None
+    except MboVcError as exc:
+        raise UsageError(f"{path}: {exc.message}") from None
+    legacy = payload.get("vc")
+    if isinstance(legacy, dict) and "credentialStatus" not in payload:
+        return {**payload, "credentialStatus": legacy.get("credentialStatus")}
+    return payload
+
+
+def _registry_entries(reg: StatusRegistry, path: str) -> list[tuple[ListInfo, int]]:
+    """The (list, index) entries of this registry that a credential file names: Bitstring
+    ``credentialStatus`` entries and a Token Status List ``status.status_list`` reference.
+    A file that names status entries, none of them this registry's: a usage error saying so."""
+    claims = _status_claims(path)
+    found = [(info, entry.index) for info, entry in reg.entries_of(claims)]
+    named = [str(e.get("statusListCredential"))[:120] for e in _as_list(claims.get(
+        "credentialStatus")) if isinstance(e, dict)]  # fmt: skip
+    status = claims.get("status")
+    if isinstance(status, dict) and "status_list" in status:
+        try:
+            ref = parse_status_reference(status["status_list"])
+        except MboVcError as exc:
+            raise UsageError(f"{path}: {exc.message}") from None
+        named.append(f"{ref.uri[:120]} (idx {ref.idx})")
+        for info in reg.lists():
+            if info.url == ref.uri:
+                found.append((info, ref.idx))
+    if not named:
+        raise UsageError(f"{path} carries no status entry (credentialStatus, status.status_list)")
+    if not found:
+        raise UsageError(
+            f"{path}: its status entries are not in this registry: {', '.join(named)[:300]} "
+            f"(the registry's lists: {', '.join(i.url for i in reg.lists())[:300] or 'none'})"
+        )
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _cmd_change(args: argparse.Namespace) -> int:
     action = args.status_command
     purpose = "revocation" if action == "revoke" else "suspension"
@@ -110,9 +171,9 @@ def _cmd_change(args: argparse.Namespace) -> int:
         if args.credential:
             if args.list or args.index is not None:
                 raise UsageError("give a credential file or --list/--index, not both")
-            for info, entry in reg.entries_of(read_document(args.credential)):
+            for info, index in _registry_entries(reg, args.credential):
                 if info.purpose == purpose:
-                    targets.append((info.list_id, entry.index))
+                    targets.append((info.list_id, index))
             if not targets:
                 raise UsageError(f"the credential has no {purpose} entry in this registry")
         elif args.list and args.index is not None:
@@ -128,7 +189,7 @@ def _cmd_change(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signing_key(args.key)
     valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
     token = args.format == "token-status-list"
     if not token and args.bits is not None:
@@ -137,6 +198,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         raise UsageError("--ttl-seconds must be positive")
     with _registry(args) as reg:
         list_ids = args.list or [info.list_id for info in reg.lists()]
+        for list_id in list_ids:  # every list the key's, before any is written
+            reg.check_issuer(list_id, key.controller)
         for list_id in list_ids:
             if token:
                 path = reg.publish_token(
@@ -150,25 +213,22 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    doc = read_document(args.input)
     if args.db:
         with _registry(args) as reg:
-            found = reg.entries_of(doc)
-            if not found:
-                raise UsageError("the credential has no status entry in this registry")
-            for info, entry in found:
-                status = reg.store.status(info.list_id, entry.index)
-                print(f"{info.list_id}#{entry.index} ({info.purpose}): status {status}")
-                for ev in reg.events(info.list_id, entry.index):
+            for info, index in _registry_entries(reg, args.input):
+                status = reg.store.status(info.list_id, index)
+                print(f"{info.list_id}#{index} ({info.purpose}): status {status}")
+                for ev in reg.events(info.list_id, index):
                     reason = f" — {ev.reason}" if ev.reason else ""
                     print(f"  {ev.at} {ev.action} → {ev.status}{reason}")
         return EXIT_OK
+    doc = read_document(args.input)
     if not args.status_dir:
         raise UsageError("give --status-dir DIR (verifier view) or --db DB (issuer view)")
     loader = loader_from_args(args)
     resolver = resolver_from_args(args)
     checker = StatusChecker(
-        DirectoryFetcher(args.status_dir),
+        DirectoryFetcher(status_dir(args.status_dir)),
         loader=loader,
         resolver=resolver,
         lenient_index=args.lenient_index,
@@ -235,7 +295,11 @@ def add_parser(subparsers: Any) -> None:
     ):
         p = sub.add_parser(action, help=f"{text} (then publish)")
         with_db(p)
-        p.add_argument("credential", nargs="?", help="the credential (its status entries)")
+        p.add_argument(
+            "credential",
+            nargs="?",
+            help="the credential (its status entries): JSON, vc+jwt or SD-JWT VC",
+        )
         p.add_argument("--list", help="list id (instead of a credential)")
         p.add_argument("--index", type=int, help="index in that list")
         p.add_argument("--reason", help="recorded in the registry's event log")

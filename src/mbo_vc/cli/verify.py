@@ -34,6 +34,7 @@ from mbo_vc.cli._io import (
     write_output,
 )
 from mbo_vc.cli.bake import read_credential_or_image
+from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import LimitExceededError, UsageError, redact, redact_json
 from mbo_vc.jws import is_compact_jws
 from mbo_vc.result import PresentationResult, VerificationResult
@@ -71,14 +72,29 @@ def _print_report(outcome: VerificationResult, args: argparse.Namespace) -> None
     if fmt == "json":
         out = outcome.to_json()
         out["report"] = report.to_json()
-        write_output(json.dumps(redact_json(out), indent=2, ensure_ascii=False) + "\n", args.out)
+        text = json.dumps(redact_json(out), indent=2, ensure_ascii=False)
+        write_output(shown_lines(text) + "\n", args.out)  # (C1, bidi: \\u escapes, same JSON)
     elif fmt == "html":
         from mbo_vc.render import render_html  # the optional extra
 
-        write_output(render_html(report, mode="report"), args.out)
-    else:
-        print_result(outcome, args.input, False)
-        sys.stdout.write("\n" + redact(report.to_text(args.lang)) + "\n")
+        write_output(render_html(report, mode="report", lang=args.lang), args.out)
+    else:  # the report, in one language; its technical part ends it
+        lines = [report.to_text(args.lang), *_disclosed(outcome, args.lang)]
+        sys.stdout.write(redact("\n".join(lines)) + "\n")
+
+
+def _disclosed(outcome: VerificationResult, lang: str) -> list[str]:
+    """An SD-JWT VC's disclosed claims as verified (the end of the technical part)."""
+    if outcome.format != "dc+sd-jwt" or outcome.document is None or not outcome.verified:
+        return []
+    claims = {k: v for k, v in outcome.document.items() if k not in ("cnf", "_sd_alg")}
+    nl = lang != "en"
+    lines = [f"  {'selectief getoond' if nl else 'selectively disclosed'}: "
+             f"{', '.join(outcome.disclosed) or ('(niets)' if nl else '(none)')}",
+             f"  {'claims zoals geverifieerd' if nl else 'claims as verified'}:"]  # fmt: skip
+    text = json.dumps(claims, indent=2, ensure_ascii=False)
+    lines += [f"    {line}" for line in text.splitlines()]
+    return [shown(line) for line in lines]
 
 
 def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions | None:
@@ -247,7 +263,7 @@ def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
             line = json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)
         else:
             state = "verified" if result.verified else "NOT verified"
-            line = redact(f"{state}: {name}{_summary(result)}")
+            line = shown(redact(f"{state}: {name}{_summary(result)}"))
         progress.clear()  # the bar (stderr, a terminal) makes way for the line (stdout)
         sys.stdout.write(line + "\n")
         sys.stdout.flush()

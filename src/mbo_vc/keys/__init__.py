@@ -17,6 +17,7 @@ from mbo_vc.keys.ec import CURVES, EcKey, is_high_s
 from mbo_vc.keys.ed25519 import ED25519_PRIV_HEADER, ED25519_PUB_HEADER, Ed25519Key
 from mbo_vc.keys.methods import (
     KEY_TYPES,
+    PRIVATE_JWK_MEMBERS,
     VERIFICATION_METHOD_TYPES,
     Key,
     generate_key,
@@ -24,6 +25,7 @@ from mbo_vc.keys.methods import (
     key_from_jwk,
     key_from_multibase,
     load_key,
+    private_jwk_members,
     public_jwk_of,
 )
 
@@ -34,6 +36,7 @@ __all__ = [
     "KEY_TYPES",
     "MAX_KEY_FILE_BYTES",
     "MULTIKEY_CONTEXT",
+    "PRIVATE_JWK_MEMBERS",
     "VERIFICATION_METHOD_TYPES",
     "EcKey",
     "Ed25519Key",
@@ -46,5 +49,6 @@ __all__ = [
     "key_from_jwk",
     "key_from_multibase",
     "load_key",
+    "private_jwk_members",
     "public_jwk_of",
 ]

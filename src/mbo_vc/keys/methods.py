@@ -16,6 +16,7 @@ from mbo_vc.keys.ed25519 import ED25519_PRIV_HEADER, ED25519_PUB_HEADER, Ed25519
 
 __all__ = [
     "KEY_TYPES",
+    "PRIVATE_JWK_MEMBERS",
     "VERIFICATION_METHOD_TYPES",
     "Key",
     "generate_key",
@@ -23,6 +24,7 @@ __all__ = [
     "key_from_jwk",
     "key_from_multibase",
     "load_key",
+    "private_jwk_members",
     "public_jwk_of",
 ]
 
@@ -34,7 +36,14 @@ VERIFICATION_METHOD_TYPES = frozenset(
 KEY_TYPES = ("Ed25519", "P-256", "P-384")
 """The key types mbo_vc signs and verifies with (JWK ``crv`` spelling)."""
 
-_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
+PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+"""JWK members that hold private or symmetric key material, of every ``kty``: EC ``d`` (RFC 7518
+§6.2.2), RSA ``d p q dp dq qi oth`` (§6.3.2), ``oct`` ``k`` (§6.4.1), OKP ``d`` (RFC 8037 §2)."""
+
+
+def private_jwk_members(jwk: Mapping[str, Any]) -> list[str]:
+    """The private or symmetric key members ``jwk`` holds, sorted (empty for a public key)."""
+    return sorted(m for m in PRIVATE_JWK_MEMBERS if m in jwk)
 
 
 @runtime_checkable
@@ -186,7 +195,7 @@ def public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
         data = method["publicKeyJwk"]
         if not isinstance(data, Mapping):
             raise KeyFormatError("publicKeyJwk must be a JSON object")
-        if any(m in data for m in _PRIVATE_JWK_MEMBERS):
+        if private_jwk_members(data):
             raise KeyFormatError("publicKeyJwk holds private or symmetric key material")
         if data.get("kty") not in ("OKP", "EC", "RSA"):
             raise KeyFormatError(f"publicKeyJwk kty {str(data.get('kty'))[:20]!r} not supported")

@@ -12,7 +12,8 @@ issuing school (``instelling``), the qualification (``opleiding``; for a certifi
 onderdeel and its crebo; for a microcredential its title, description, criteria, load and
 quality framework) and the date of issue are always disclosed: they are what the credential
 *is*. Everything personal or incidental is selectively disclosable, each on its own: the
-student's name, date and place of birth and hashed student number, the holder DID (``sub``),
+student's name, date and place of birth, hashed student number and other identifiers (a hashed
+e-mail address and its salt: never in clear), the holder DID (``sub``),
 leerweg, cohort and the enrolment dates, the uitslagdatum, each result (kerntaak, generiek
 onderdeel, keuzedeel) as its own array element, and a praktijkverklaring as a whole.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "SELECTIVELY_DISCLOSABLE",
     "VCT",
     "claims_of",
+    "disclosable_paths",
     "frame_of",
     "issue_sd_jwt",
     "type_metadata",
@@ -44,7 +46,16 @@ __all__ = [
 VCT = {kind: f"https://w3id.org/mbo-vc/vct/{kind}/v1" for kind in WAARDEPAPIEREN}
 """The ``vct`` of each waardepapier type."""
 
-_STUDENT = ["naam", "geboortedatum", "geboorteplaats", "studentnummer_hash"]
+_STUDENT = [
+    "naam",
+    "geboortedatum",
+    "geboorteplaats",
+    "studentnummer_hash",
+    # other identifiers (a hashed e-mail address with its salt): a stable handle to track the
+    # holder by, so withheld unless chosen, as a whole and each one on its own
+    "identifiers",
+    "identifiers[]",
+]
 _MBO = ["sub", "leerweg", "cohort", "startdatum", "einddatum", "uitslagdatum"]
 
 SELECTIVELY_DISCLOSABLE: dict[str, list[str]] = {
@@ -58,7 +69,9 @@ SELECTIVELY_DISCLOSABLE: dict[str, list[str]] = {
     ],
     "microcredential": ["sub", *(f"student.{n}" for n in _STUDENT)],
 }
-"""Per type, the claims the holder may withhold (``name[]``: every element on its own)."""
+"""Per type, the claims the issuer makes selectively disclosable (dotted paths; ``name[]``:
+every element on its own); :func:`frame_of` turns them into the disclosure frame and
+:func:`type_metadata` marks exactly these ``sd: always``, everything else ``never``."""
 
 ALWAYS_DISCLOSED: dict[str, list[str]] = {
     "mbo-diploma": ["instelling", "opleiding", "uitreikdatum", "geldig_tot"],
@@ -129,20 +142,48 @@ def claims_of(w: Waardepapier) -> dict[str, Any]:
 
 
 def frame_of(kind: str, claims: Mapping[str, Any]) -> dict[str, Any]:
-    """The disclosure frame of a waardepapier type (see :data:`SELECTIVELY_DISCLOSABLE`)."""
+    """The disclosure frame of a waardepapier type (see :data:`SELECTIVELY_DISCLOSABLE`) for
+    these claims: two decoy digests at the top, one in each nested object, none in arrays."""
     frame: dict[str, Any] = {"_sd": [], "_sd_decoy": 2}
     for entry in SELECTIVELY_DISCLOSABLE[kind]:
-        if entry.endswith("[]"):
-            name = entry[:-2]
-            if claims.get(name):
-                frame[name] = {"_sd": list(range(len(claims[name])))}
-        elif "." in entry:
-            parent, child = entry.split(".", 1)
-            if child in claims.get(parent, {}):
-                frame.setdefault(parent, {"_sd": [], "_sd_decoy": 1})["_sd"].append(child)
-        elif entry in claims:
-            frame["_sd"].append(entry)
+        elements = entry.endswith("[]")
+        *parents, name = (entry[:-2] if elements else entry).split(".")
+        node: dict[str, Any] = frame
+        value: Any = claims
+        for parent in parents:
+            value = value.get(parent) if isinstance(value, Mapping) else None
+            if not isinstance(value, Mapping):
+                break
+            node = node.setdefault(parent, {"_sd": [], "_sd_decoy": 1})
+        else:
+            if not isinstance(value, Mapping) or name not in value:
+                continue
+            if not elements:
+                node["_sd"].append(name)
+            elif isinstance(value[name], list) and value[name]:
+                node.setdefault(name, {})["_sd"] = list(range(len(value[name])))
     return frame
+
+
+def disclosable_paths(frame: Mapping[str, Any], claims: Any) -> set[tuple[Any, ...]]:
+    """The claim paths (type metadata spelling: an array element is ``None``) that ``frame``
+    makes selectively disclosable in ``claims``."""
+    out: set[tuple[Any, ...]] = set()
+
+    def walk(node: Mapping[str, Any], value: Any, prefix: tuple[Any, ...]) -> None:
+        is_list = isinstance(value, list)
+        for selected in node.get("_sd", []):
+            out.add((*prefix, None if is_list else selected))
+        for key, inner in node.items():
+            if key in ("_sd", "_sd_decoy"):
+                continue
+            if is_list:
+                walk(inner, value[int(key)], (*prefix, None))
+            elif isinstance(value, Mapping):
+                walk(inner, value[key], (*prefix, key))
+
+    walk(frame, claims, ())
+    return out
 
 
 def issue_sd_jwt(
@@ -215,6 +256,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "student.geboortedatum": ("Geboortedatum", "Date of birth"),
     "student.geboorteplaats": ("Geboorteplaats", "Place of birth"),
     "student.studentnummer_hash": ("Studentnummer (gehasht)", "Student number (hashed)"),
+    "student.identifiers": ("Andere kenmerken", "Other identifiers"),
+    "student.identifiers[]": ("Kenmerk", "Identifier"),
+    "student.identifiers[].type": ("Soort object", "Object type"),
+    "student.identifiers[].hashed": ("Gehasht", "Hashed"),
+    "student.identifiers[].identity_hash": ("Kenmerk (gehasht)", "Identifier (hashed)"),
+    "student.identifiers[].identity_type": ("Soort kenmerk", "Kind of identifier"),
+    "student.identifiers[].salt": ("Salt van de hash", "Salt of the hash"),
     "sub": ("Houder (DID)", "Holder (DID)"),
     "jti": ("Kenmerk van het waardepapier", "Credential identifier"),
     "uitreikdatum": ("Datum van uitreiking", "Date of issue"),
@@ -320,25 +368,25 @@ def _paths(value: Any, prefix: tuple[Any, ...]) -> list[tuple[Any, ...]]:
 
 def type_metadata(kind: str, example: Mapping[str, Any]) -> dict[str, Any]:
     """The type metadata document of a waardepapier type, describing every claim of
-    ``example`` (fully disclosed claims of that type)."""
+    ``example`` (fully disclosed claims of that type): ``sd`` is ``always`` for each claim the
+    issuer makes selectively disclosable (:func:`frame_of`), ``never`` for the others."""
     short, nl_desc, en_name, en_desc = _TYPE_NAMES[kind]
-    sd = set(SELECTIVELY_DISCLOSABLE[kind])
     claims = []
     body = {k: v for k, v in example.items() if k not in ("iss", "vct", "iat", "cnf", "_sd_alg")}
+    # SD-JWT VC, claim metadata, "Claim Selective Disclosure Metadata" (draft-ietf-oauth-sd-jwt-vc
+    # -13 §9.4): "always: The Issuer MUST make the claim selectively disclosable. allowed: The
+    # Issuer MAY make the claim selectively disclosable. never: The Issuer MUST NOT make the claim
+    # selectively disclosable." mbo_vc's issuer makes exactly the frame's claims disclosable,
+    # every time, and no other: those are always, the rest (in clear, or in clear inside a
+    # disclosed value) never.
+    sd = disclosable_paths(frame_of(kind, body), body)
     for path in _paths(body, ()):
         key = _label_key(path)
         nl, en = _LABELS.get(key, (key, key))
-        if key in sd or (path[0] + "[]" in sd and len(path) == 2 and path[1] is None):
-            rule = "allowed"
-        elif any(key.startswith(s.rstrip("[]") + ".") or key.startswith(s.rstrip("[]") + "[")
-                 for s in sd):  # fmt: skip
-            rule = "allowed"  # inside a disclosable claim
-        else:
-            rule = "always"
         claims.append({
             "path": list(path),
             "display": [{"locale": "nl-NL", "label": nl}, {"locale": "en-US", "label": en}],
-            "sd": rule,
+            "sd": "always" if path in sd else "never",
         })  # fmt: skip
     required = [k for k in ALWAYS_DISCLOSED[kind] if k in body]
     schema = {

@@ -26,7 +26,17 @@ from mbo_vc.mbo.model import (
     Waardepapier,
 )
 
-__all__ = ["COLUMNS", "build", "parse_onderdelen", "read_rows", "unknown_columns"]
+__all__ = [
+    "COLUMNS",
+    "NEEDS",
+    "ONE_OF",
+    "REQUIRED",
+    "build",
+    "column_problem",
+    "parse_onderdelen",
+    "read_rows",
+    "unknown_columns",
+]
 
 _MAX_ROW_BYTES = 1 << 20
 
@@ -54,6 +64,59 @@ COLUMNS: dict[str, frozenset[str]] = {
     "microcredential": frozenset((*_COMMON, *_MICRO)),
 }
 """The columns :func:`build` reads for each waardepapier (docs/sis-import.md)."""
+
+_MBO_REQUIRED = ("naam", "instelling_naam", "uitreikdatum")
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "mbo-diploma": (*_MBO_REQUIRED, "opleiding", "crebo", "niveau"),
+    "mbo-certificaat": (*_MBO_REQUIRED, "onderdeel"),
+    "mbo-verklaring": (*_MBO_REQUIRED, "opleiding", "crebo", "niveau"),
+    "microcredential": (
+        "instelling_naam", "uitreikdatum", "achievement_id", "titel", "beschrijving", "criteria",
+    ),
+}  # fmt: skip
+"""The columns each row must fill, per waardepapier (the model refuses a row without them);
+every other column of :data:`COLUMNS` is optional. docs/sis-import.md shows this table, and a
+test holds the two equal."""
+
+ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {
+    "mbo-certificaat": (("keuzedeelcode", "crebo"),),  # a keuzedeel or a certificeerbare eenheid
+    "microcredential": (("naam", "email", "studentnummer", "student_did"),),  # who the learner is
+}
+"""Groups of columns of which a row must fill at least one. (The microcredential model also
+takes a birth date or place as the learner's only identifier; an import does not.)"""
+
+_PRAKTIJK = ("praktijkopleider", "bpv_periode", "praktijkoordeel", "werkprocessen")
+NEEDS: dict[str, dict[str, str]] = {
+    "mbo-verklaring": dict.fromkeys(_PRAKTIJK, "leerbedrijf"),
+    "microcredential": {
+        "kwaliteitskader_naam": "kwaliteitskader_url",
+        "kwaliteitskader_url": "kwaliteitskader_naam",
+        "kwaliteitskader_beschrijving": "kwaliteitskader_naam",
+    },
+}
+"""Optional columns that only mean something with another one (the praktijkverklaring's fields
+with its ``leerbedrijf``, a kwaliteitskader's with its name and URL): a row that fills the
+first without the second is refused rather than losing the value."""
+
+
+def column_problem(kind: str, row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first (column, message) of ``row`` that breaks :data:`REQUIRED`, :data:`ONE_OF` or
+    :data:`NEEDS` for ``kind``; None when the row has the columns it needs."""
+
+    def filled(name: str) -> bool:
+        return row.get(name) not in (None, "")
+
+    for name in REQUIRED.get(kind, ()):
+        if not filled(name):
+            return name, f"the column {name!r} is required for {kind} (missing or empty)"
+    for group in ONE_OF.get(kind, ()):
+        if not any(filled(name) for name in group):
+            names = " or ".join(repr(n) for n in group)
+            return group[0], f"{kind} needs the column {names} (both missing or empty)"
+    for name, needed in NEEDS.get(kind, {}).items():
+        if filled(name) and not filled(needed):
+            return needed, f"the column {name!r} needs {needed!r} as well (missing or empty)"
+    return None
 
 
 def unknown_columns(kind: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -259,6 +322,16 @@ def build(kind: str, row: Mapping[str, Any], *, default_issuer: str | None = Non
         raise ModelValidationError(
             f"unknown type {kind!r}; choose one of {', '.join(WAARDEPAPIEREN)}", field="type"
         )
+    problem = column_problem(kind, row)
+    if problem is not None:
+        raise ModelValidationError(problem[1], field=problem[0])
+    return _model(kind, cls, row, default_issuer)
+
+
+def _model(
+    kind: str, cls: type[Waardepapier], row: Mapping[str, Any], default_issuer: str | None
+) -> Waardepapier:
+    """The waardepapier of a row (the model's own checks; the column rules are done)."""
     try:
         data = _common(row, default_issuer)
         if kind == "mbo-diploma":

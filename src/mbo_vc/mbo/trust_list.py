@@ -18,22 +18,25 @@ import re
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.did import DidResolver
-from mbo_vc.errors import TrustListError
+from mbo_vc.errors import MboVcError, TrustListError
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.keys import Key
 from mbo_vc.limits import DEFAULT_LIMITS
 from mbo_vc.mbo.kinds import waardepapier_kind
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.models import VC_V2
+from mbo_vc.proofs.core import CREATED_SKEW
 from mbo_vc.result import Problem, TrustedIssuer, VerificationResult
 from mbo_vc.signing import sign
-from mbo_vc.timestamps import format_timestamp
+from mbo_vc.timestamps import format_timestamp, parse_timestamp
 from mbo_vc.verification import VerifierPolicy, verify
 from mbo_vc.verification.status import StatusCheck
 from mbo_vc.verification.trust import TrustOutcome
@@ -45,6 +48,7 @@ __all__ = [
     "TrustList",
     "TrustedIssuer",
     "build_trust_list",
+    "claimed_identifiers",
     "read_trust_csv",
 ]
 
@@ -59,6 +63,13 @@ _BRIN = MBO_VOCAB + "brin"
 _OIN = MBO_VOCAB + "oin"
 _MAY_ISSUE = MBO_VOCAB + "mayIssue"
 _NAME = "https://schema.org/name"
+_OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+_OTHER_IDENTIFIER = _OB + "otherIdentifier"
+_IDENTIFIER = _OB + "identifier"
+_IDENTIFIER_TYPE = _OB + "identifierType"
+_PROFILE_IDENTIFIERS = (("BRIN", "ext:BRIN"), ("OIN", "ext:OIN"))
+"""The Dutch identifiers of a signed issuer Profile (``otherIdentifier`` by ``identifierType``)
+that a trust list entry names too."""
 
 CSV_COLUMNS = ("did", "name", "brin", "oin", "types")
 """The columns of ``mbo-vc trust-list build --csv`` (``types`` separated by ``|``)."""
@@ -231,12 +242,111 @@ def _entries_of(view: CredentialView) -> dict[str, TrustedIssuer]:
     return out
 
 
+def _plain(value: Any) -> str | None:
+    """A JSON-LD value's string (a literal's ``@value`` or a reference's ``@id``)."""
+    if isinstance(value, dict):
+        inner = value.get("@value", value.get("@id"))
+        return inner if isinstance(inner, str) else None
+    return None
+
+
+def claimed_identifiers(view: CredentialView) -> dict[str, list[str]]:
+    """The BRIN and OIN codes the signed issuer Profile claims for itself (its
+    ``otherIdentifier`` entries of type ``ext:BRIN``/``ext:OIN``), read by IRI from the verified
+    view, so no JSON spelling or appended context changes them. A value that is not one string
+    is kept as its JSON text (it never equals a code on the list)."""
+    out: dict[str, list[str]] = {label: [] for label, _ in _PROFILE_IDENTIFIERS}
+    issuer = view.issuer
+    if issuer is None:
+        return out
+    profile = view.root.node(issuer)
+    wanted = dict((t, label) for label, t in _PROFILE_IDENTIFIERS)
+    for ref in profile.refs(_OTHER_IDENTIFIER):
+        if ref is None:
+            continue
+        entry = profile.node(ref)
+        kinds = {_plain(v) for v in entry.values(_IDENTIFIER_TYPE)}
+        for kind in kinds:
+            label = wanted.get(kind or "")
+            if label is None:
+                continue
+            for value in entry.values(_IDENTIFIER):
+                text = _plain(value)
+                out[label].append(text if text is not None else repr(value)[:80])
+    return out
+
+
+def _identifier_mismatch(view: CredentialView, entry: TrustedIssuer) -> Problem | None:
+    """``issuer_identifier_mismatch`` when the signed issuer Profile claims a BRIN or OIN other
+    than the one the trust list gives that issuer (a list entry without one confirms nothing)."""
+    claimed = claimed_identifiers(view)
+    listed = {"BRIN": entry.brin, "OIN": entry.oin}
+    for label, _ in _PROFILE_IDENTIFIERS:
+        want = listed[label]
+        other = [c for c in claimed[label] if want is not None and c != want]
+        if other:
+            return Problem(
+                "issuer_identifier_mismatch",
+                f"the credential's issuer claims {label} {', '.join(dict.fromkeys(other))[:80]}, "
+                f"but the trust list gives {entry.name or entry.id[:80]} {label} {want}",
+                "issuer.otherIdentifier",
+            )
+    return None
+
+
+def _boundaries(result: VerificationResult) -> tuple[datetime, ...]:
+    """The instants at which the list's verdict can change with the verifier's clock: its
+    validity dates and each proof's ``expires`` (and ``created``, which warns when ahead)."""
+    texts: list[str | None] = []
+    if result.view is not None:
+        for iri in (vocab.VALID_FROM, vocab.VALID_UNTIL, vocab.ISSUANCE_DATE,
+                    vocab.EXPIRATION_DATE):  # fmt: skip
+            texts += result.view.dates(iri)
+    out: list[datetime] = []
+    for text in texts:
+        try:
+            out.append(parse_timestamp(text))
+        except MboVcError:
+            continue
+    for proof in result.proofs:
+        for text, shift in ((proof.expires, timedelta(0)), (proof.created, -CREATED_SKEW)):
+            if text is None:
+                continue
+            try:
+                out.append(parse_timestamp(text) + shift)
+            except MboVcError:
+                continue
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """The last verification of a list: for which loader/resolver/status and clock, its result,
+    its entries, and the dates at which the result can change."""
+
+    key: tuple[Any, ...]
+    when: datetime | None
+    result: VerificationResult
+    entries: dict[str, TrustedIssuer]
+    boundaries: tuple[datetime, ...]
+
+    def reusable(self, key: tuple[Any, ...], when: datetime) -> bool:
+        """Whether the verdict holds at ``when``: same sources, a clock at most
+        :data:`REVERIFY_AFTER` away, and no date of the list between the two clocks."""
+        if key != self.key or self.when is None or abs(when - self.when) > REVERIFY_AFTER:
+            return False
+        low, high = sorted((when, self.when))
+        return not any(low <= b <= high for b in self.boundaries)
+
+
 class TrustList:
     """A trust list and the anchor the verifier pins; a :class:`TrustCheck` for the policy.
 
     The list is verified on the one road when first used, and again when the loader, resolver
-    or status source changes or the verifier's clock has moved by more than
-    :data:`REVERIFY_AFTER` (so a batch verifies it about once a minute, not once a credential).
+    or status source changes, the verifier's clock has moved by more than
+    :data:`REVERIFY_AFTER` (so a batch verifies it about once a minute, not once a credential),
+    or the clock has crossed one of the list's dates (``validFrom``, ``validUntil``, a proof's
+    ``expires``): a list that expired at the verifier's ``now`` trusts nobody, cached or not.
     """
 
     def __init__(self, document: Mapping[str, Any] | str | bytes, anchor: str) -> None:
@@ -247,10 +357,7 @@ class TrustList:
         self.document = document
         self.anchor = anchor
         self._lock = threading.Lock()
-        self._last: (
-            tuple[tuple[Any, ...], datetime | None, VerificationResult, dict[str, TrustedIssuer]]
-            | None
-        ) = None
+        self._last: _Verdict | None = None
 
     @classmethod
     def load(cls, path: str | Path, anchor: str) -> TrustList:
@@ -285,9 +392,8 @@ class TrustList:
         when = now if isinstance(now, datetime) else None
         with self._lock:
             last = self._last
-            if last is not None and last[0] == key and when is not None and last[1] is not None:
-                if abs(when - last[1]) <= REVERIFY_AFTER:
-                    return last[2], last[3]
+        if last is not None and when is not None and last.reusable(key, when):
+            return last.result, last.entries
         policy = VerifierPolicy(
             trusted_issuers=frozenset({self.anchor}), required_types=frozenset({TRUST_LIST_TYPE})
         )
@@ -300,7 +406,7 @@ class TrustList:
             except TrustListError as exc:
                 result.add(exc.code, exc.message, "credentialSubject")
         with self._lock:
-            self._last = (key, when, result, entries)
+            self._last = _Verdict(key, when, result, entries, _boundaries(result))
         return result, entries
 
     def check_issuer(
@@ -347,6 +453,9 @@ class TrustList:
                 ),
                 warnings=tuple(result.warnings),
             )
+        mismatch = _identifier_mismatch(view, entry)
+        if mismatch is not None:
+            return TrustOutcome(entry, (mismatch,), warnings=tuple(result.warnings))
         kind = waardepapier_kind(view)
         problems: tuple[Problem, ...] = ()
         if kind is None or kind not in entry.types:

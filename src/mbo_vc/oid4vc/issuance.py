@@ -33,7 +33,7 @@ from mbo_vc.errors import (
     UsageError,
 )
 from mbo_vc.jws import KEY_FIT, decode_jwt, thumbprint, verify_signature
-from mbo_vc.keys import public_jwk_of
+from mbo_vc.keys import private_jwk_members, public_jwk_of
 from mbo_vc.mbo.sd_jwt_vc import VCT
 from mbo_vc.result import Problem
 from mbo_vc.verification.jwt import verify_with_did_kid
@@ -60,7 +60,6 @@ PROOF_TYP = "openid4vci-proof+jwt"
 FORMAT_SD_JWT_VC = "dc+sd-jwt"
 WAARDEPAPIEREN = tuple(VCT)
 _ASYMMETRIC = frozenset(KEY_FIT)
-_PRIVATE_JWK = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
 _MAX_PROOFS = 100
 
 
@@ -443,7 +442,7 @@ def _check_proof(
         jwk = header["jwk"]
         if not isinstance(jwk, Mapping):
             raise KeyProofError("the key proof's jwk must be a JSON object")
-        if _PRIVATE_JWK & set(jwk):
+        if private_jwk_members(jwk):
             raise KeyProofError("the key proof's jwk header holds a private key: refused")
         try:
             public = public_jwk_of({"type": "JsonWebKey", "publicKeyJwk": jwk})

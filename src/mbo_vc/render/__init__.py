@@ -2,12 +2,17 @@
 
 :func:`render_html` (Jinja2, autoescaped) writes one self-contained HTML page: no script, no
 remote resource (a strict Content-Security-Policy ``<meta>`` allows only the page's own style,
-by its hash, and ``data:`` images), every credential value escaped. :func:`render_pdf` lays out
+by its hash, and ``data:`` images), every credential value escaped, its control and bidi
+characters shown as escapes (:func:`mbo_vc.display.shown`) and isolated (``<bdi>``). The paper
+shows Dutch with English beside it; the report page (``mode="report"``) is in one language, with
+its technical part folded away at the end. :func:`render_pdf` lays out
 the same content with reportlab (its bundled Bitstream Vera font; every value escaped for
 reportlab's paragraph markup), and :func:`render_png` rasterises that PDF's first page with
 pypdfium2, so the PDF and the PNG show the same page. Each shows the verdict and a QR code
 (segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link).
-These libraries are the optional extra ``mbo-vc[render]``.
+Jinja2 and segno come with the base install (the HTML report is what a verifier reads);
+reportlab and pypdfium2 are the optional extra ``mbo_vc[render]``: without it :func:`render_pdf`
+and :func:`render_png` raise :class:`~mbo_vc.errors.RenderUnavailableError`.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from mbo_vc.display import shown
 from mbo_vc.errors import RenderUnavailableError, UsageError
 from mbo_vc.report import VerificationReport
 from mbo_vc.report.texts import Text
@@ -42,7 +48,7 @@ def _need(module: str) -> Any:
         return __import__(module, fromlist=["_"])
     except ImportError:
         raise RenderUnavailableError(
-            f"rendering needs {module!r}: install the extra, pip install 'mbo_vc[render]'"
+            f"this rendering needs {module!r}: pip install 'mbo_vc[render]'"
         ) from None
 
 
@@ -63,10 +69,10 @@ def _data_uri(media: str, data: bytes) -> str:
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _kind_label(report: VerificationReport) -> str:
+def _kind_label(report: VerificationReport, lang: str | None = None) -> str:
     for fact in report.certifies:
         if fact.key == "soort":
-            return fact.value
+            return fact.get(lang) if lang else fact.value
     return "Verifiable Credential"
 
 
@@ -77,13 +83,47 @@ def _name(report: VerificationReport) -> str | None:
     return None
 
 
-def render_html(report: VerificationReport, *, mode: Literal["paper", "report"] = "paper") -> str:
+_LABELS = {
+    "reason": Text("Reden", "Reason"),
+    "awarded": Text("Uitgereikt aan", "Awarded to"),
+    "results": Text("Resultaten", "Results"),
+    "component": Text("Onderdeel", "Component"),
+    "result": Text("Resultaat", "Result"),
+    "passed": Text("behaald", "passed"),
+    "not_passed": Text("niet behaald", "not passed"),
+    "signed_by": Text("Ondertekend door", "Signed by"),
+    "sig_ok": Text("handtekening klopt", "signature verifies"),
+    "sig_bad": Text("handtekening klopt NIET", "signature does NOT verify"),
+    "verification": Text("Controle", "Verification"),
+    "issuer": Text("Uitgever", "Issuer"),
+    "qr_holds": Text("De QR-code bevat", "The QR code holds"),
+}
+
+
+def _finalize(value: Any) -> Any:
+    """Every value the template prints: a string from the report (the credential's) shown with
+    its control and bidi characters as escapes; our own markup (``Markup``) as it is."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return shown(value)
+    return value
+
+
+def render_html(
+    report: VerificationReport,
+    *,
+    mode: Literal["paper", "report"] = "paper",
+    lang: Literal["nl", "en"] | None = None,
+) -> str:
     """One self-contained HTML page: the waardepapier with its verdict and QR code
-    (``paper``), or the verification report (``report``)."""
+    (``paper``: Dutch with English beside it, unless ``lang`` names one), or the verification
+    report (``report``: in ``lang`` only, Dutch by default, with its technical part)."""
     jinja2 = _need("jinja2")
+    if mode == "report" and lang is None:
+        lang = "nl"
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+        loader=jinja2.FunctionLoader(_template), autoescape=True,
+        undefined=jinja2.StrictUndefined, finalize=_finalize,
+    )  # fmt: skip
     css = _template("page.css")
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     csp = (
@@ -95,8 +135,9 @@ def render_html(report: VerificationReport, *, mode: Literal["paper", "report"] 
     return str(
         env.get_template("page.html.j2").render(
             r=report, mode=mode, css=css, csp=csp, page_title=title, name=name,
-            kind_label=_kind_label(report), qr=_data_uri("image/svg+xml", _qr(report, "svg")),
-            qr_text=qr_payload(report), qr_what=QR_WHAT,
+            kind_label=_kind_label(report, lang), qr=_data_uri("image/svg+xml", _qr(report, "svg")),
+            qr_text=qr_payload(report), qr_what=QR_WHAT, lang=lang, L=_LABELS,
+            technical=report.technical_lines(lang or "nl"),
         )
     )  # fmt: skip
 

@@ -2,7 +2,8 @@
 
 reportlab's paragraphs read a small markup (``<b>``, ``<font>``, ``<img src=…>``, ``<a>``): every
 credential value is escaped before it reaches one, so a name cannot add markup, an image or a
-link. The font is Bitstream Vera, which ships inside reportlab (Latin, Latin Extended-A, €).
+link, and its control and bidi characters are shown as escapes (:func:`mbo_vc.display.shown`).
+The font is Bitstream Vera, which ships inside reportlab (Latin, Latin Extended-A, €).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mbo_vc.display import shown
 from mbo_vc.report import VerificationReport
 from mbo_vc.report.texts import Text
 
@@ -46,7 +48,7 @@ def _style(size: float, *, bold: bool = False, color: colors.Color = colors.blac
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text[:1500]), style)
+    return Paragraph(escape(shown(text[:1500])), style)
 
 
 def _bi(t: Text, style: ParagraphStyle) -> Paragraph:
@@ -61,7 +63,16 @@ def build_pdf(report: VerificationReport, qr_png: bytes, qr_what: Text, qr_text:
     story: list = []
     qr = Image(io.BytesIO(qr_png), width=26 * mm, height=26 * mm)
     verdict = Table(
-        [[[_p(report.verdict.nl, _style(11, bold=True)), _p(report.verdict.en, body)], qr]],
+        [
+            [
+                [
+                    _p(report.verdict.nl, _style(11, bold=True)),
+                    _p(report.verdict.en, body),
+                    *[_p(f"{t.nl} · {t.en}", body) for t in report.reasons],
+                ],
+                qr,
+            ]
+        ],
         colWidths=[144 * mm, 30 * mm],
     )
     verdict.setStyle(TableStyle([
@@ -97,7 +108,8 @@ def build_pdf(report: VerificationReport, qr_png: bytes, qr_what: Text, qr_text:
         _p("Ondertekend door · Signed by", _style(10, bold=True, color=_INK)),
     ]
     for s in report.signers:
-        state = "geldig · valid" if s.verified else "ONGELDIG · INVALID"
+        state = ("handtekening klopt · signature verifies" if s.verified
+                 else "handtekening klopt NIET · signature does NOT verify")  # fmt: skip
         story.append(_p(f"{s.role.nl} · {s.role.en}: {s.controller or s.verification_method} "
                         f"({s.cryptosuite}, {s.created or '—'}) — {state}",
                         _style(7.5, color=_GREEN if s.verified else _RED)))  # fmt: skip
@@ -117,7 +129,7 @@ def build_pdf(report: VerificationReport, qr_png: bytes, qr_what: Text, qr_text:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=14 * mm,
-        bottomMargin=14 * mm, title=(report.title or "waardepapier")[:200], author="mbo_vc",
+        bottomMargin=14 * mm, title=shown(report.title or "waardepapier")[:200], author="mbo_vc",
         invariant=1,
     )  # fmt: skip
     doc.build(story)

@@ -3,7 +3,10 @@
 :func:`build_report` turns a :class:`~mbo_vc.result.VerificationResult` into a
 :class:`VerificationReport`: who it is about, what it certifies, the issuer (as the trust list
 names it, when one was used), the signers and their roles, the dates, the status as checked, and
-each check with pass / fail / warning and a sentence in Dutch and English. What the report shows
+each check with pass / fail / warning and a sentence in Dutch and English. A refused credential
+says why at the top (:attr:`VerificationReport.reasons`, in words an employer understands); the
+codes, the technical messages and what a developer can do about them stand only in the technical
+part. The text and HTML forms are in one language each. What the report shows
 as certified is read from the verified view (the signed RDF, compacted with the standard
 contexts, never the input JSON) through the mbo model
 (:func:`mbo_vc.mbo.waardepapier_from_credential`). ``mbo-vc verify`` prints it; ``--json`` gives
@@ -18,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from mbo_vc import vocab
+from mbo_vc.display import shown
 from mbo_vc.errors import MboVcError
 from mbo_vc.report.certified import certified_json
 from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
-from mbo_vc.report.texts import CHECK_NAMES, CHECK_TEXTS, Text, code_text
+from mbo_vc.report.texts import ADVICE, CHECK_FALLBACK, CHECK_NAMES, CHECK_TEXTS, Text, code_text
 from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
 from mbo_vc.verification import RequiredSigner
 from mbo_vc.verifier import apply_mbo_rules_once
@@ -58,6 +62,7 @@ _CHECK_OF_FINDING = {
     "invalid_context": "structure",
     "missing_subject": "structure",
     "invalid_validity_period": "structure",
+    "invalid_field": "structure",
 }
 
 
@@ -121,11 +126,15 @@ class StatusLine:
     outcome: Outcome
     text: Text
     detail: str
+    """The technical account (English; the report's technical part)."""
+    list_credential: str | None = None
+    index: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
         return {"purpose": self.purpose, "outcome": self.outcome, "text": self.text.to_json(),
-                "detail": self.detail}  # fmt: skip
+                "detail": self.detail, "statusListCredential": self.list_credential,
+                "statusListIndex": self.index}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,11 @@ class VerificationReport:
     warnings: list[Problem] = field(default_factory=list)
     image: str | None = None
     """The achievement's image when it is a ``data:`` URI of an image type (never fetched)."""
+    reasons: list[Text] = field(default_factory=list)
+    """Why a refused credential is refused, in words an employer understands (the most
+    telling first); empty when it verified."""
+    checks_run: list[str] = field(default_factory=list)
+    """The names of the checks the verifier ran (the technical part)."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (``mbo-vc verify --json``: the ``report`` member)."""
@@ -191,49 +205,104 @@ class VerificationReport:
             "dates": [f.to_json() for f in self.dates],
             "status": [s.to_json() for s in self.status],
             "checks": [c.to_json() for c in self.checks],
+            "reasons": [t.to_json() for t in self.reasons],
         }
 
-    def to_text(self, lang: str = "nl") -> str:
-        """The report as plain text in ``lang`` (``nl`` or ``en``)."""
-        en = lang == "en"
-        lines = [self.verdict.get(lang), ""]
+    def to_text(self, lang: str = "nl", *, technical: bool = True) -> str:
+        """The report as plain text in ``lang`` (``nl`` or ``en``) and only in it: the verdict
+        and, for a refused credential, why; what it certifies; the signers, status and checks;
+        then (``technical``) the codes and what a developer can do about them. Every line is
+        one line: a control or bidi character from the credential is shown as an escape."""
+        w = _WORDS[lang if lang in _WORDS else "nl"]
+        lines = [self.verdict.get(lang)]
+        lines += [f"{w['reason']}: {t.get(lang)}" for t in self.reasons]
+        lines.append("")
         if self.title:
             lines.append(self.title)
-        for heading, facts in (
-            ("About" if en else "Over", self.subject),
-            ("Certifies" if en else "Verklaart", self.certifies),
-            ("Dates" if en else "Data", self.dates),
-        ):
+        for heading, facts in ((w["about"], self.subject), (w["certifies"], self.certifies),
+                               (w["dates"], self.dates)):  # fmt: skip
             if facts:
                 lines.append(f"{heading}:")
-                lines += [f"  {f.label.get(lang)}: {f.value}" for f in facts]
+                lines += [f"  {f.label.get(lang)}: {f.get(lang)}" for f in facts]
         if self.results:
-            lines.append("Results:" if en else "Resultaten:")
+            lines.append(f"{w['results']}:")
             for r in self.results:
-                failed = "" if r.behaald else (" (not passed)" if en else " (niet behaald)")
+                failed = "" if r.behaald else f" ({w['not_passed']})"
                 lines.append(f"  {r.code} {r.naam}: {r.waarde or '-'}{failed}")
         if self.issuer is not None:
-            lines.append(("Issuer: " if en else "Uitgever: ") + self.issuer.text.get(lang))
+            lines.append(f"{w['issuer']}: {self.issuer.text.get(lang)}")
         if self.signers:
-            lines.append("Signed by:" if en else "Ondertekend door:")
+            lines.append(f"{w['signed_by']}:")
             for s in self.signers:
-                ok = (
-                    ("valid" if en else "geldig")
-                    if s.verified
-                    else ("INVALID" if en else "ONGELDIG")
-                )
+                ok = w["sig_ok"] if s.verified else w["sig_bad"]
                 lines.append(f"  {s.role.get(lang)}: {s.controller or s.verification_method} "
                              f"({s.cryptosuite}, {s.created or '-'}; {ok})")  # fmt: skip
         if self.status:
             lines.append("Status:")
-            lines += [f"  {s.text.get(lang)} ({s.detail})" for s in self.status]
-        lines.append("Checks:" if en else "Controles:")
-        mark = {"pass": "ok", "fail": "FAIL" if en else "FOUT", "warning": "!"}
+            lines += [f"  {s.text.get(lang)}" for s in self.status]
+        lines.append(f"{w['checks']}:")
+        mark = {"pass": "ok", "fail": w["fail"], "warning": "!"}
         for c in self.checks:
             lines.append(f"  [{mark[c.outcome]}] {c.title.get(lang)}: {c.text.get(lang)}")
-            for p, t in c.findings:
-                lines.append(f"      {p.code}: {t.get(lang)} ({p.message})")
-        return "\n".join(lines)
+            more = dict.fromkeys(t.get(lang) for _, t in c.findings)
+            lines += [f"      {t}" for t in more if t != c.text.get(lang)]
+        if technical:
+            lines += ["", *self.technical_lines(lang)]
+        return "\n".join(shown(line) for line in lines)
+
+    def technical_lines(self, lang: str = "nl") -> list[str]:
+        """The technical part, for developers: format, id, the checks run, each status entry,
+        each problem and warning with its code (and, in English, mbo_vc's own message), and
+        what a developer can do about them. In ``lang`` only: the messages of mbo_vc are in
+        English, so the Dutch part names the code and its Dutch sentence, and says where to
+        get the messages."""
+        w = _WORDS[lang if lang in _WORDS else "nl"]
+        en = lang == "en"
+        lines = [f"{w['technical']}:", f"  {w['format']}: {self.format}"]
+        if self.credential_id:
+            lines.append(f"  id: {self.credential_id}")
+        lines.append(f"  {w['checks_run']}: {', '.join(self.checks_run) or '-'}")
+        for st in self.status:
+            if en:
+                lines.append(f"  status: {st.detail}")
+            else:
+                where = f" {st.list_credential} index {st.index}" if st.list_credential else ""
+                lines.append(f"  status {st.purpose or '-'}:{where}: {st.text.nl}")
+        findings = [(p, False) for p in self.problems] + [(p, True) for p in self.warnings]
+        for p, warning in findings:
+            where = f" [{p.where}]" if p.where else ""
+            prefix = w["warning"] + " " if warning else w["error"]
+            said = p.message if en else code_text(p.code).nl
+            lines.append(f"  {prefix}{p.code}{where}: {said}")
+        for code in dict.fromkeys(p.code for p, _ in findings):
+            if code in ADVICE:
+                lines.append(f"  {w['advice']} {code}: {ADVICE[code].get(lang)}")
+        if findings and not en:
+            lines.append("  De meldingen van mbo_vc zelf (in het Engels): mbo-vc verify BESTAND "
+                         "--lang en, of --json.")  # fmt: skip
+        return lines
+
+
+_WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "reason": "Reden", "about": "Over", "certifies": "Verklaart", "dates": "Data",
+        "results": "Resultaten", "not_passed": "niet behaald", "issuer": "Uitgever",
+        "signed_by": "Ondertekend door", "sig_ok": "handtekening klopt",
+        "sig_bad": "handtekening klopt NIET", "checks": "Controles", "fail": "FOUT",
+        "technical": "Technische gegevens (voor ontwikkelaars)", "format": "formaat",
+        "checks_run": "uitgevoerde controles", "warning": "waarschuwing", "error": "fout ",
+        "advice": "advies bij",
+    },
+    "en": {
+        "reason": "Reason", "about": "About", "certifies": "Certifies", "dates": "Dates",
+        "results": "Results", "not_passed": "not passed", "issuer": "Issuer",
+        "signed_by": "Signed by", "sig_ok": "signature verifies",
+        "sig_bad": "signature does NOT verify", "checks": "Checks", "fail": "FAIL",
+        "technical": "Technical details (for developers)", "format": "format",
+        "checks_run": "checks", "warning": "warning", "error": "", "advice": "advice on",
+    },
+}  # fmt: skip
+"""The report's own words, per language."""
 
 
 def _trust_attr(entry: Any, *names: str) -> str | None:
@@ -253,7 +322,21 @@ def _issuer_line(result: VerificationResult, paper: Any, trusted: Any) -> Issuer
     tname = _trust_attr(trusted, "name", "naam") if trusted is not None else None
     tbrin = _trust_attr(trusted, "brin", "BRIN") if trusted is not None else None
     toin = _trust_attr(trusted, "oin", "OIN") if trusted is not None else None
-    if tname is not None:
+    own_ids = {"BRIN": getattr(school, "brin", None), "OIN": getattr(school, "oin", None)}
+    listed_ids = {"BRIN": tbrin, "OIN": toin}
+    differ = [k for k, v in own_ids.items() if v and listed_ids[k] and v != listed_ids[k]]
+    if tname is not None and (differ or "issuer_identifier_mismatch" in result.codes):
+        # never both codes side by side as if both were confirmed
+        pairs = "; ".join(f"{k} {listed_ids[k]} ≠ {own_ids[k]}" for k in differ)
+        shown = f" ({pairs})" if pairs else ""
+        text = Text(
+            f"{tname} staat op de vertrouwenslijst, maar de uitgever noemt zich in het document "
+            f"met een andere BRIN of OIN dan de lijst{shown}: wie de uitgever is, is niet "
+            "bevestigd.",
+            f"{tname} is on the trust list, but the document gives the issuer another BRIN or "
+            f"OIN than the list{shown}: who the issuer is has not been confirmed.",
+        )
+    elif tname is not None:
         ids = ", ".join(
             x for x in (f"BRIN {tbrin}" if tbrin else "", f"OIN {toin}" if toin else "") if x
         )
@@ -313,10 +396,12 @@ def _status_lines(result: VerificationResult) -> list[StatusLine]:
     out = []
     for s in result.status:
         if s.problem is not None:
-            out.append(StatusLine(s.purpose, "fail", code_text(s.problem.code), s.summary()))
+            out.append(StatusLine(s.purpose, "fail", code_text(s.problem.code), s.summary(),
+                                  s.list_credential, s.index))  # fmt: skip
         elif s.status is None:
             code = s.warning.code if s.warning else "status_not_checked"
-            out.append(StatusLine(s.purpose, "warning", code_text(code), s.summary()))
+            out.append(StatusLine(s.purpose, "warning", code_text(code), s.summary(),
+                                  s.list_credential, s.index))  # fmt: skip
         else:
             text = {
                 "revocation": Text("Niet ingetrokken (gecontroleerd bij de statuslijst).",
@@ -324,7 +409,8 @@ def _status_lines(result: VerificationResult) -> list[StatusLine]:
                 "suspension": Text("Niet geschorst (gecontroleerd bij de statuslijst).",
                                    "Not suspended (checked against the status list)."),
             }.get(s.purpose or "", Text("Status gecontroleerd.", "Status checked."))  # fmt: skip
-            out.append(StatusLine(s.purpose, "pass", text, s.summary()))
+            out.append(StatusLine(s.purpose, "pass", text, s.summary(), s.list_credential,
+                                  s.index))  # fmt: skip
     return out
 
 
@@ -343,9 +429,8 @@ def _check_lines(result: VerificationResult) -> list[CheckLine]:
             names.append(name)
     out = []
     for name in names:
-        title = CHECK_NAMES.get(name, Text(name, name))
-        ok_text, fail_text = CHECK_TEXTS.get(name, (Text("In orde.", "Passed."),
-                                                    Text("Niet in orde.", "Failed.")))  # fmt: skip
+        title = CHECK_NAMES.get(name, Text("Overige controle", "Other check"))
+        ok_text, fail_text = CHECK_TEXTS.get(name, CHECK_FALLBACK)
         found = failed.get(name, []) + warned.get(name, [])
         findings = tuple((p, code_text(p.code)) for p in found)
         if name in failed:
@@ -357,6 +442,51 @@ def _check_lines(result: VerificationResult) -> list[CheckLine]:
             outcome, text = "pass", ok_text
         out.append(CheckLine(name, outcome, title, text, findings))
     return out
+
+
+_NOUNS = {
+    "mbo-diploma": Text("Dit diploma", "This diploma"),
+    "mbo-certificaat": Text("Dit certificaat", "This certificate"),
+    "mbo-verklaring": Text("Deze verklaring", "This statement"),
+    "microcredential": Text("Deze microcredential", "This microcredential"),
+}
+_REASONS = {  # (the most telling first; {nl}/{en}: the paper, "Dit diploma" / "This diploma")
+    "revoked": Text("{nl} is ingetrokken door de school.", "{en} has been revoked by the school."),
+    "suspended": Text("{nl} is (tijdelijk) geschorst door de school.",
+                      "{en} has been suspended by the school."),
+    "invalid_signature": Text(
+        "{nl} is na ondertekening veranderd of vervalst: de handtekening past niet bij de inhoud.",
+        "{en} was changed or forged after it was signed: the signature does not match the "
+        "content."),
+    "expired": Text("{nl} is verlopen.", "{en} has expired."),
+    "not_yet_valid": Text("{nl} is nog niet ingegaan: de ingangsdatum ligt in de toekomst.",
+                          "{en} is not in effect yet: its start date lies in the future."),
+    "no_proof": Text("{nl} is niet ondertekend.", "{en} is not signed."),
+    "status_unavailable": Text(
+        "Of {nl_l} is ingetrokken, kon niet worden nagegaan; daarom is het niet goedgekeurd.",
+        "Whether {en_l} was revoked could not be checked, so it is not accepted."),
+}  # fmt: skip
+_NO_PROOF = Text("Er is geen handtekening gevonden die klopt.",
+                 "No signature that verifies was found.")  # fmt: skip
+
+
+def _reasons(result: VerificationResult, kind: str | None) -> list[Text]:
+    """Why ``result`` is refused, in employer words: the telling codes first, each sentence
+    once, at most four."""
+    if result.verified:
+        return []
+    noun = _NOUNS.get(kind or "", Text("Dit document", "This document"))
+    words = {"nl": noun.nl, "en": noun.en, "nl_l": noun.nl.lower(), "en_l": noun.en.lower()}
+    order = list(_REASONS)
+    codes = sorted(dict.fromkeys(result.codes),
+                   key=lambda c: order.index(c) if c in order else len(order))  # fmt: skip
+    out: list[Text] = []
+    for code in codes:
+        text = _REASONS.get(code)
+        text = Text(text.nl.format(**words), text.en.format(**words)) if text else code_text(code)
+        if text not in out:
+            out.append(text)
+    return out[:4] or [_NO_PROOF]
 
 
 def build_report(
@@ -408,6 +538,8 @@ def build_report(
         problems=list(result.problems),
         warnings=list(result.warnings),
         image=image_of(paper),
+        reasons=_reasons(result, facts.kind),
+        checks_run=list(dict.fromkeys(result.checks)),
     )
 
 

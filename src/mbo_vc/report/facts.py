@@ -61,8 +61,8 @@ _LABELS: dict[str, Text] = {
     "uitslagdatum": Text("Datum van de uitslag", "Date of the result"),
     "startdatum": Text("Begonnen op", "Started on"),
     "einddatum": Text("Afgerond op", "Finished on"),
-    "validFrom": Text("Geldig vanaf", "Valid from"),
-    "validUntil": Text("Geldig tot", "Valid until"),
+    "validFrom": Text("Ingangsdatum", "In effect from"),
+    "validUntil": Text("Vervaldatum", "Expires on"),
     "issuanceDate": Text("Uitgegeven op", "Issued on"),
     "expirationDate": Text("Verloopt op", "Expires on"),
 }
@@ -70,15 +70,22 @@ _LABELS: dict[str, Text] = {
 
 @dataclass(frozen=True)
 class Fact:
-    """One labelled value (``key`` is stable for programs; ``label`` is for people)."""
+    """One labelled value (``key`` is stable for programs; ``label`` is for people). A value
+    of our own words (the kind of paper, yes/no) also has ``text``, one per language."""
 
     key: str
     label: Text
     value: str
+    text: Text | None = None
+
+    def get(self, lang: str) -> str:
+        """The value as shown in ``lang``: its ``text`` when it has one, else the value."""
+        return self.text.get(lang) if self.text is not None else self.value
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
-        return {"key": self.key, "label": self.label.to_json(), "value": self.value}
+        out = {"key": self.key, "label": self.label.to_json(), "value": self.value}
+        return out if self.text is None else {**out, "text": self.text.to_json()}
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,18 @@ def _text(value: Any) -> str | None:
 def _facts(pairs: list[tuple[str, Any]]) -> list[Fact]:
     out = []
     for key, value in pairs:
+        if isinstance(value, Text):
+            out.append(Fact(key, _LABELS.get(key, Text(key, key)), f"{value.nl} / {value.en}",
+                            value))  # fmt: skip
+            continue
         text = _text(value)
         if text is not None:
-            out.append(Fact(key, _LABELS.get(key, Text(key, key)), text[:2000]))
+            words = _YES_NO.get(value) if isinstance(value, bool) else None
+            out.append(Fact(key, _LABELS.get(key, Text(key, key)), text[:2000], words))
     return out
+
+
+_YES_NO = {True: Text("ja", "yes"), False: Text("nee", "no")}
 
 
 def _results(onderdelen: list[Onderdeel]) -> list[ResultLine]:
@@ -164,7 +179,7 @@ def facts_of(
         ("geboorteplaats", student.geboorteplaats), ("holder", student.id),
     ])  # fmt: skip
     kind = _KINDS.get(paper.kind)
-    common: list[tuple[str, Any]] = [("soort", f"{kind.nl} / {kind.en}" if kind else paper.kind)]
+    common: list[tuple[str, Any]] = [("soort", kind or paper.kind)]
     school = paper.instelling
     tail: list[tuple[str, Any]] = [
         ("school", school.naam if school.naam != school.id else None),
@@ -205,7 +220,7 @@ def facts_of(
         common += [
             ("titel", paper.titel), ("beschrijving", paper.beschrijving),
             ("criteria", paper.criteria),
-            ("studielast", f"{paper.studielast_uren} uur / hours"
+            ("studielast", Text(f"{paper.studielast_uren} uur", f"{paper.studielast_uren} hours")
              if paper.studielast_uren else None),
             ("ects", paper.ects), ("eqf", paper.eqf), ("nlqf", paper.nlqf),
             ("taal", paper.taal), ("toetsvorm", paper.toetsvorm),

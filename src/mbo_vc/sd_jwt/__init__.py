@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mbo_vc.errors import (
+    CnfPrivateKeyError,
     DisclosureError,
     DuplicateDisclosureError,
     KbJwtAudienceError,
@@ -60,7 +61,7 @@ from mbo_vc.jws import (
     numeric_date,
     verify_signature,
 )
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import EcKey, Ed25519Key, private_jwk_members
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "KeyBinding",
     "SdJwt",
     "Unpacked",
+    "check_holder_jwk",
     "check_key_binding",
     "digest",
     "is_sd_jwt",
@@ -105,7 +107,12 @@ MAX_DISCLOSURE_BYTES = 64 * 1024
 KB_MAX_AGE = timedelta(minutes=5)
 """How old a KB-JWT's ``iat`` may be by default."""
 
-_FORBIDDEN_NAMES = frozenset({DIGEST_KEY, ELEMENT_KEY})
+_FORBIDDEN_NAMES = frozenset({DIGEST_KEY, ELEMENT_KEY, SD_ALG_KEY})
+"""Claim names no disclosure may carry: RFC 9901 §4.2.1 ("MUST NOT be ``_sd``, ``...``") and
+§7.1 step 3.3.2.2 ("If the claim name is ``_sd`` or ``...``, the SD-JWT MUST be rejected");
+``_sd_alg`` too, since §4.1.1 allows it only as the top-level hash claim of the signed payload
+(MUST NOT be used in any nested object), so a disclosed one either sits below the top or clashes
+with that claim."""
 
 Path = tuple[str | int, ...]
 Signer = Ed25519Key | EcKey
@@ -142,7 +149,9 @@ class Disclosure:
         if not isinstance(salt, str) or not salt:
             raise UsageError("a disclosure's salt must be a non-empty string")
         if name is not None and (not isinstance(name, str) or name in _FORBIDDEN_NAMES):
-            raise UsageError("a disclosed claim name must be a string other than _sd and ...")
+            raise UsageError(
+                "a disclosed claim name must be a string other than _sd, ... and _sd_alg"
+            )
         items = [salt, value] if name is None else [salt, name, value]
         text = json.dumps(items, ensure_ascii=False)
         return cls(b64url(text.encode("utf-8")), salt, name, value)
@@ -332,8 +341,7 @@ def issue(
     payload = _apply_frame(dict(claims), frame or {}, hash_alg, salt or _salt, disclosures, "")
     if holder is not None:
         jwk = holder.to_jwk() if isinstance(holder, Ed25519Key | EcKey) else dict(holder)
-        if any(k in jwk for k in ("d", "p", "q", "k")):
-            raise UsageError("cnf must carry the holder's public key, not a private one")
+        check_holder_jwk(jwk)
         if "cnf" in payload:
             raise UsageError("the claims already carry cnf")
         payload["cnf"] = {"jwk": jwk}
@@ -545,6 +553,19 @@ def _resolves(claims: Any, path: Path) -> bool:
 # --- verifying: key binding ------------------------------------------------------------------
 
 
+def check_holder_jwk(jwk: Mapping[str, Any]) -> None:
+    """Refuse a holder key (``cnf.jwk``, RFC 7800 §3.2) that holds private or symmetric key
+    members, of any ``kty`` (EC/OKP ``d``; RSA ``d p q dp dq qi oth``; ``oct`` ``k``): whoever
+    holds the token could then sign the KB-JWT, so the key binding would bind nobody. Raises
+    :class:`~mbo_vc.errors.CnfPrivateKeyError` (the message names the members, never a value)."""
+    found = private_jwk_members(jwk)
+    if found:
+        raise CnfPrivateKeyError(
+            f"cnf.jwk holds private key members ({', '.join(found)}): anyone holding the token "
+            f"could make the key binding"
+        )
+
+
 @dataclass(frozen=True)
 class KeyBinding:
     """A verified KB-JWT: its header and claims."""
@@ -577,6 +598,7 @@ def check_key_binding(
         raise KbJwtMissingError("the verifier requires key binding, but there is no KB-JWT")
     if not isinstance(cnf, Mapping) or not isinstance(cnf.get("jwk"), Mapping):
         raise KbJwtMissingError("the SD-JWT has no cnf.jwk holder key to check key binding")
+    check_holder_jwk(cnf["jwk"])
     try:
         header, payload = decode_jwt(token.kb_jwt, limits=limits)
     except MboVcError as exc:

@@ -41,7 +41,7 @@ from mbo_vc.errors import (
 )
 from mbo_vc.json_input import parse_json
 from mbo_vc.jws import b64url, thumbprint
-from mbo_vc.keys import EcKey, Ed25519Key, public_jwk_of
+from mbo_vc.keys import PRIVATE_JWK_MEMBERS, EcKey, Ed25519Key, public_jwk_of
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.sd_jwt import KB_MAX_AGE, SdJwt, issue
 
@@ -282,7 +282,7 @@ def _from_metadata(
         raise IssuerKeyError(
             f"{len(candidates)} keys of the issuer metadata fit kid {str(kid)[:60]!r} (need one)"
         )
-    jwk = {k: v for k, v in candidates[0].items() if k not in ("d", "p", "q", "dp", "dq", "qi")}
+    jwk = {k: v for k, v in candidates[0].items() if k not in PRIVATE_JWK_MEMBERS}
     if thumbprint(jwk) is None:
         raise IssuerMetadataError("the issuer metadata's key is not a usable JWK")
     return IssuerKey(dict(jwk), "jwt-vc-issuer", f"{url} kid={kid}")

@@ -67,7 +67,8 @@ ACTIONS = ("allocate", "revoke", "suspend", "unsuspend", "set")
 
 @dataclass(frozen=True)
 class ListInfo:
-    """One status list: its local id, public URL, purpose and shape."""
+    """One status list: its local id, public URL, purpose and shape, and its issuer's DID
+    (None until the list is first attached to a credential or published)."""
 
     list_id: str
     url: str
@@ -76,6 +77,7 @@ class ListInfo:
     status_size: int = 1
     messages: tuple[StatusMessage, ...] = ()
     created: str = ""
+    issuer: str | None = None
 
     @property
     def bits(self) -> int:
@@ -146,6 +148,10 @@ class StatusStore(Protocol):
     def record_publication(self, list_id: str, upto_seq: int, at: str, sha256: str) -> None:
         """Note that the list was published including all events up to ``upto_seq``."""
 
+    def bind_issuer(self, list_id: str, issuer: str) -> str:
+        """Record ``issuer`` as the list's issuer if it has none yet (atomically); return the
+        list's issuer, which is another one when the list was bound before."""
+
     def close(self) -> None:
         """Release resources."""
 
@@ -159,7 +165,8 @@ CREATE TABLE IF NOT EXISTS lists (
     length INTEGER NOT NULL CHECK (length > 0),
     status_size INTEGER NOT NULL CHECK (status_size BETWEEN 1 AND 8),
     messages TEXT,
-    created TEXT NOT NULL
+    created TEXT NOT NULL,
+    issuer TEXT
 );
 CREATE TABLE IF NOT EXISTS entries (
     list_id TEXT NOT NULL REFERENCES lists(list_id),
@@ -227,6 +234,9 @@ class SqliteStatusStore:
                         f"status registry {self.path} has schema {row[0]}, "
                         f"this version reads {_SCHEMA_VERSION}"
                     )
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(lists)")}
+                if "issuer" not in columns:  # a registry made before lists knew their issuer
+                    conn.execute("ALTER TABLE lists ADD COLUMN issuer TEXT")
         except sqlite3.DatabaseError as exc:
             raise StatusRegistryError(f"{self.path} is not a status registry: {exc}") from None
 
@@ -260,7 +270,8 @@ class SqliteStatusStore:
         try:
             with self._write() as conn:
                 conn.execute(
-                    "INSERT INTO lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO lists (list_id, url, purpose, length, status_size, messages, "
+                    "created, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         info.list_id,
                         info.url,
@@ -269,6 +280,7 @@ class SqliteStatusStore:
                         info.status_size,
                         messages,
                         info.created,
+                        info.issuer,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -281,7 +293,8 @@ class SqliteStatusStore:
         messages = tuple(
             StatusMessage(int(m["status"], 16), m["message"]) for m in json.loads(row[5] or "[]")
         )
-        return ListInfo(row[0], row[1], row[2], row[3], row[4], messages, row[6])
+        issuer = row[7] if len(row) > 7 else None
+        return ListInfo(row[0], row[1], row[2], row[3], row[4], messages, row[6], issuer)
 
     def get_list(self, list_id: str) -> ListInfo:
         """The list ``list_id`` (raises StatusRegistryError when unknown)."""
@@ -455,6 +468,17 @@ class SqliteStatusStore:
                 "INSERT INTO publications VALUES (?, ?, ?, ?)", (list_id, upto_seq, at, sha256)
             )
 
+    def bind_issuer(self, list_id: str, issuer: str) -> str:
+        """Record ``issuer`` as the list's issuer if it has none yet; return the list's issuer."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE lists SET issuer=? WHERE list_id=? AND issuer IS NULL", (issuer, list_id)
+            )
+            row = conn.execute("SELECT issuer FROM lists WHERE list_id=?", (list_id,)).fetchone()
+        if row is None:
+            raise StatusRegistryError(f"no status list {list_id!r} in {self.path}")
+        return str(row[0])
+
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
@@ -526,8 +550,12 @@ class StatusRegistry:
         status_size: int = 1,
         messages: Sequence[StatusMessage | Mapping[str, Any]] | None = None,
         list_id: str | None = None,
+        issuer: str | None = None,
     ) -> ListInfo:
-        """Create a list published at ``url`` (at least 131,072 entries, herd privacy)."""
+        """Create a list published at ``url`` (at least 131,072 entries, herd privacy).
+
+        ``issuer``: the DID that will sign the list (and issue the credentials on it); when
+        None, the first credential attached to the list, or its first publication, sets it."""
         if purpose not in STATUS_PURPOSES:
             raise UsageError(f"statusPurpose must be one of {', '.join(STATUS_PURPOSES)}")
         if not isinstance(url, str) or ":" not in url or "#" in url:
@@ -557,9 +585,22 @@ class StatusRegistry:
             status_size,
             parsed,
             format_timestamp(),
+            issuer,
         )
         self.store.create_list(info)
         return info
+
+    def bind_issuer(self, list_id: str, issuer: str) -> None:
+        """Hold the list to one issuer: ``issuer`` becomes the list's issuer if it has none,
+        and another issuer is refused (:class:`~mbo_vc.errors.StatusRegistryError`): a
+        verifier accepts a status list only from the credential's own issuer, so a list
+        signed by another key would leave every credential on it unverifiable."""
+        _same_issuer(list_id, self.store.bind_issuer(list_id, issuer), issuer)
+
+    def check_issuer(self, list_id: str, issuer: str) -> None:
+        """Refuse (as :meth:`bind_issuer`) when the list belongs to another issuer; binds
+        nothing."""
+        _same_issuer(list_id, self.store.get_list(list_id).issuer, issuer)
 
     def lists(self) -> list[ListInfo]:
         """All lists."""
@@ -602,8 +643,16 @@ class StatusRegistry:
         credential: Mapping[str, Any],
         list_ids: Sequence[str],
     ) -> dict[str, Any]:
-        """A copy of an unsigned credential with a fresh ``credentialStatus`` entry per list."""
+        """A copy of an unsigned credential with a fresh ``credentialStatus`` entry per list.
+
+        The credential's issuer becomes each list's issuer (:meth:`bind_issuer`); a list that
+        belongs to another issuer is refused before any entry is handed out."""
         cid = credential.get("id") if isinstance(credential.get("id"), str) else None
+        issuer = credential.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        if isinstance(issuer, str):
+            for lid in list_ids:
+                self.bind_issuer(lid, issuer)
         entries = [self.allocate(lid, credential_id=cid).to_json() for lid in list_ids]
         out = dict(credential)
         out["credentialStatus"] = entries[0] if len(entries) == 1 else entries
@@ -699,6 +748,7 @@ class StatusRegistry:
     ) -> tuple[dict[str, Any], int]:
         """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq
         (``cryptosuite`` defaults to the key's: eddsa-rdfc-2022, ecdsa-rdfc-2019 for P-256)."""
+        self.bind_issuer(list_id, issuer or key.controller)
         info = self.store.get_list(list_id)
         bits, seq = self.bitstring(list_id)
         start = _now_utc(now)
@@ -801,10 +851,11 @@ class StatusRegistry:
     ) -> tuple[str, int]:
         """The signed ``statuslist+jwt`` of a list (``sub`` = ``uri``, default the list's
         URL) and the event seq it includes. ES256 for a P-256 key, EdDSA for Ed25519."""
-        info = self.store.get_list(list_id)
-        status_list, seq = self.token_status_list(list_id, bits=bits)
         if not isinstance(key, Ed25519Key | EcKey):
             raise UsageError("a Token Status List is signed with an Ed25519Key or EcKey")
+        self.bind_issuer(list_id, issuer or key.controller)
+        info = self.store.get_list(list_id)
+        status_list, seq = self.token_status_list(list_id, bits=bits)
         token = sign_status_list_token(
             status_list,
             uri or info.url,
@@ -840,6 +891,15 @@ class StatusRegistry:
     def publish_all(self, key: Key, out_dir: str | os.PathLike[str], **options: Any) -> list[Path]:
         """Publish every list of the registry."""
         return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
+
+
+def _same_issuer(list_id: str, bound: str | None, issuer: str) -> None:
+    if bound is not None and bound != issuer:
+        raise StatusRegistryError(
+            f"the status list {list_id!r} belongs to issuer {bound[:120]}, not to "
+            f"{issuer[:120]}: use that issuer's key (verifiers refuse a status list signed by "
+            "anyone but the credential's issuer)"
+        )
 
 
 def _safe_name(list_id: str) -> str:

@@ -19,7 +19,7 @@ from mbo_vc.errors import JwtAlgorithmError, JwtTypeError, MboVcError
 from mbo_vc.jws import KEY_FIT, decode_jwt, numeric_date, verify_signature
 from mbo_vc.limits import Limits
 from mbo_vc.result import ProofResult, VerificationResult
-from mbo_vc.sd_jwt import check_key_binding, parse, unpack
+from mbo_vc.sd_jwt import check_holder_jwk, check_key_binding, parse, unpack
 from mbo_vc.sd_jwt_vc import (
     LEGACY_TYP,
     NON_DISCLOSABLE,
@@ -134,6 +134,13 @@ def _vc_rules(payload: Mapping[str, Any], disclosed: list[str], result: Verifica
         not isinstance(cnf, Mapping) or not isinstance(cnf.get("jwk"), Mapping)
     ):
         result.add("sd_jwt_vc_invalid", "cnf must be an object with a jwk", "cnf")
+    elif cnf is not None:
+        # a holder key with its private half binds nobody: refused whether or not the verifier
+        # asked for key binding (the credential itself is defective)
+        try:
+            check_holder_jwk(cnf["jwk"])
+        except MboVcError as exc:
+            result.add(exc.code, exc.message, "cnf.jwk")
     result.check("structure")
 
 
@@ -188,9 +195,11 @@ def _key_binding(
             max_age=options.kb_max_age, algorithms=policy.jwt_algorithms, limits=limits,
         )  # fmt: skip
     except MboVcError as exc:
-        kb.signature_valid = exc.code not in ("kb_jwt_invalid", "kb_jwt_missing")
+        kb.signature_valid = exc.code not in ("kb_jwt_invalid", "kb_jwt_missing",
+                                              "cnf_private_key")  # fmt: skip
         kb.problems.append(_problem(exc))
-        result.problems.append(_problem(exc))
+        if exc.code != "cnf_private_key":  # already reported with the SD-JWT VC rules
+            result.problems.append(_problem(exc))
     else:
         kb.signature_valid = True
         kb.cryptosuite = str(binding.header.get("alg"))

@@ -52,7 +52,8 @@ class TrustCheck(Protocol):
         check_status: bool,
     ) -> TrustOutcome:
         """The issuer's entry and any problems (``issuer_not_on_trust_list``,
-        ``type_not_allowed_for_issuer``, ``trust_list_invalid``)."""
+        ``type_not_allowed_for_issuer``, ``issuer_identifier_mismatch``,
+        ``trust_list_invalid``), as they are at ``now``."""
         ...
 
 
