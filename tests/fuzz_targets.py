@@ -230,7 +230,7 @@ PRESENTATION_PATHS = [p for p, _ in paths(PRESENTATION)]
 
 def target_presentation(value: Any) -> None:
     """verify_presentation() on arbitrary JSON: never raises, never verifies."""
-    from mbo_vc.presentation import verify_presentation
+    from mbo_vc import verify_presentation
 
     result = verify_presentation(value if isinstance(value, dict) else {"x": value},
                                  challenge="c-1", domain="d.example", now=NOW)  # fmt: skip
@@ -240,7 +240,7 @@ def target_presentation(value: Any) -> None:
 
 def target_mutated_presentation(path_index: int, new: Any) -> None:
     """A presentation with one value replaced verifies only if nothing signed changed."""
-    from mbo_vc.presentation import verify_presentation
+    from mbo_vc import verify_presentation
 
     doc = copy.deepcopy(PRESENTATION)
     path = PRESENTATION_PATHS[path_index % len(PRESENTATION_PATHS)]
@@ -274,7 +274,8 @@ def target_status_gzip(data: bytes) -> None:
 
 def target_jwt(text: str) -> None:
     """JWT parsing and verification of arbitrary text: a typed error or a failed result."""
-    from mbo_vc.jose import decode_jwt, verify_jwt
+    from mbo_vc import verify_jwt
+    from mbo_vc.jose import decode_jwt
 
     try:
         decode_jwt(text)

@@ -18,6 +18,7 @@ from tests.fixtures import example_diploma
 from tests.helpers import VECTORS
 
 KEY = Ed25519Key.from_seed(bytes(range(2, 34)))
+EXAMENCOMMISSIE = Ed25519Key.from_seed(bytes(range(3, 35)))
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # anything but \t and \n
 
 
@@ -95,16 +96,18 @@ def test_progress_bar_only_on_a_terminal() -> None:
 
 
 def test_issue_jobs_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    keyfile = tmp_path / "bg.json"
+    keyfile, ec_file = tmp_path / "bg.json", tmp_path / "ec.json"
     KEY.save(keyfile)
-    args = ["issue", "--key", str(keyfile), "--type", "mbo-diploma",
-            "--data", str(VECTORS / "sis" / "diplomas.csv")]  # fmt: skip
+    EXAMENCOMMISSIE.save(ec_file)
+    args = ["issue", "--key", str(keyfile), "--examencommissie-key", str(ec_file),
+            "--type", "mbo-diploma", "--data", str(VECTORS / "sis" / "diplomas.csv")]  # fmt: skip
     assert main([*args, "--out", str(tmp_path / "one"), "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert "line 3: invalid_field [crebo]" in err and not CONTROL.search(err)
     two = sorted(p.name for p in (tmp_path / "one").glob("*.json"))  # (and index.csv)
     written, failed = run_issue("mbo-diploma", VECTORS / "sis" / "diplomas.csv", KEY,
-                                tmp_path / "inline", stream=_Terminal())  # fmt: skip
+                                tmp_path / "inline", examencommissie=EXAMENCOMMISSIE,
+                                stream=_Terminal())  # fmt: skip
     # (outputs are named by credential id, a fresh uuid per run: the same rows, not names)
     assert len(written) == len(two) and [line for line, _ in failed] == [3]
     for name in two:

@@ -19,6 +19,7 @@ from tests.helpers import js_stack_missing, run_js
 
 SCHOOL = Ed25519Key.from_seed(bytes.fromhex("41" * 32))  # issues the member credentials
 CLR_ISSUER = Ed25519Key.from_seed(bytes.fromhex("42" * 32))  # assembles the CLR
+EXAMENCOMMISSIE = Ed25519Key.from_seed(bytes.fromhex("43" * 32))  # decides on diplomas/certificaten
 CREATED = "2026-07-01T09:00:00Z"
 NOW = "2026-08-01T00:00:00Z"
 CLR_CONTEXTS = [
@@ -30,7 +31,9 @@ CLR_CONTEXTS = [
 
 def _members(kinds: tuple[str, ...] = ("microcredential", "mbo-certificaat")) -> list[Any]:
     papers = example_waardepapieren(SCHOOL.did)
-    return [issue(papers[k], SCHOOL, created=CREATED) for k in kinds]
+    two = ("mbo-diploma", "mbo-certificaat")  # the mbo rules: both signers, chained
+    ec = {k: EXAMENCOMMISSIE if k in two else None for k in kinds}
+    return [issue(papers[k], SCHOOL, created=CREATED, examencommissie=ec[k]) for k in kinds]
 
 
 def _clr(members: list[Any], clr_id: str = "urn:uuid:6a1b3c02-9d8e-4f7a-b1c2-0d3e4f5a6b7c",

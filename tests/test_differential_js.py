@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from mbo_vc import Ed25519Key, VerifierPolicy, sign, verify
+from mbo_vc import Ed25519Key, VerifierPolicy, sign, verify, verify_presentation
 from mbo_vc.errors import MboVcError
 from mbo_vc.jsonld import canonicalize_rdfc, default_loader
-from mbo_vc.presentation import create_presentation, present, sign_presentation, verify_presentation
+from mbo_vc.presentation import create_presentation, present, sign_presentation
 from tests.helpers import VECTORS, js_stack_missing, run_js
 
 pytestmark = [

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mbo_vc import Ed25519Key, sign
-from mbo_vc.presentation import present, verify_presentation
+from mbo_vc import Ed25519Key, sign, verify_presentation
+from mbo_vc.presentation import present
 from tests.fixtures import example_diploma
 from tests.helpers import js_stack_missing, run_js
 

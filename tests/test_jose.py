@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from jwcrypto import jwk, jws
 
-from mbo_vc import DidResolver, Ed25519Key, VerifierPolicy, sign, verify
+from mbo_vc import (
+    DidResolver,
+    Ed25519Key,
+    VerifierPolicy,
+    sign,
+    verify,
+    verify_jwt,
+    verify_presentation,
+)
 from mbo_vc.errors import KeyFormatError, MboVcError, UsageError
 from mbo_vc.jose import (
     decode_jwt,
@@ -19,9 +27,7 @@ from mbo_vc.jose import (
     is_compact_jws,
     secure_jwt,
     unenvelope,
-    verify_jwt,
 )
-from mbo_vc.presentation import verify_presentation
 from mbo_vc.result import PROBLEM_CODES
 from tests.helpers import load_vector
 

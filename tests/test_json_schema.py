@@ -19,11 +19,14 @@ from tests.fixtures import example_waardepapieren
 jsonschema = pytest.importorskip("jsonschema")
 
 BG = Ed25519Key.from_seed(bytes.fromhex("31" * 32))
+EC = Ed25519Key.from_seed(bytes.fromhex("32" * 32))
 NOW = "2026-08-01T00:00:00Z"
 
 
 def _issued(kind: str) -> dict[str, Any]:
-    return issue(example_waardepapieren(BG.did)[kind], BG, created="2026-07-01T09:00:00Z")
+    ec = EC if kind in ("mbo-diploma", "mbo-certificaat") else None  # both signers, chained
+    return issue(example_waardepapieren(BG.did)[kind], BG, examencommissie=ec,
+                 created="2026-07-01T09:00:00Z")  # fmt: skip
 
 
 def _unsigned(kind: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from mbo_vc import DidResolver, Ed25519Key, sign, verify
+from mbo_vc import DidResolver, Ed25519Key, sign, verify, verify_jwt, verify_presentation
 from mbo_vc.cli import main
 from mbo_vc.did import resolve_did_key
 from mbo_vc.did.documents import did_web_document
@@ -28,7 +28,7 @@ from mbo_vc.errors import (
     KeySuiteMismatchError,
     SignatureEncodingError,
 )
-from mbo_vc.jose import decode_jwt, secure_jwt, verify_jwt
+from mbo_vc.jose import decode_jwt, secure_jwt
 from mbo_vc.jws import verify_signature
 from mbo_vc.keys import (
     CURVES,
@@ -42,7 +42,7 @@ from mbo_vc.keys import (
 )
 from mbo_vc.mbo import verify_waardepapier
 from mbo_vc.mbo.signers import issue
-from mbo_vc.presentation import present, verify_presentation
+from mbo_vc.presentation import present
 from tests.fixtures import example_diploma
 
 NOW = "2026-11-01T12:00:00Z"

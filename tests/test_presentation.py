@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mbo_vc import DidResolver, Ed25519Key, VerifierPolicy, sign
+from mbo_vc import DidResolver, Ed25519Key, VerifierPolicy, sign, verify_presentation
 from mbo_vc.cli import main
 from mbo_vc.demo.wallet import wallet_demo
 from mbo_vc.errors import MboVcError, UsageError
@@ -20,7 +20,6 @@ from mbo_vc.presentation import (
     is_presentation,
     present,
     sign_presentation,
-    verify_presentation,
 )
 from mbo_vc.result import PROBLEM_CODES
 from tests.fixtures import example_diploma
@@ -349,7 +348,7 @@ def test_wallet_demo_leaves_its_files(tmp_path: Path, keys: dict[str, Ed25519Key
     vp = json.loads((tmp_path / "presentation.json").read_text())
     assert verify_presentation(vp, challenge=recorded["challenge"], domain=recorded["domain"])
     token = (tmp_path / "mbo-diploma.vc-jwt.txt").read_text().strip()
-    from mbo_vc.jose import verify_jwt
+    from mbo_vc import verify_jwt
 
     assert verify_jwt(token).verified
     assert (tmp_path / "holder-key.secret.json").stat().st_mode & 0o077 == 0

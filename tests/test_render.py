@@ -31,7 +31,9 @@ def _paper(kind: str, naam: str = "Jan Pieter de Vries", **extra: object) -> dic
     key, ec = Ed25519Key.generate(), Ed25519Key.generate()
     wp = example_waardepapieren(key.did)[kind]
     wp = wp.model_copy(update={"student": wp.student.model_copy(update={"naam": naam}), **extra})
-    return issue(wp, key, examencommissie=ec if kind == "mbo-diploma" else None)
+    return issue(
+        wp, key, examencommissie=ec if kind in ("mbo-diploma", "mbo-certificaat") else None
+    )
 
 
 def _report(doc: dict):  # type: ignore[no-untyped-def]

@@ -128,7 +128,9 @@ def test_a_credential_that_is_not_a_waardepapier(papers: dict) -> None:
                   "credentialSubject": {"id": "did:example:1"}}, key)  # fmt: skip
     report = build_report(verify(plain))
     assert report.verified and report.kind is None and report.certifies == []
-    assert build_report(verify(sign(example_diploma(key.did), key))).verified
+    one_signer = build_report(verify(sign(example_diploma(key.did), key)))
+    assert not one_signer.verified  # an mbo-diploma: the mbo rules want the examencommissie too
+    assert [p.code for p in one_signer.problems] == ["missing_signer"]
     assert not build_report(verify(b"not json")).verified
 
 

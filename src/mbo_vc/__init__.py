@@ -32,16 +32,13 @@ if TYPE_CHECKING:
     from mbo_vc.sd_jwt_vc import SdJwtVcOptions
     from mbo_vc.signing import sign
     from mbo_vc.status import StatusChecker
-    from mbo_vc.verification import (
-        RequiredSigner,
-        VerifierPolicy,
-        verify,
-        verify_jwt,
-        verify_presentation,
-    )
+    from mbo_vc.verification import RequiredSigner, VerifierPolicy
+    from mbo_vc.verifier import verify, verify_jwt, verify_presentation
 
 # Each public name and the module it lives in: importing mbo_vc loads none of them (the command
 # line and scripts pay only for what they use); the first use of a name imports its module.
+# verify, verify_presentation and verify_jwt are mbo_vc.verifier's: the one road with the mbo
+# rules (mbo_vc.verification holds the pipeline they call).
 _LAZY = {
     "SignResult": "mbo_vc.batch",
     "issue_many": "mbo_vc.batch",
@@ -66,9 +63,9 @@ _LAZY = {
     "StatusChecker": "mbo_vc.status",
     "RequiredSigner": "mbo_vc.verification",
     "VerifierPolicy": "mbo_vc.verification",
-    "verify": "mbo_vc.verification",
-    "verify_jwt": "mbo_vc.verification",
-    "verify_presentation": "mbo_vc.verification",
+    "verify": "mbo_vc.verifier",
+    "verify_jwt": "mbo_vc.verifier",
+    "verify_presentation": "mbo_vc.verifier",
 }
 
 

@@ -43,7 +43,7 @@ from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.proofs import suite_named
 from mbo_vc.result import Problem, VerificationResult
 from mbo_vc.signing import default_cryptosuite, sign
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 if TYPE_CHECKING:
     from mbo_vc.mbo.model import Waardepapier
@@ -546,10 +546,12 @@ def verify_many(
 
     An item is what ``verify`` takes (a JSON object, JSON text, a JWT, bytes) or a
     :class:`os.PathLike` (read by the worker, within ``limits``). ``options`` are ``verify``'s
-    keyword options (``now``, ``policy``, ``check_status``, ``limits``, …); options that cannot
-    be pickled (a ``StatusChecker``, a did:web resolver, a loader with extra contexts) are built
-    in each worker by ``setup``, a picklable callable returning them. Never raises for a bad
-    item; raises :class:`~mbo_vc.errors.UsageError` for arguments that do not fit.
+    keyword options (``now``, ``policy``, ``check_status``, ``limits``, ``mbo_rules``, …); each
+    worker verifies with :func:`mbo_vc.verify` itself, so a waardepapier gets the mbo rules.
+    Options that cannot be pickled (a ``StatusChecker``, a did:web resolver, a loader with extra
+    contexts) are built in each worker by ``setup``, a picklable callable returning them. Never
+    raises for a bad item; raises :class:`~mbo_vc.errors.UsageError` for arguments that do not
+    fit.
     """
     return _stream("verify", documents, options=options, setup=setup, keys=(),
                    executor=executor, jobs=jobs, chunk_size=chunk_size, window=window)  # fmt: skip

@@ -148,8 +148,8 @@ CODES: dict[str, str] = {
     "issuer_identifier_mismatch": "the BRIN or OIN the signed issuer profile claims is not the "
     "one the trust list gives that issuer",
     "mbo_rules_not_checked": "(warning) the mbo rules (both signers, crebo/niveau shapes, the "
-    "mbo/OBv3 schema) were switched off for a waardepapier (--no-mbo-rules), or its two signers "
-    "cannot be checked (a vc+jwt carries one signature)",
+    "mbo/OBv3 schema) were switched off for a waardepapier (mbo_rules=False, --no-mbo-rules), or "
+    "its two signers cannot be checked (a vc+jwt carries one signature)",
     "trust_list_invalid": "the trust list cannot be used (its proof by the pinned trust anchor, "
     "its dates or its status do not verify, or it is malformed): nothing is trusted",
     # status

@@ -7,10 +7,10 @@ the issuer chose made selectively disclosable: :func:`secure_sd_jwt`; the holder
 subset with :func:`mbo_vc.sd_jwt.present`. The VC 1.1 JWT encoding (payload ``{"vc": {…}, "iss",
 "nbf", "exp", "jti", "sub"}``, ``typ: JWT``) that OBv3 1.x-era issuers emit is read too.
 
-:func:`secure_jwt` signs; :func:`verify_jwt` verifies on the one verification road
-(:mod:`mbo_vc.verification`), which reads the payload (an SD-JWT's: with the presented
-disclosures in place) as JSON-LD (its verified view) like any other credential. The
-compact-JWS machinery is in :mod:`mbo_vc.jws`.
+:func:`secure_jwt` signs; :func:`mbo_vc.verify_jwt` (or :func:`mbo_vc.verify`) verifies on the
+one verification road with the mbo rules (:mod:`mbo_vc.verifier`), which reads the payload (an
+SD-JWT's: with the presented disclosures in place) as JSON-LD (its verified view) like any other
+credential. The compact-JWS machinery is in :mod:`mbo_vc.jws`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from mbo_vc.keys import Signer
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.sd_jwt import SdJwt
 from mbo_vc.sd_jwt import issue as _issue_sd_jwt
-from mbo_vc.verification import verify_jwt
 from mbo_vc.verification.jwt import ALWAYS_DISCLOSED
 
 __all__ = [
@@ -58,7 +57,6 @@ __all__ = [
     "secure_jwt",
     "secure_sd_jwt",
     "unenvelope",
-    "verify_jwt",
 ]
 
 

@@ -6,7 +6,8 @@ into a ``VerifiablePresentation`` and signs it as the holder: ``authentication``
 the verifier's ``challenge`` (freshness, no replay) and ``domain`` (audience).
 
 Verifying a presentation is the verifier's side: :func:`mbo_vc.verify_presentation` (the one
-verification road, :mod:`mbo_vc.verification`), re-exported here for convenience.
+verification road with the mbo rules, :mod:`mbo_vc.verifier`; it is not re-exported here, so
+that no second name verifies without them).
 
 Note: credentials/v2 makes ``verifiableCredential`` a ``@graph`` container with
 ``"@context": null``, so every embedded credential must carry its own ``@context``.
@@ -28,7 +29,7 @@ from mbo_vc.keys import Signer
 from mbo_vc.result import CredentialReport, PresentationResult
 from mbo_vc.signing import sign
 from mbo_vc.timestamps import parse_timestamp
-from mbo_vc.verification import MAX_CREDENTIALS, is_presentation, verify_presentation
+from mbo_vc.verification import MAX_CREDENTIALS, is_presentation
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -38,7 +39,6 @@ __all__ = [
     "is_presentation",
     "present",
     "sign_presentation",
-    "verify_presentation",
 ]
 
 

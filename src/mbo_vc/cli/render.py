@@ -37,6 +37,11 @@ def add_parser(subparsers: Any) -> None:
     rd.add_argument("input", help="the credential (JSON, JWT, or a baked PNG/SVG)")
     rd.add_argument("--out", required=True, help="FILE.html, FILE.pdf or FILE.png")
     rd.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
+    rd.add_argument(
+        "--no-mbo-rules",
+        action="store_true",
+        help="do not apply the mbo rules to a waardepapier (shown as a warning)",
+    )
     add_context_argument(rd)
     add_network_arguments(rd, status=True)
     rd.set_defaults(func=_cmd_render, challenge=None, domain=None)

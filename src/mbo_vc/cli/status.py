@@ -37,7 +37,7 @@ from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
 from mbo_vc.status.registry import ListInfo, StatusRegistry
 from mbo_vc.status.token_status_list import parse_status_reference
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 __all__ = ["add_parser"]
 

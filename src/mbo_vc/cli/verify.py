@@ -3,7 +3,8 @@
 Credentials with ``credentialStatus`` need a status source (``--status-dir DIR``, or
 ``--online`` to fetch the lists over HTTPS) or an explicit ``--no-status``; otherwise they are
 not verified (``status_unavailable``). A waardepapier also gets the mbo rules (both signers for
-diplomas and certificaten, crebo/niveau shapes, the mbo/OBv3 schema) unless ``--no-mbo-rules``;
+diplomas and certificaten, crebo/niveau shapes, the mbo/OBv3 schema), as on every entry point
+(``mbo_vc.verify`` is what this calls), unless ``--no-mbo-rules`` (a warning on each);
 ``--trust-list LIST --trust-anchor DID`` requires the issuer to be on the anchor's trust list.
 """
 
@@ -36,14 +37,9 @@ from mbo_vc.cli.bake import read_credential_or_image
 from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import LimitExceededError, UsageError, redact, redact_json
 from mbo_vc.jws import is_compact_jws
-from mbo_vc.result import PresentationResult, Problem, VerificationResult
-from mbo_vc.verification import (
-    RequiredSigner,
-    VerifierPolicy,
-    is_presentation,
-    verify,
-    verify_presentation,
-)
+from mbo_vc.result import PresentationResult, VerificationResult
+from mbo_vc.verification import RequiredSigner, VerifierPolicy, is_presentation
+from mbo_vc.verifier import verify, verify_presentation
 
 if TYPE_CHECKING:
     from mbo_vc.sd_jwt_vc import SdJwtVcOptions
@@ -60,7 +56,8 @@ def verify_args(args: argparse.Namespace) -> VerificationResult:
     status = status_from_args(args, loader_from_args(args), resolver_from_args(args))
     outcome = verify(data, now=parse_now(args.now), loader=loader_from_args(args),
                      resolver=resolver_from_args(args), status=status,
-                     check_status=not getattr(args, "no_status", False))  # fmt: skip
+                     check_status=not getattr(args, "no_status", False),
+                     mbo_rules=_with_mbo_rules(args))  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
     return outcome
@@ -155,6 +152,7 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
         outcome = verify_presentation(
             data, challenge=challenge, domain=domain, now=now, resolver=resolver, loader=loader,
             status=status, check_status=check_status, policy=policy,
+            mbo_rules=_with_mbo_rules(args),
         )  # fmt: skip
     else:
         if challenge or domain:
@@ -164,10 +162,9 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
             raise UsageError("--aud and --nonce go together (an SD-JWT VC's key binding)")
         outcome = verify(data, now=now, loader=loader, resolver=resolver, status=status,
                          check_status=check_status, policy=policy, aud=aud, nonce=nonce,
-                         sd_jwt=sd_jwt_options(args))  # fmt: skip
+                         sd_jwt=sd_jwt_options(args), mbo_rules=_with_mbo_rules(args))  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
-    _mbo_rules(outcome, args)
     if isinstance(outcome, VerificationResult) and not jwt_only:
         _print_report(outcome, args)
     else:
@@ -209,51 +206,9 @@ def policy_from_args(args: argparse.Namespace) -> VerifierPolicy | None:
     )
 
 
-def _may_be_waardepapier(result: VerificationResult) -> bool:
-    """Whether the mbo layer can recognise this credential as a waardepapier at all: its signed
-    data names an mbo_vc IRI (the mbo context, vocabulary or schemas all live under
-    ``https://w3id.org/mbo-vc/``). Only a gate for importing the mbo layer: the mbo rules
-    themselves decide from the verified view."""
-    view = result.view
-    if view is None:
-        return False
-    for node in view.nodes.nodes():
-        if any(_MBO_IRI in t for t in node.types) or any(_MBO_IRI in p for p in node.properties()):
-            return True
-        for prop in node.properties():
-            if any(isinstance(r, str) and _MBO_IRI in r for r in node.refs(prop)):
-                return True
-    return False
-
-
-_MBO_IRI = "https://w3id.org/mbo-vc/"
-
-
-def _mbo_rules(outcome: VerificationResult | PresentationResult, args: argparse.Namespace) -> None:
-    """The mbo rules on every waardepapier (or the warning that they were switched off)."""
-    ec = next((s.id for s in _signers(args) if s.role.lower() == "examencommissie"), None)
-    results: list[tuple[VerificationResult, list[Problem] | None]] = []
-    if isinstance(outcome, PresentationResult):
-        results = [(r.result, r.problems) for r in outcome.credentials]
-    else:
-        results = [(outcome, None)]
-    for result, report_problems in results:
-        if getattr(args, "no_mbo_rules", False):
-            if result.view is not None and "mbo_rules" not in result.checks:
-                result.warn(
-                    "mbo_rules_not_checked",
-                    "the mbo rules were switched off (--no-mbo-rules): signers, crebo/niveau "
-                    "and schema not checked",
-                )
-            continue
-        if not _may_be_waardepapier(result):
-            continue
-        from mbo_vc.mbo.rules import apply_mbo_rules  # (pydantic models: only for waardepapieren)
-
-        before = len(result.problems)
-        apply_mbo_rules(result, examencommissie=ec)
-        if report_problems is not None:
-            report_problems.extend(result.problems[before:])
+def _with_mbo_rules(args: argparse.Namespace) -> bool:
+    """False with ``--no-mbo-rules`` (the opt-out, a warning on each waardepapier)."""
+    return not getattr(args, "no_mbo_rules", False)
 
 
 _WORKER_SETTINGS = ("context", "pinned_dir", "online", "ca_bundle", "timeout", "allow_private",
@@ -297,12 +252,12 @@ def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
 
     results = verify_many(
         (Path(name) for name in names), jobs=jobs, now=parse_now(args.now),
-        check_status=not args.no_status, setup=functools.partial(worker_options, settings),
+        check_status=not args.no_status, mbo_rules=_with_mbo_rules(args),
+        setup=functools.partial(worker_options, settings),
     )  # fmt: skip
     progress = Progress(len(names), sys.stderr)
     verified = 0
     for name, result in zip(names, results, strict=True):
-        _mbo_rules(result, args)
         verified += result.verified
         if args.json:
             line = json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)

@@ -25,7 +25,7 @@ from mbo_vc.mbo.signers import issue, signers_policy, verify_waardepapier
 from mbo_vc.presentation import present
 from mbo_vc.signing import sign
 from mbo_vc.status import DirectoryFetcher, StatusChecker, StatusRegistry
-from mbo_vc.verification import verify, verify_presentation
+from mbo_vc.verifier import verify, verify_presentation
 
 __all__ = ["example_diploma", "run_demo"]
 
@@ -150,10 +150,10 @@ def run_demo(out: Path) -> int:
           f"--status-dir {lists_dir}")  # fmt: skip
 
     _step("6. wallet: a JWT-secured credential (vc+jwt) and a mixed presentation")
-    ok &= wallet_demo(out / "wallet", bg)
+    ok &= wallet_demo(out / "wallet", bg, examencommissie=ec)
 
     _step("7. the school's own did:web and key rotation")
-    ok &= run_did_web_demo(out)
+    ok &= run_did_web_demo(out, examencommissie=ec)
 
     _step("8. P-256 keys (ecdsa-rdfc-2019): an mbo-diploma signed by both signers, and ES256")
     ok &= _p256_demo(out / "p256")

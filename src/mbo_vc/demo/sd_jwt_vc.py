@@ -21,7 +21,7 @@ from mbo_vc.result import VerificationResult
 from mbo_vc.sd_jwt import present
 from mbo_vc.status import DirectoryFetcher, StatusRegistry
 from mbo_vc.status.token_checker import TokenStatusListChecker
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 __all__ = ["TOKEN_STATUS_URL", "sd_jwt_vc_demo"]
 

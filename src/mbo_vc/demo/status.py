@@ -14,7 +14,7 @@ from mbo_vc.keys import Key
 from mbo_vc.signing import sign
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.registry import StatusRegistry
-from mbo_vc.verification import verify
+from mbo_vc.verifier import verify
 
 __all__ = ["run_revocation_demo"]
 

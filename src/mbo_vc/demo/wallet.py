@@ -12,13 +12,23 @@ from mbo_vc.jose import secure_jwt
 from mbo_vc.keys import Ed25519Key, Key
 from mbo_vc.mbo.signers import issue
 from mbo_vc.presentation import present
-from mbo_vc.verification import verify_jwt, verify_presentation
+from mbo_vc.verifier import verify_jwt, verify_presentation
 
 __all__ = ["wallet_demo"]
 
 
-def wallet_demo(out: Path, issuer: Key, *, domain: str = "werkgever.example") -> bool:
+def wallet_demo(
+    out: Path,
+    issuer: Key,
+    *,
+    domain: str = "werkgever.example",
+    examencommissie: Key | None = None,
+) -> bool:
     """Demo step for ``mbo-vc demo``: a learner presents a diploma and a JWT-secured copy.
+
+    The Data Integrity diploma carries the examencommissie's proof and the issuer's chained to
+    it (the mbo rules; ``examencommissie`` defaults to a fresh key); the ``vc+jwt`` has one
+    signature by construction (the warning ``mbo_rules_not_checked``).
 
     Writes ``holder-key.secret.json``, ``mbo-diploma.vc-jwt.txt`` (the JWT-secured credential),
     ``presentation.json`` and ``presentation.challenge.json`` (the challenge and domain the
@@ -30,7 +40,8 @@ def wallet_demo(out: Path, issuer: Key, *, domain: str = "werkgever.example") ->
     holder.save(out / "holder-key.secret.json", overwrite=True)
     credential = example_diploma(issuer.did)
     credential["credentialSubject"]["id"] = holder.did
-    signed = issue(credential, issuer)  # proof as an array (the OBv3 JSON-LD schema)
+    ec = examencommissie or Ed25519Key.generate()
+    signed = issue(credential, issuer, examencommissie=ec)  # proofs as an array (OBv3 schema)
     jwt = secure_jwt(credential, issuer)
     (out / "mbo-diploma.vc-jwt.txt").write_text(jwt + "\n", encoding="utf-8")
     jwt_ok = verify_jwt(jwt, expected="credential").verified

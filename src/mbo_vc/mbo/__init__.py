@@ -21,7 +21,7 @@ from mbo_vc.mbo.model import (
     hash_identifier,
     waardepapier_from_credential,
 )
-from mbo_vc.mbo.rules import apply_mbo_rules
+from mbo_vc.mbo.rules import MboRules, apply_mbo_rules
 from mbo_vc.mbo.signers import Signer, check_signers, issue, verify_waardepapier
 from mbo_vc.mbo.trust_list import TrustedIssuer, TrustList, build_trust_list, read_trust_csv
 
@@ -32,6 +32,7 @@ __all__ = [
     "Kwaliteitskader",
     "MboCertificaat",
     "MboDiploma",
+    "MboRules",
     "MboVerklaring",
     "Microcredential",
     "Onderdeel",

@@ -12,7 +12,12 @@ from __future__ import annotations
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 
-__all__ = ["OB_VOCAB", "waardepapier_kind"]
+__all__ = ["BEVOEGD_GEZAG", "EXAMENCOMMISSIE", "OB_VOCAB", "waardepapier_kind"]
+
+EXAMENCOMMISSIE = "examencommissie"
+"""The signer that decides on the result: its proof comes first in a diploma's proof chain."""
+BEVOEGD_GEZAG = "bevoegd gezag"
+"""The signer that issues (the credential's issuer): its proof names the examencommissie's."""
 
 OB_VOCAB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 _OB_CREDENTIAL = OB_VOCAB + "OpenBadgeCredential"

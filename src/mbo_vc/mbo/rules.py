@@ -15,22 +15,26 @@ Read from the verified view (what the signatures cover) and the proofs as signed
 A credential is held to these rules when it is an mbo waardepapier as signed: its achievement is
 an ``MboAchievement`` (mbo context) or it names an mbo_vc schema; its kind then comes from the
 achievementType (:func:`mbo_vc.mbo.kinds.waardepapier_kind`).
+
+:class:`MboRules` is these rules as the verification pipeline's credential-rules hook
+(:class:`~mbo_vc.verification.rules.CredentialRules`); every public entry point gets it from
+:mod:`mbo_vc.verifier`, which loads this module only for a credential that may be a waardepapier.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
-from mbo_vc.mbo.kinds import waardepapier_kind
+from mbo_vc.mbo.kinds import BEVOEGD_GEZAG, EXAMENCOMMISSIE, waardepapier_kind
 from mbo_vc.mbo.model import SCHEMA_BASE
 from mbo_vc.mbo.schema import mbo_json_schema
-from mbo_vc.mbo.signers import BEVOEGD_GEZAG, EXAMENCOMMISSIE
 from mbo_vc.result import ProofResult, VerificationResult
-from mbo_vc.verification.policy import RequiredSigner, apply_signers
+from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy, apply_signers
 
-__all__ = ["TWO_SIGNERS", "apply_mbo_rules", "recognised_kind"]
+__all__ = ["TWO_SIGNERS", "MboRules", "apply_mbo_rules", "recognised_kind", "rules_applied"]
 
 TWO_SIGNERS = frozenset({"mbo-diploma", "mbo-certificaat"})
 """The waardepapieren that need both the examencommissie's and the bevoegd gezag's proof."""
@@ -81,10 +85,12 @@ def _check_shapes(view: CredentialView, kind: str, result: VerificationResult) -
                            f"credentialSubject.achievement.{name}")  # fmt: skip
 
 
-def _check_signers(result: VerificationResult, issuer: str | None, ec: str | None) -> None:
+def _check_signers(
+    result: VerificationResult, issuer: str | None, ec: str | None, *, chain: bool
+) -> None:
     if ec is not None:
         signers = (RequiredSigner(EXAMENCOMMISSIE, ec), RequiredSigner(BEVOEGD_GEZAG, None))
-        apply_signers(result, signers, issuer, chain=True)
+        apply_signers(result, signers, issuer, chain=chain)
         return
     mine = RequiredSigner(BEVOEGD_GEZAG, None)
     by_issuer = [p for p in result.proofs if p.verified and mine.made(p, issuer)]
@@ -93,9 +99,9 @@ def _check_signers(result: VerificationResult, issuer: str | None, ec: str | Non
     ]
     if not others:
         result.add("missing_signer", "no valid proof by the examencommissie (a key other than "
-                   "the issuer's; name it with --require-signer examencommissie=DID)",
-                   "proof")  # fmt: skip
-    elif by_issuer:
+                   "the issuer's; name it with RequiredSigner('examencommissie', DID), "
+                   "--require-signer examencommissie=DID)", "proof")  # fmt: skip
+    elif by_issuer and chain:
         ids = {p.id for p in others if p.id is not None}
         if not any(ids & set(p.previous_proof) for p in by_issuer):
             result.add("proof_chain_broken", "the bevoegd gezag's proof does not name the "
@@ -115,10 +121,11 @@ def _check_schema(kind: str, result: VerificationResult) -> None:
 
 
 def apply_mbo_rules(
-    result: VerificationResult, *, examencommissie: str | None = None
+    result: VerificationResult, *, examencommissie: str | None = None, require_chain: bool = True
 ) -> VerificationResult:
     """Add the mbo rules' problems to ``result`` when it is a waardepapier (check
-    ``mbo_rules``); ``examencommissie`` names the expected examencommissie DID."""
+    ``mbo_rules``); ``examencommissie`` names the expected examencommissie DID;
+    ``require_chain=False`` accepts the two proofs as a set (no ``previousProof``)."""
     view = result.view
     if view is None:
         return result
@@ -127,7 +134,7 @@ def apply_mbo_rules(
         return result
     _check_shapes(view, kind, result)
     if kind in TWO_SIGNERS and result.format == "data-integrity":
-        _check_signers(result, view.issuer, examencommissie)
+        _check_signers(result, view.issuer, examencommissie, chain=require_chain)
     elif kind in TWO_SIGNERS:
         result.warn(
             "mbo_rules_not_checked",
@@ -142,3 +149,47 @@ def apply_mbo_rules(
         )  # (the pipeline already validated a schema the credential names)
     result.check("mbo_rules")
     return result
+
+
+def rules_applied(result: VerificationResult) -> bool:
+    """Whether the mbo rules have had their say on ``result`` (checked, or switched off with the
+    ``mbo_rules_not_checked`` warning): they are applied once."""
+    return "mbo_rules" in result.checks or any(
+        w.code == "mbo_rules_not_checked" for w in result.warnings
+    )
+
+
+def _examencommissie(policy: VerifierPolicy) -> str | None:
+    return next(
+        (s.id for s in policy.required_signers if s.role.lower() == EXAMENCOMMISSIE and s.id),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class MboRules:
+    """The mbo rules as the pipeline's credential-rules hook: :func:`apply_mbo_rules` on each
+    waardepapier, with the examencommissie the policy requires (``RequiredSigner
+    ("examencommissie", DID)``). ``enabled=False`` is the explicit opt-out: each waardepapier
+    then gets the warning ``mbo_rules_not_checked`` instead. ``require_chain=False`` (only
+    :func:`mbo_vc.mbo.verify_waardepapier` asks for it) accepts both proofs as a set. A
+    credential that is not a waardepapier, or whose rules were already applied, is left
+    alone."""
+
+    enabled: bool = True
+    require_chain: bool = True
+
+    def apply(self, result: VerificationResult, *, policy: VerifierPolicy) -> None:
+        """Apply the rules (or the opt-out's warning) to one credential's result."""
+        if result.view is None or rules_applied(result):
+            return
+        if self.enabled:
+            apply_mbo_rules(
+                result, examencommissie=_examencommissie(policy), require_chain=self.require_chain
+            )
+        elif recognised_kind(result.view) is not None:
+            result.warn(
+                "mbo_rules_not_checked",
+                "the mbo rules were switched off (mbo_rules=False, --no-mbo-rules): signers, "
+                "crebo/niveau and schema not checked",
+            )

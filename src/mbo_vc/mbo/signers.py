@@ -17,7 +17,9 @@ from typing import Any
 
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.keys import Signer as KeySigner
+from mbo_vc.mbo.kinds import BEVOEGD_GEZAG, EXAMENCOMMISSIE
 from mbo_vc.mbo.model import Waardepapier
+from mbo_vc.mbo.rules import MboRules
 from mbo_vc.models import as_list
 from mbo_vc.result import Problem, VerificationResult
 from mbo_vc.signing import sign
@@ -33,9 +35,6 @@ __all__ = [
     "signers_policy",
     "verify_waardepapier",
 ]  # fmt: skip
-
-EXAMENCOMMISSIE = "examencommissie"
-BEVOEGD_GEZAG = "bevoegd gezag"
 
 
 Signer = RequiredSigner
@@ -110,8 +109,8 @@ def verify_waardepapier(
     policy: VerifierPolicy | None = None,
     **verify_options: Any,
 ) -> VerificationResult:
-    """:func:`mbo_vc.verify` with the signers' policy (both signers present, valid, chained),
-    added to ``policy`` when one is given."""
+    """:func:`mbo_vc.verify` (the mbo rules included) with the signers' policy (both signers
+    present, valid, chained), added to ``policy`` when one is given."""
     signers = signers_policy(examencommissie, bevoegd_gezag, require_chain=require_chain)
     if policy is not None:
         signers = dataclasses.replace(
@@ -119,7 +118,8 @@ def verify_waardepapier(
             required_signers=policy.required_signers + signers.required_signers,
             chain_signers=signers.chain_signers,
         )
-    return verify(document, policy=signers, **verify_options)
+    rules = MboRules(require_chain=require_chain)
+    return verify(document, policy=signers, rules=rules, **verify_options)
 
 
 def problems_of(result: VerificationResult, code: str) -> list[Problem]:

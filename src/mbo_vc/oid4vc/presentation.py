@@ -36,7 +36,7 @@ from mbo_vc.oid4vc.dcql import W3C_FORMATS, select_claims, validate_dcql_query
 from mbo_vc.oid4vc.issuance import FORMAT_SD_JWT_VC
 from mbo_vc.result import Problem
 from mbo_vc.sd_jwt import is_sd_jwt, parse
-from mbo_vc.verification import verify, verify_presentation
+from mbo_vc.verifier import verify, verify_presentation
 
 __all__ = [
     "AuthorizationResponseResult",
@@ -415,9 +415,9 @@ def mbo_vc_presentation_verifier(**options: Any) -> PresentationVerifier:
     """A :data:`PresentationVerifier` for ``ldp_vc`` and ``jwt_vc_json`` presentations (Data
     Integrity or ``vp+jwt``): :func:`mbo_vc.verify_presentation` with ``challenge`` = the
     request's nonce and ``domain`` = its ``client_id``. ``options`` go to it (``status``,
-    ``resolver``, ``policy`` …). It answers one credential per presentation; ``claims`` is
-    None (claims queries are reported ``claims_not_checked``), ``types`` the expanded IRIs of the
-    verified credential.
+    ``resolver``, ``policy``, ``mbo_rules`` …): a waardepapier gets the mbo rules. It answers
+    one credential per presentation; ``claims`` is None (claims queries are reported
+    ``claims_not_checked``), ``types`` the expanded IRIs of the verified credential.
     """
 
     def check(presentation: Any, ctx: PresentationContext) -> PresentationCheck:

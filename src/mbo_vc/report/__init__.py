@@ -28,6 +28,7 @@ from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
 from mbo_vc.report.texts import ADVICE, CHECK_FALLBACK, CHECK_NAMES, CHECK_TEXTS, Text, code_text
 from mbo_vc.result import Problem, ProofResult, VerificationResult, check_of
 from mbo_vc.verification import RequiredSigner
+from mbo_vc.verifier import apply_mbo_rules_once
 
 if TYPE_CHECKING:
     from mbo_vc.mbo import Waardepapier
@@ -496,7 +497,10 @@ def build_report(
     """The report of ``result``. ``signers`` (the policy's required signers, when one was used)
     name the roles of the proofs they made; ``trusted_issuer`` (or ``result.trusted_issuer``
     when the result carries one: an object or mapping with ``name``, ``brin``, ``oin``) is the
-    issuer's entry on the verifier's trust list. Never raises for what the credential holds."""
+    issuer's entry on the verifier's trust list. The verdict is ``mbo_vc.verify``'s: a result
+    that skipped the mbo rules (the bare pipeline) is reported with them applied (to a copy).
+    Never raises for what the credential holds."""
+    result = apply_mbo_rules_once(result, signers=signers)
     trusted = (
         trusted_issuer if trusted_issuer is not None else getattr(result, "trusted_issuer", None)
     )

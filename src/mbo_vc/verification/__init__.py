@@ -8,6 +8,8 @@
 - :mod:`mbo_vc.data_model`: the verified view and the data model rules (shared with signing);
 - :mod:`~mbo_vc.verification.status`: the status step and the interface checkers implement;
 - :mod:`~mbo_vc.verification.trust`: the trust-list step and the interface trust lists implement;
+- :mod:`~mbo_vc.verification.rules`: the credential-rules step and the interface a domain's rules
+  implement (the mbo rules: :mod:`mbo_vc.verifier` gives them to every public entry point);
 - :mod:`~mbo_vc.verification.policy`: what a verifier accepts.
 """
 
@@ -29,12 +31,14 @@ from mbo_vc.verification.pipeline import (
     verify_proofs,
 )
 from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy
+from mbo_vc.verification.rules import CredentialRules
 from mbo_vc.verification.status import StatusCheck
 from mbo_vc.verification.trust import TrustCheck, TrustOutcome
 
 __all__ = [
     "MAX_CREDENTIALS",
     "CredentialReport",
+    "CredentialRules",
     "CredentialView",
     "PresentationResult",
     "PresentationView",

@@ -4,9 +4,11 @@ bounded strict JSON load → format detection (Data Integrity credential or pres
 ``vc+jwt``/``vp+jwt``/VC 1.1 JWT, enveloped credential or presentation) → securing step (the
 Data Integrity core, or the JWS) → *verified view* (what the signature covers) → structure →
 issuer / holder authorization → validity period → status (an injected checker) → policy →
-one typed result. Every check after the securing step reads the verified view
-(:mod:`mbo_vc.data_model.view`); no check exists in two places. Nothing here raises for bad
-input: the result says which check failed and why.
+trust list → credential rules (injected: the mbo rules, given by :mod:`mbo_vc.verifier`, the
+road ``mbo_vc.verify`` and every other public entry point take) → one typed result. Every check
+after the securing step reads the verified view (:mod:`mbo_vc.data_model.view`); no check
+exists in two places. Nothing here raises for bad input: the result says which check failed
+and why.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from mbo_vc.timestamps import parse_timestamp
 from mbo_vc.verification import data_integrity
 from mbo_vc.verification import jwt as jwt_step
 from mbo_vc.verification.policy import VerifierPolicy, apply_policy, has_required_type
+from mbo_vc.verification.rules import CredentialRules, check_rules
 from mbo_vc.verification.status import StatusCheck, TokenStatusCheck, check_status
 from mbo_vc.verification.trust import check_trust
 
@@ -112,7 +115,8 @@ class _Run:
     """The verifier's nonce for an SD-JWT's KB-JWT."""
     sd_jwt: SdJwtVcOptions | None = None
     """How an SD-JWT VC's issuer key is found (None: the defaults)."""
-    """How SD-JWT VC issuer keys are found (trust anchors, issuer metadata)."""
+    rules: CredentialRules | None = None
+    """The credential rules of a domain (the mbo rules), applied to every credential."""
 
     @property
     def skew(self) -> timedelta:
@@ -149,7 +153,10 @@ def _make_run(
     challenge: str | None,
     domain: str | None,
     accepted: Collection[str] | None,
+    rules: CredentialRules | None = None,
 ) -> _Run:
+    if rules is not None and not isinstance(rules, CredentialRules):
+        raise UsageError("rules must be credential rules (an object with apply(result, policy=))")
     if status is not None and not isinstance(status, StatusCheck | TokenStatusCheck):
         raise UsageError("status must be a status checker (e.g. mbo_vc.status.StatusChecker)")
     if policy is not None and not isinstance(policy, VerifierPolicy):
@@ -171,6 +178,7 @@ def _make_run(
         challenge=challenge,
         domain=domain,
         accepted=accepted,
+        rules=rules,
     )
 
 
@@ -266,6 +274,7 @@ def verify(
     aud: str | None = None,
     nonce: str | None = None,
     sd_jwt: SdJwtVcOptions | None = None,
+    rules: CredentialRules | None = None,
 ) -> VerificationResult:
     """Verify a credential: a Data Integrity credential (JSON), a ``vc+jwt`` or VC 1.1 JWT, an
     ``EnvelopedVerifiableCredential``, or an SD-JWT VC (``dc+sd-jwt``, compact with ``~``).
@@ -283,7 +292,10 @@ def verify(
     sets the verifier's clock. ``status`` (:class:`~mbo_vc.StatusChecker`) checks the status
     entries; without it a credential that has any is not verified (``status_unavailable``),
     unless ``check_status=False`` switches status checking off (a ``status_not_checked``
-    warning). Never raises for a bad credential: see ``result.verified`` and ``result.problems``.
+    warning). ``rules`` (:class:`~mbo_vc.verification.rules.CredentialRules`) are a domain's
+    rules: this pipeline applies only the rules it is given; ``mbo_vc.verify``
+    (:func:`mbo_vc.verifier.verify`) gives it the mbo rules. Never raises for a bad credential:
+    see ``result.verified`` and ``result.problems``.
     """
     result = VerificationResult()
 
@@ -291,7 +303,7 @@ def verify(
         run = _make_run(
             now=now, loader=loader, resolver=resolver, limits=limits, policy=policy,
             status=status, check_status=check_status, purpose=expected_proof_purpose,
-            challenge=challenge, domain=domain, accepted=accepted_cryptosuites,
+            challenge=challenge, domain=domain, accepted=accepted_cryptosuites, rules=rules,
         )  # fmt: skip
         if (aud is None) != (nonce is None):
             raise UsageError("aud and nonce go together (the KB-JWT's audience and nonce)")
@@ -451,8 +463,8 @@ def _authorize(
 
 
 def _after_securing(view: CredentialView, result: VerificationResult, run: _Run) -> None:
-    """Validity period, status, policy, trust list and embedded credentials: the steps every
-    credential road shares."""
+    """Validity period, status, policy, trust list, embedded credentials and the credential
+    rules: the steps every credential road shares."""
     _check_validity(view, result, run.clock, run.skew)
     checker = run.status if isinstance(run.status, StatusCheck) else None
     check_status(view, result, run.clock, checker, enabled=run.check_status)
@@ -463,6 +475,7 @@ def _after_securing(view: CredentialView, result: VerificationResult, run: _Run)
     )  # fmt: skip
     if view.has_type(vocab.CLR_CREDENTIAL):
         _clr_credentials(view, result.document or {}, result, run)
+    check_rules(result, run.rules, run.policy)
 
 
 MAX_EMBEDDING_DEPTH = 2
@@ -622,6 +635,7 @@ def verify_presentation(
     check_status: bool = True,
     credential_options: Mapping[str, Any] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    rules: CredentialRules | None = None,
 ) -> PresentationResult:
     """Verify a presentation (Data Integrity JSON, a vp+jwt / VC 1.1 JWT presentation, or an
     ``EnvelopedVerifiablePresentation``) and every credential in it.
@@ -632,7 +646,8 @@ def verify_presentation(
     the proof's key must be the holder's; holder binding (``policy.holder_binding``) then
     requires each credential's ``credentialSubject.id`` to be the holder (``holder_mismatch``).
     Every credential goes down the same road as :func:`verify` (with ``status``) and is reported
-    in ``result.credentials``. ``credential_options`` may carry ``status`` and ``check_status``
+    in ``result.credentials``, with the ``rules`` it is given (``mbo_vc.verify_presentation``
+    gives the mbo rules). ``credential_options`` may carry ``status`` and ``check_status``
     (older spelling). Never raises for bad input; raises
     :class:`~mbo_vc.errors.UsageError` without a challenge.
     """
@@ -647,7 +662,7 @@ def verify_presentation(
         run = _make_run(
             now=now, loader=loader, resolver=resolver, limits=limits, policy=policy,
             status=status, check_status=check_status, purpose="authentication",
-            challenge=challenge, domain=domain, accepted=None,
+            challenge=challenge, domain=domain, accepted=None, rules=rules,
         )  # fmt: skip
         value = _read(presentation, limits)
         if isinstance(value, str):
@@ -821,10 +836,12 @@ def verify_jwt(
     status: StatusCheck | None = None,
     check_status: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    rules: CredentialRules | None = None,
 ) -> VerificationResult:
     """Verify a JWT-secured credential or presentation (``vc+jwt``, ``vp+jwt``, VC 1.1 JWT).
 
-    A credential goes down the same road as :func:`verify`. For a presentation this checks the
+    A credential goes down the same road as :func:`verify` (with the ``rules`` it is given).
+    For a presentation this checks the
     presentation itself (JOSE header, the holder's key, signature, ``nonce``/``aud`` against
     ``challenge``/``domain``, ``exp``/``nbf``) but not its credentials: use
     :func:`verify_presentation` for that. ``expected`` is ``"credential"``, ``"presentation"``
@@ -836,7 +853,7 @@ def verify_jwt(
         run = _make_run(
             now=now, loader=loader, resolver=resolver, limits=limits, policy=policy,
             status=status, check_status=check_status, purpose="assertionMethod",
-            challenge=challenge, domain=domain, accepted=None,
+            challenge=challenge, domain=domain, accepted=None, rules=rules,
         )  # fmt: skip
         if isinstance(token, bytes | bytearray):
             try:
