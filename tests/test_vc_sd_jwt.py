@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from mbo_vc import DidResolver, EcKey, Ed25519Key, verify
+from mbo_vc import DidResolver, EcKey, Ed25519Key, verify, verify_jwt, verify_presentation
 from mbo_vc.errors import UsageError
-from mbo_vc.jose import envelope, frame_of_paths, secure_sd_jwt, verify_jwt
-from mbo_vc.presentation import verify_presentation
+from mbo_vc.jose import envelope, frame_of_paths, secure_sd_jwt
 from mbo_vc.sd_jwt import Disclosure, SdJwt, present
 from tests.helpers import load_vector
 
