@@ -128,7 +128,7 @@ ALWAYS_DISCLOSED: dict[str, list[str]] = {
 """Per type, the claims that are always disclosed (besides ``iss``, ``vct``, ``iat``, ``cnf``)."""
 
 _JWT_CLAIMS = frozenset(
-    {"iss", "vct", "iat", "exp", "nbf", "cnf", "status", "jti", "sub", "_sd_alg"}
+    {"iss", "vct", "vct#integrity", "iat", "exp", "nbf", "cnf", "status", "jti", "sub", "_sd_alg"}
 )
 _EXCLUDE = {"credential_id", "credential_status", "result_descriptions", "results",
             "extra_alignments"}  # fmt: skip
@@ -393,7 +393,8 @@ def type_metadata(kind: str, example: Mapping[str, Any]) -> dict[str, Any]:
     issuer makes selectively disclosable (:func:`frame_of`), ``never`` for the others."""
     short, nl_desc, en_name, en_desc = _TYPE_NAMES[kind]
     claims = []
-    body = {k: v for k, v in example.items() if k not in ("iss", "vct", "iat", "cnf", "_sd_alg")}
+    body = {k: v for k, v in example.items()
+            if k not in ("iss", "vct", "vct#integrity", "iat", "cnf", "_sd_alg")}  # fmt: skip
     # SD-JWT VC, claim metadata, "Claim Selective Disclosure Metadata" (draft-ietf-oauth-sd-jwt-vc
     # -13 §9.4): "always: The Issuer MUST make the claim selectively disclosable. allowed: The
     # Issuer MAY make the claim selectively disclosable. never: The Issuer MUST NOT make the claim

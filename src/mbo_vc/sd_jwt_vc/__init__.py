@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -59,6 +60,7 @@ __all__ = [
     "SD_JWT_VC_TYP",
     "WELL_KNOWN",
     "IssuerKey",
+    "PublishedMetadata",
     "SdJwtVcOptions",
     "check_integrity",
     "check_type_metadata",
@@ -68,6 +70,7 @@ __all__ = [
     "jwt_vc_issuer_metadata",
     "metadata_url",
     "parse_integrity",
+    "read_metadata",
     "resolve_issuer_key",
 ]
 
@@ -489,6 +492,72 @@ def check_integrity(data: bytes, value: str) -> None:
             f"the type metadata document does not match vct#integrity ({strongest} is "
             f"{integrity(data, strongest)[:100]}, the credential says {value[:100]})"
         )
+
+
+@dataclass(frozen=True)
+class PublishedMetadata:
+    """Metadata documents read from files (:func:`read_metadata`), ready to pin in
+    :class:`SdJwtVcOptions`: ``issuer_metadata`` (jwt-vc-issuer documents by ``issuer``) and
+    ``type_metadata`` (each type metadata document's bytes, by its ``vct``)."""
+
+    issuer_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    type_metadata: dict[str, bytes] = field(default_factory=dict)
+
+
+_MAX_METADATA_FILES = 256
+
+
+def read_metadata(
+    paths: Sequence[str | Path], *, limits: Limits = DEFAULT_LIMITS
+) -> PublishedMetadata:
+    """Read jwt-vc-issuer and type metadata documents from files, or from every file under a
+    folder (such as the one ``mbo-vc issuer metadata`` writes), offline. A document with
+    ``issuer`` and ``jwks``/``jwks_uri`` is issuer metadata, one with ``vct`` type metadata
+    (kept as its bytes, so ``vct#integrity`` can be checked); other files in a folder are
+    skipped, a named file of neither kind, two documents for one issuer or ``vct`` that differ,
+    and unreadable files are a :class:`~mbo_vc.errors.UsageError`."""
+    out = PublishedMetadata()
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file())
+            if len(files) > _MAX_METADATA_FILES:
+                raise UsageError(f"{given}: more than {_MAX_METADATA_FILES} files")
+        elif root.is_file():
+            files = [root]
+        else:
+            raise UsageError(f"cannot read {given}: no such file or folder")
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+            try:
+                doc: Any = parse_json(data, limits=limits)
+            except MboVcError:
+                doc = None
+            kind = _metadata_kind(doc)
+            if kind is None:
+                if path == root:
+                    raise UsageError(f"{path} is neither jwt-vc-issuer nor type metadata")
+                continue
+            name = doc["issuer"] if kind == "issuer" else doc["vct"]
+            table: dict[str, Any] = out.issuer_metadata if kind == "issuer" else out.type_metadata
+            value = doc if kind == "issuer" else data
+            if name in table and table[name] != value:
+                raise UsageError(f"two different {kind} metadata documents for {name[:100]}")
+            table[name] = value
+    return out
+
+
+def _metadata_kind(doc: Any) -> str | None:
+    if not isinstance(doc, dict):
+        return None
+    if isinstance(doc.get("issuer"), str) and ("jwks" in doc or "jwks_uri" in doc):
+        return "issuer"
+    if isinstance(doc.get("vct"), str) and doc["vct"]:
+        return "type"
+    return None
 
 
 # --- type metadata ---------------------------------------------------------------------------
