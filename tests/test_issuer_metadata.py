@@ -307,10 +307,30 @@ def _cli_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     assert main(["issuer", "metadata", "--key", str(key), "--issuer", ISSUER_URL,
                  "--out", str(site)]) == 0  # fmt: skip
     out = tmp_path / "out"
-    assert main(["issue", "--format", "sd-jwt-vc", "--type", "mbo-diploma", "--data",
-                 str(ROOT / "test_vectors" / "sis" / "diplomas.csv"), "--key", str(key),
-                 "--holder-did", HOLDER.did, "--issuer", ISSUER_URL, "--type-metadata",
-                 str(site), "--out", str(out)]) == 1  # fmt: skip  (line 3 is bad on purpose)
+    assert (
+        main(
+            [
+                "issue",
+                "--format",
+                "sd-jwt-vc",
+                "--type",
+                "mbo-diploma",
+                "--data",
+                str(ROOT / "test_vectors" / "sis" / "diplomas.csv"),
+                "--key",
+                str(key),
+                "--holder-did",
+                HOLDER.did,
+                "--issuer",
+                ISSUER_URL,
+                "--type-metadata",
+                str(site),
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )  # fmt: skip  (line 3 is bad on purpose)
     token = sorted(out.glob("*.sd-jwt"))[0]
     return site, token, key
 
@@ -375,7 +395,7 @@ def test_cli_metadata_of_another_issuer_or_key_is_refused(
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site, token, key = _cli_setup(tmp_path)
+    _, token, key = _cli_setup(tmp_path)
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["verify", str(token), "--issuer-metadata", str(empty)]) == 2

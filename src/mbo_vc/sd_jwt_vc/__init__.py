@@ -410,7 +410,7 @@ def jwt_vc_issuer_metadata(
         raise UsageError(exc.message) from None
     if not keys:
         raise UsageError("the issuer metadata need at least one key")
-    out = []
+    out: list[dict[str, Any]] = []
     for key in keys:
         if isinstance(key, Ed25519Key | EcKey):
             jwk: dict[str, Any] = {**key.to_jwk(), "alg": key.jws_alg}

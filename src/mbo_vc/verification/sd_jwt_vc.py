@@ -27,8 +27,8 @@ from mbo_vc.sd_jwt_vc import (
     NON_DISCLOSABLE,
     SD_JWT_VC_TYP,
     SdJwtVcOptions,
-    parse_integrity,
     check_integrity,
+    parse_integrity,
     resolve_issuer_key,
 )
 from mbo_vc.timestamps import format_timestamp
