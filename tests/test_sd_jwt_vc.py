@@ -92,7 +92,8 @@ def test_every_waardepapier_round_trips_and_has_valid_type_metadata(kind: str) -
     back = waardepapier_from_claims(claims)
     assert back.model_dump(exclude={"student"}) == paper.model_dump(exclude={"student"})
     assert back.student.naam == paper.student.naam
-    body = {k: v for k, v in claims.items() if k not in ("iss", "vct", "iat", "cnf", "_sd_alg")}
+    registered = ("iss", "vct", "vct#integrity", "iat", "cnf", "_sd_alg")
+    body = {k: v for k, v in claims.items() if k not in registered}
     meta = type_metadata(kind, claims)
     check_type_metadata(meta, example_claims=body)
     labels = {tuple(c["path"]): c for c in meta["claims"]}
@@ -170,7 +171,10 @@ def test_status_list_fails_closed_without_a_checker() -> None:
     token = issue_sd_jwt(PAPERS["mbo-diploma"], ISSUER, holder=None, status=status).serialize()
     assert verify(token).codes == ["status_unavailable"]
     off = verify(token, check_status=False)
-    assert off.verified and [w.code for w in off.warnings] == ["status_not_checked"]
+    assert off.verified and [w.code for w in off.warnings] == [
+        "status_not_checked",
+        "type_metadata_integrity_not_checked",  # (no type metadata given)
+    ]
     assert verify(token, status=_TokenStatus(0)).verified  # type: ignore[arg-type]
     assert verify(token, status=_TokenStatus(1)).codes == ["revoked"]  # type: ignore[arg-type]
 

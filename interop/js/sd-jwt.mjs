@@ -12,8 +12,11 @@
  *                            "disclose": <PresentationFrame>, "aud", "nonce",
  *                            "iat"?}                              -> {"token"}
  *   node sd-jwt.mjs verify  {"token", "issuer_jwk": <public JWK>, "nonce"?,
- *                            "now"?, "status_lists"?: {uri: statuslist+jwt}}
- *        -> {"verified": true, "header", "payload" (disclosed claims), "kb"}
+ *                            "now"?, "status_lists"?: {uri: statuslist+jwt},
+ *                            "type_metadata"?: {url: base64 of the document's bytes},
+ *                            "type_metadata_via"?: "fetcher" | "fetch"}
+ *        -> {"verified": true, "header", "payload" (disclosed claims), "kb",
+ *            "type_metadata"?: {vctValues, claims (count)}}
  *
  * verify: the issuer key is given (the library resolves no DID, x5c or
  * jwt-vc-issuer metadata: that is the caller's verifier callback); the KB-JWT
@@ -25,6 +28,13 @@
  * "core": true in any request uses @sd-jwt/core's generic SDJwtInstance (RFC
  * 9901 only: no vct, no status) instead, for VC-JOSE-COSE's vc+sd-jwt, whose
  * payload is a VC DM 2.0 credential; pass "typ": "vc+sd-jwt" on issue.
+ *
+ * Type metadata ("type_metadata",
+ * loadTypeMetadataFormat) are served offline too: "fetcher" hands them to the
+ * library through its vctFetcher option (the library then leaves vct#integrity
+ * to the fetcher: not checked), "fetch" replaces globalThis.fetch with a stub
+ * that serves only those URLs, so the library's own fetchWithIntegrity and
+ * vct#integrity check run on exactly these bytes.
  */
 import {SDJwtInstance} from '@sd-jwt/core';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
@@ -79,9 +89,33 @@ async function present(req) {
   return {token};
 }
 
+function typeMetadataOptions(req) {
+  const docs = req.type_metadata;
+  if (!docs) {
+    return {};
+  }
+  const bytes = url => {
+    if (!(url in docs)) {
+      throw new Error(`no type metadata given for ${url} (offline)`);
+    }
+    return Buffer.from(docs[url], 'base64');
+  };
+  if (req.type_metadata_via === 'fetch') {
+    globalThis.fetch = async url => new Response(bytes(String(url)), {
+      status: 200, headers: {'content-type': 'application/json'}
+    });
+    return {loadTypeMetadataFormat: true};
+  }
+  return {
+    loadTypeMetadataFormat: true,
+    vctFetcher: async uri => JSON.parse(bytes(uri).toString('utf8'))
+  };
+}
+
 async function verify(req) {
   const lists = req.status_lists ?? {};
   const sdjwt = instance(req, {
+    ...typeMetadataOptions(req),
     hasher: digest,
     verifier: await ES256.getVerifier(req.issuer_jwk),
     // the holder key is the credential's cnf.jwk (the SD-JWT payload is passed in)
@@ -111,7 +145,11 @@ async function verify(req) {
     verified: true,
     header: result.header,
     payload: result.payload,
-    kb: result.kb ? {header: result.kb.header, payload: result.kb.payload} : null
+    kb: result.kb ? {header: result.kb.header, payload: result.kb.payload} : null,
+    ...(result.typeMetadata ? {type_metadata: {
+      vctValues: result.typeMetadata.vctValues,
+      claims: (result.typeMetadata.mergedTypeMetadata.claims ?? []).length
+    }} : {})
   };
 }
 

@@ -262,6 +262,12 @@ CODES: dict[str, str] = {
     "another issuer",
     "type_metadata_invalid": "an SD-JWT VC type metadata document breaks the profile (claims, "
     "display, embedded schema, data: URIs only)",
+    "type_metadata_integrity_mismatch": "the type metadata document the verifier has for the "
+    "SD-JWT VC's vct does not match its vct#integrity (W3C SRI digest over the document's bytes): "
+    "it is not the document the issuer committed to, so it is not used",
+    "type_metadata_integrity_not_checked": "(warning) the SD-JWT VC carries vct#integrity but "
+    "the verifier has no type metadata document for its vct as bytes (pin it: "
+    "SdJwtVcOptions(type_metadata={vct: bytes}), mbo-vc verify --type-metadata): not checked",
     # batches (mbo_vc.batch)
     "batch_worker_failed": "the worker that handled this item of a batch failed (crashed, was "
     "killed or lost, or could not receive the item): the item was not checked or signed",
@@ -279,6 +285,7 @@ WARNING_CODES = frozenset(
         "high_s_signature",
         "claims_not_checked",
         "sd_member_disclosable",
+        "type_metadata_integrity_not_checked",
     }
 )
 """Codes that appear as warnings only: they never make a result not verified."""
@@ -1083,6 +1090,12 @@ class TypeMetadataError(SdJwtError):
     """An SD-JWT VC type metadata document breaks the profile mbo_vc follows."""
 
     code = "type_metadata_invalid"
+
+
+class TypeMetadataIntegrityError(SdJwtError):
+    """A type metadata document does not match the ``vct#integrity`` of the credential."""
+
+    code = "type_metadata_integrity_mismatch"
 
 
 class BatchWorkerError(MboVcError):

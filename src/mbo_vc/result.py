@@ -394,6 +394,7 @@ _CHECK_OF_CODE = {
     "issuer_key_unresolved": "issuer_authorization",
     "certificate_chain_untrusted": "issuer_authorization",
     "issuer_metadata_invalid": "issuer_authorization",
+    "type_metadata_integrity_mismatch": "credential_schema",
 }
 
 

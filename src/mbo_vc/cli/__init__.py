@@ -62,6 +62,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "did": ("did", "DIDs: a school's did:web document, resolving DIDs"),
     "status": ("status", "revocation / suspension (Bitstring Status List)"),
     "issue": ("mbo", "issue waardepapieren from a SIS export (CSV or JSON lines)"),
+    "issuer": ("issuer", "a school's published issuer metadata (jwt-vc-issuer, OID4VCI, types)"),
     "trust-list": ("trust_list", "build a trust list (schools and the waardepapieren they "
                    "may issue)"),
     "demo": ("demo", "issue, verify, present and revoke example waardepapieren"),

@@ -85,6 +85,8 @@ def run_issue(
     holder_did: str | None = None,
     jobs: int = 1,
     mapping: TextIO | None = None,
+    issuer: str | None = None,
+    type_metadata: str | Path | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     """Issue one credential per row (Data Integrity: signed on ``jobs`` worker processes when
     above 1, :mod:`mbo_vc.batch`); returns (written files, [(line, error message)]).
@@ -96,6 +98,10 @@ def run_issue(
     ``data-integrity`` (the OBv3 JSON, signed), ``sd-jwt-vc`` (the same waardepapier as a
     ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk) or ``vc+sd-jwt``
     (the OBv3 JSON secured with SD-JWT, VC-JOSE-COSE §3.2; bound to ``holder_did`` if given).
+    An SD-JWT VC commits to its type metadata (``vct#integrity``): the published document, or the one for its
+    ``vct`` under ``type_metadata`` (a file or folder); ``issuer`` makes its ``iss`` an https
+    issuer URL whose key is in its jwt-vc-issuer metadata (``mbo-vc issuer metadata``), the
+    ``kid`` the key's thumbprint.
 
     A file without a single row is a :class:`UsageError` (nothing is written). Each issued
     credential is appended to ``out/index.csv`` (:data:`INDEX_COLUMNS`) and, with ``mapping``,
@@ -115,18 +121,23 @@ def run_issue(
     if status_db is not None and not Path(status_db).is_file():
         raise UsageError(f"no status registry at {status_db} (run 'mbo-vc status init' first)")
     holder = None
+    sd_jwt: dict[str, Any] = {}
     if securing == "sd-jwt-vc":
         if examencommissie is not None:
             raise UsageError("an SD-JWT VC has one issuer signature: no --examencommissie-key")
         if not holder_did:
             raise UsageError("an SD-JWT VC is bound to its holder: pass --holder-did DID")
         holder = holder_jwk(holder_did)
+        sd_jwt = _sd_jwt_settings(kind, key, issuer, type_metadata)
     elif securing == "vc+sd-jwt":
         if examencommissie is not None:
             raise UsageError("a vc+sd-jwt has one issuer signature: no --examencommissie-key")
+        if issuer or type_metadata:
+            raise UsageError("--issuer and --type-metadata apply to --format sd-jwt-vc")
         holder = holder_jwk(holder_did) if holder_did else None
-    elif holder_did:
-        raise UsageError("--holder-did applies to --format sd-jwt-vc and vc+sd-jwt")
+    elif holder_did or issuer or type_metadata:
+        raise UsageError("--holder-did applies to --format sd-jwt-vc and vc+sd-jwt, --issuer and "
+                         "--type-metadata to --format sd-jwt-vc")  # fmt: skip
     registry = StatusRegistry(status_db) if status_db is not None else None
     try:
         list_id = _revocation_list(registry) if registry is not None else None
@@ -141,7 +152,7 @@ def run_issue(
         try:
             written, failed = _issue_rows(
                 kind, rows, key, out, examencommissie, stream, registry, list_id, force, holder,
-                jobs, index, securing,
+                jobs, index, securing, sd_jwt,
             )  # fmt: skip
         finally:
             index.close()
@@ -187,6 +198,25 @@ class _Index:
             self._fh.close()
 
 
+def _sd_jwt_settings(
+    kind: str, key: Key, issuer: str | None, type_metadata: str | Path | None
+) -> dict[str, Any]:
+    """The issuer (``iss``, ``kid``) and ``vct#integrity`` of the SD-JWT VCs of one run."""
+    from mbo_vc.mbo.sd_jwt_vc import VCT
+    from mbo_vc.sd_jwt_vc import integrity, issuer_kid, metadata_url, read_metadata
+
+    out: dict[str, Any] = {}
+    if issuer is not None:
+        metadata_url(issuer)  # an https issuer identifier, or issuer_metadata_invalid
+        out["issuer"], out["kid"] = issuer, issuer_kid(_signer(key).to_jwk())
+    if type_metadata is not None:
+        found = read_metadata([type_metadata]).type_metadata
+        if VCT[kind] not in found:
+            raise UsageError(f"{type_metadata}: no type metadata for {VCT[kind]}")
+        out["vct_integrity"] = integrity(found[VCT[kind]])
+    return out
+
+
 def _status_of(doc: dict[str, Any]) -> tuple[str, int] | None:
     entry = doc.get("credentialStatus")
     if isinstance(entry, dict) and str(entry.get("statusListIndex", "")).isdigit():
@@ -208,6 +238,7 @@ def _issue_rows(
     jobs: int = 1,
     index: _Index | None = None,
     securing: str = "data-integrity",
+    sd_jwt: dict[str, Any] | None = None,
 ) -> tuple[list[Path], list[tuple[int, str]]]:
     progress = Progress(len(rows), stream)
     written: list[Path] = []
@@ -266,7 +297,8 @@ def _issue_rows(
                             list_id, credential_id=paper.credential_id
                         )
                         status, where = {"status_list": ref.to_json()}, (ref.uri, ref.idx)
-                    token = issue_sd_jwt(paper, key, holder=holder, status=status)
+                    token = issue_sd_jwt(paper, key, holder=holder, status=status,
+                                         **(sd_jwt or {}))  # fmt: skip
                     path.write_text(token.serialize() + "\n", "utf-8")
                     written.append(path)
                     if index is not None:
@@ -322,7 +354,8 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     written, failed = run_issue(
         args.type, data, key, Path(args.out), examencommissie=ec, status_db=args.status_db,
         strict=args.strict, force=args.force, securing=args.format, holder_did=args.holder_did,
-        jobs=check_jobs(args.jobs), mapping=sys.stdout,
+        jobs=check_jobs(args.jobs), mapping=sys.stdout, issuer=args.issuer,
+        type_metadata=args.type_metadata,
     )  # fmt: skip
     if not written:
         raise UsageError(f"{data.name}: no usable row, nothing was issued (each row's "
@@ -372,6 +405,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_jobs_argument(p, "sign")
     p.add_argument(
         "--holder-did", help="sd-jwt-vc, vc+sd-jwt: the holder's did:key / did:jwk (cnf key)"
+    )
+    p.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="sd-jwt-vc: an https issuer URL as iss (its key in the jwt-vc-issuer metadata of "
+        "'mbo-vc issuer metadata'; default: the instelling's DID)",
+    )
+    p.add_argument(
+        "--type-metadata",
+        metavar="DIR",
+        help="sd-jwt-vc: the type metadata (file or folder) vct#integrity commits to "
+        "(default: the published documents)",
     )
     p.set_defaults(func=_cmd_issue)
     return p

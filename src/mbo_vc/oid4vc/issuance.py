@@ -42,6 +42,7 @@ __all__ = [
     "FORMAT_SD_JWT_VC",
     "PRE_AUTHORIZED_CODE_GRANT",
     "PROOF_TYP",
+    "W3C_FORMATS",
     "CredentialRequestResult",
     "MemoryNonceStore",
     "NonceStore",
@@ -58,6 +59,10 @@ __all__ = [
 PRE_AUTHORIZED_CODE_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYP = "openid4vci-proof+jwt"
 FORMAT_SD_JWT_VC = "dc+sd-jwt"
+W3C_FORMATS = ("ldp_vc", "jwt_vc_json")
+"""The W3C VC formats of OID4VCI Appendix A.1 mbo_vc issues: Data Integrity (``ldp_vc``) and
+the JOSE-secured credential (``jwt_vc_json``; mbo_vc's is the VC DM 2.0 ``vc+jwt``, as on its
+OID4VP side)."""
 WAARDEPAPIEREN = tuple(VCT)
 _ASYMMETRIC = frozenset(KEY_FIT)
 _MAX_PROOFS = 100
@@ -98,8 +103,11 @@ def credential_configuration(
     proof_algs: Sequence[str] | None = ("ES256", "EdDSA"),
     binding_methods: Sequence[str] = ("jwk", "did:jwk", "did:key", "did:web"),
     display: Sequence[Mapping[str, Any]] | None = None,
+    credential_definition: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One ``credential_configurations_supported`` entry (§12.2.4; ``vct`` for ``dc+sd-jwt``).
+    """One ``credential_configurations_supported`` entry (§12.2.4; ``vct`` for ``dc+sd-jwt``,
+    ``credential_definition`` for ``ldp_vc`` (``@context`` and ``type``) and ``jwt_vc_json``
+    (``type``), Appendix A.1).
 
     ``proof_algs=None`` configures a credential without key binding (no proofs asked for).
     """
@@ -110,6 +118,10 @@ def credential_configuration(
         if vct is None:
             raise UsageError("a dc+sd-jwt configuration needs its vct")
         out["vct"] = vct
+    if format in W3C_FORMATS:
+        if credential_definition is None:
+            raise UsageError(f"a {format} configuration needs its credential_definition")
+        out["credential_definition"] = json.loads(json.dumps(credential_definition))
     out["credential_signing_alg_values_supported"] = list(signing_algs)
     if proof_algs is not None:
         out["cryptographic_binding_methods_supported"] = list(binding_methods)
@@ -183,6 +195,15 @@ def validate_issuer_metadata(doc: object, *, expected_issuer: str | None = None)
             raise err(f"credential configuration {str(cid)[:60]!r} needs a format")
         if config["format"] == FORMAT_SD_JWT_VC and not isinstance(config.get("vct"), str):
             raise err(f"the dc+sd-jwt configuration {str(cid)[:60]!r} needs a vct")
+        if config["format"] in W3C_FORMATS:
+            definition = config.get("credential_definition")
+            members = ("@context", "type") if config["format"] == "ldp_vc" else ("type",)
+            if not isinstance(definition, Mapping):
+                raise err(f"the {config['format']} configuration {str(cid)[:60]!r} needs a "
+                          "credential_definition")  # fmt: skip
+            for name in members:
+                _strings(definition.get(name), f"{str(cid)[:60]}: credential_definition.{name}",
+                         err)  # fmt: skip
         binding = "cryptographic_binding_methods_supported" in config
         proofs = config.get("proof_types_supported")
         if binding != (proofs is not None):

@@ -10,7 +10,11 @@
   HTTPS client only when the caller passes one);
 * :func:`check_type_metadata` holds a type metadata document to the profile mbo_vc follows
   (the NL Wallet's: ``claims`` for every leaf with Dutch and English display, ``display``,
-  an embedded ``schema``, images only as ``data:`` URIs).
+  an embedded ``schema``, images only as ``data:`` URIs);
+* :func:`jwt_vc_issuer_metadata` writes the issuer's ``/.well-known/jwt-vc-issuer`` document
+  (its keys, each with its RFC 7638 thumbprint as ``kid``: :func:`issuer_kid`), and
+  :func:`integrity` / :func:`check_integrity` are the W3C Subresource Integrity strings of
+  ``vct#integrity`` (SD-JWT VC §"Document Integrity": over the document's bytes as served).
 
 Verification is one road with the other formats: :func:`mbo_vc.verify` recognises a compact
 SD-JWT and takes :class:`SdJwtVcOptions` (``sd_jwt=``) besides ``aud``/``nonce``.
@@ -21,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -36,6 +41,7 @@ from mbo_vc.errors import (
     MboVcError,
     SdJwtVcError,
     TypeMetadataError,
+    TypeMetadataIntegrityError,
     UsageError,
     X5cError,
 )
@@ -52,11 +58,19 @@ __all__ = [
     "NON_DISCLOSABLE",
     "SD_JWT_VC_MEDIA_TYPE",
     "SD_JWT_VC_TYP",
+    "WELL_KNOWN",
     "IssuerKey",
+    "PublishedMetadata",
     "SdJwtVcOptions",
+    "check_integrity",
     "check_type_metadata",
+    "integrity",
     "issue_sd_jwt_vc",
+    "issuer_kid",
+    "jwt_vc_issuer_metadata",
     "metadata_url",
+    "parse_integrity",
+    "read_metadata",
     "resolve_issuer_key",
 ]
 
@@ -79,7 +93,9 @@ class SdJwtVcOptions:
     chain must lead to. ``issuer_metadata``: pinned ``jwt-vc-issuer`` metadata documents by
     issuer URL (offline). ``https``: a :class:`~mbo_vc.net.HttpsClient` to fetch that metadata
     (network opt-in; no client, no fetch). ``type_metadata``: type metadata documents by
-    ``vct``; a credential of a known ``vct`` is checked against its embedded schema.
+    ``vct``, each the document's bytes as served (then a ``vct#integrity`` in the credential is
+    checked against them) or parsed JSON (then it cannot be: a warning); a credential of a known
+    ``vct`` is checked against its embedded schema.
     ``kb_max_age``: how old a KB-JWT may be. ``require_key_binding``: require a KB-JWT even when
     no ``aud``/``nonce`` is given (then it cannot be checked, so it fails).
     """
@@ -87,7 +103,7 @@ class SdJwtVcOptions:
     trust_anchors: Sequence[x509.Certificate | bytes] = ()
     issuer_metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     https: HttpsClient | None = None
-    type_metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    type_metadata: Mapping[str, Mapping[str, Any] | bytes] = field(default_factory=dict)
     kb_max_age: timedelta = KB_MAX_AGE
     require_key_binding: bool = False
 
@@ -125,12 +141,15 @@ def issue_sd_jwt_vc(
     status: Mapping[str, Any] | None = None,
     kid: str | None = None,
     x5c: Sequence[x509.Certificate] | None = None,
+    vct_integrity: str | None = None,
     salt: Any = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> SdJwt:
     """Issue an SD-JWT VC (``typ: dc+sd-jwt``). ``kid`` defaults to the key's verification
     method when ``issuer`` is a DID; ``x5c`` puts a certificate chain (leaf first) in the
-    header instead. The registered claims are never selectively disclosable."""
+    header instead. ``vct_integrity``: the ``vct#integrity`` claim (:func:`integrity` of the
+    type metadata document as it is served). The registered claims are never selectively
+    disclosable."""
     if not isinstance(vct, str) or not vct:
         raise UsageError("an SD-JWT VC needs a vct (its type)")
     if not isinstance(issuer, str) or not issuer:
@@ -151,6 +170,12 @@ def issue_sd_jwt_vc(
         registered["exp"] = _seconds(exp)
     if status is not None:
         registered["status"] = dict(status)
+    if vct_integrity is not None:
+        try:
+            parse_integrity(vct_integrity)  # a string a verifier can check
+        except SdJwtVcError as exc:
+            raise UsageError(exc.message) from None
+        registered["vct#integrity"] = vct_integrity
     header: dict[str, Any] = {}
     if x5c:
         header["x5c"] = [_b64(c.public_bytes(serialization.Encoding.DER)) for c in x5c]
@@ -253,17 +278,21 @@ def _from_metadata(
     doc = options.issuer_metadata.get(issuer)
     if doc is None:
         if options.https is None:
+            pinned = ", ".join(sorted(options.issuer_metadata))[:160]
             raise IssuerKeyError(
                 f"the key of {issuer[:100]} is in its jwt-vc-issuer metadata ({url[:160]}): "
-                f"pin it (SdJwtVcOptions(issuer_metadata=…)) or allow fetching it "
-                f"(SdJwtVcOptions(https=HttpsClient()), mbo-vc verify --online)"
+                f"pin it (SdJwtVcOptions(issuer_metadata=…), mbo-vc verify --issuer-metadata "
+                f"FILE) or allow fetching it (SdJwtVcOptions(https=HttpsClient()), mbo-vc "
+                f"verify --online)" + (f"; the pinned metadata are for {pinned}" if pinned else "")
             )
         try:
             doc = parse_json(options.https.get(url).body, limits=limits)
         except MboVcError as exc:
             raise IssuerMetadataError(f"{url[:160]}: {exc.message[:200]}") from None
-    if doc.get("issuer") != issuer:
+    if not isinstance(doc, Mapping) or doc.get("issuer") != issuer:
         raise IssuerMetadataError(f"the metadata at {url[:160]} is for another issuer")
+    if "jwks" in doc and "jwks_uri" in doc:  # SD-JWT VC §"JWT VC Issuer Metadata Response"
+        raise IssuerMetadataError(f"the metadata at {url[:160]} has both jwks and jwks_uri")
     jwks = doc.get("jwks")
     if jwks is None and isinstance(doc.get("jwks_uri"), str):
         if options.https is None:
@@ -354,6 +383,181 @@ def _names_issuer(cert: x509.Certificate, issuer: str) -> bool:
         return True
     host = urlsplit(issuer).hostname if issuer.startswith("https://") else None
     return host is not None and host in san.get_values_for_type(x509.DNSName)
+
+
+# --- publishing: jwt-vc-issuer metadata and document integrity -----------------------------
+
+
+def issuer_kid(jwk: Mapping[str, Any]) -> str:
+    """The ``kid`` mbo_vc gives an issuer key in its jwt-vc-issuer metadata (and in the header
+    of what it signs): the RFC 7638 thumbprint of the public JWK, so it is stable and unique."""
+    public = {k: v for k, v in jwk.items() if k not in PRIVATE_JWK_MEMBERS and k != "kid"}
+    kid = thumbprint(public)
+    if kid is None:
+        raise UsageError("not a usable public JWK")
+    return kid
+
+
+def jwt_vc_issuer_metadata(
+    issuer: str, keys: Sequence[Ed25519Key | EcKey | Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The JWT VC Issuer Metadata of an https ``issuer`` (SD-JWT VC §"JWT VC Issuer Metadata"):
+    ``issuer`` and ``jwks`` with each key's public JWK, its ``kid`` (:func:`issuer_kid`),
+    ``use: sig`` and its ``alg``. Served at :func:`metadata_url` of ``issuer``."""
+    try:
+        metadata_url(issuer)
+    except IssuerMetadataError as exc:
+        raise UsageError(exc.message) from None
+    if not keys:
+        raise UsageError("the issuer metadata need at least one key")
+    out: list[dict[str, Any]] = []
+    for key in keys:
+        if isinstance(key, Ed25519Key | EcKey):
+            jwk: dict[str, Any] = {**key.to_jwk(), "alg": key.jws_alg}
+        elif isinstance(key, Mapping):
+            jwk = {k: v for k, v in key.items() if k != "kid"}
+            if any(k in PRIVATE_JWK_MEMBERS for k in jwk):
+                raise UsageError("an issuer metadata key must be public (it has private members)")
+        else:
+            raise UsageError("issuer keys are Ed25519Key/EcKey objects or public JWKs")
+        kid = issuer_kid(jwk)
+        if any(k["kid"] == kid for k in out):
+            raise UsageError("the same key is given twice")
+        out.append({**jwk, "kid": kid, "use": "sig"})
+    return {"issuer": issuer, "jwks": {"keys": out}}
+
+
+_SRI_ALGS = {"sha256": 32, "sha384": 48, "sha512": 64}
+"""W3C SRI §3.2: the hash functions a conforming user agent supports, with their sizes; the
+strongest of those present is the one compared (§3.3.4)."""
+_SRI_ORDER = ("sha256", "sha384", "sha512")
+
+
+def integrity(data: bytes, alg: str = "sha256") -> str:
+    """The W3C Subresource Integrity string (``sha256-<base64>``) of ``data``, the bytes of a
+    document exactly as served: what ``vct#integrity`` / ``extends#integrity`` carry."""
+    import base64
+    import hashlib
+
+    if alg not in _SRI_ALGS:
+        raise UsageError(f"integrity uses sha256, sha384 or sha512, not {alg[:20]!r}")
+    return f"{alg}-{base64.b64encode(hashlib.new(alg, data).digest()).decode('ascii')}"
+
+
+def parse_integrity(value: Any) -> list[tuple[str, bytes]]:
+    """The (algorithm, digest) pairs of an SRI integrity string (§3.3.3: whitespace-separated
+    ``alg-base64[?options]``; unknown algorithms are skipped). A value with none mbo_vc can
+    check is refused (SD-JWT VC: it MUST be an integrity metadata string; a verifier that
+    ignored it would not check the document at all)."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str) or not value.strip() or len(value) > 2048:
+        raise SdJwtVcError("vct#integrity must be an integrity metadata string (W3C SRI)")
+    out = []
+    for token in value.split():
+        alg, sep, rest = token.partition("-")
+        if not sep or alg not in _SRI_ALGS:
+            continue
+        digest = rest.split("?", 1)[0]
+        try:
+            raw = base64.b64decode(
+                digest.replace("-", "+").replace("_", "/") + "=" * (-len(digest) % 4),
+                validate=True,
+            )
+        except (binascii.Error, ValueError):
+            continue
+        if len(raw) == _SRI_ALGS[alg]:
+            out.append((alg, raw))
+    if not out:
+        raise SdJwtVcError(
+            f"vct#integrity {value[:80]!r} has no sha256/sha384/sha512 digest mbo_vc can check"
+        )
+    return out
+
+
+def check_integrity(data: bytes, value: str) -> None:
+    """Hold ``data`` (a document's bytes as served) to the SRI integrity string ``value``
+    (W3C SRI §3.3.5: the digests of the strongest algorithm present; one must match). Raises
+    :class:`~mbo_vc.errors.TypeMetadataIntegrityError` on a mismatch, and
+    :class:`~mbo_vc.errors.SdJwtVcError` when ``value`` is not an integrity string."""
+    import hashlib
+    import hmac
+
+    pairs = parse_integrity(value)
+    strongest = max((a for a, _ in pairs), key=_SRI_ORDER.index)
+    actual = hashlib.new(strongest, data).digest()
+    if not any(a == strongest and hmac.compare_digest(d, actual) for a, d in pairs):
+        raise TypeMetadataIntegrityError(
+            f"the type metadata document does not match vct#integrity ({strongest} is "
+            f"{integrity(data, strongest)[:100]}, the credential says {value[:100]})"
+        )
+
+
+@dataclass(frozen=True)
+class PublishedMetadata:
+    """Metadata documents read from files (:func:`read_metadata`), ready to pin in
+    :class:`SdJwtVcOptions`: ``issuer_metadata`` (jwt-vc-issuer documents by ``issuer``) and
+    ``type_metadata`` (each type metadata document's bytes, by its ``vct``)."""
+
+    issuer_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    type_metadata: dict[str, bytes] = field(default_factory=dict)
+
+
+_MAX_METADATA_FILES = 256
+
+
+def read_metadata(
+    paths: Sequence[str | Path], *, limits: Limits = DEFAULT_LIMITS
+) -> PublishedMetadata:
+    """Read jwt-vc-issuer and type metadata documents from files, or from every file under a
+    folder (such as the one ``mbo-vc issuer metadata`` writes), offline. A document with
+    ``issuer`` and ``jwks``/``jwks_uri`` is issuer metadata, one with ``vct`` type metadata
+    (kept as its bytes, so ``vct#integrity`` can be checked); other files in a folder are
+    skipped, a named file of neither kind, two documents for one issuer or ``vct`` that differ,
+    and unreadable files are a :class:`~mbo_vc.errors.UsageError`."""
+    out = PublishedMetadata()
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file())
+            if len(files) > _MAX_METADATA_FILES:
+                raise UsageError(f"{given}: more than {_MAX_METADATA_FILES} files")
+        elif root.is_file():
+            files = [root]
+        else:
+            raise UsageError(f"cannot read {given}: no such file or folder")
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+            try:
+                doc: Any = parse_json(data, limits=limits)
+            except MboVcError:
+                doc = None
+            kind = _metadata_kind(doc)
+            if kind is None:
+                if path == root:
+                    raise UsageError(f"{path} is neither jwt-vc-issuer nor type metadata")
+                continue
+            name = doc["issuer"] if kind == "issuer" else doc["vct"]
+            table: dict[str, Any] = out.issuer_metadata if kind == "issuer" else out.type_metadata
+            value = doc if kind == "issuer" else data
+            if name in table and table[name] != value:
+                raise UsageError(f"two different {kind} metadata documents for {name[:100]}")
+            table[name] = value
+    return out
+
+
+def _metadata_kind(doc: Any) -> str | None:
+    if not isinstance(doc, dict):
+        return None
+    if isinstance(doc.get("issuer"), str) and ("jwks" in doc or "jwks_uri" in doc):
+        return "issuer"
+    if isinstance(doc.get("vct"), str) and doc["vct"]:
+        return "type"
+    return None
 
 
 # --- type metadata ---------------------------------------------------------------------------

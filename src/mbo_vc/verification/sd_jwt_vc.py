@@ -4,7 +4,8 @@ compact SD-JWT → JOSE header (``alg``, ``typ``) → issuer key (``x5c``, DID `
 jwt-vc-issuer metadata) → issuer signature → disclosures (RFC 9901 §7.1) → SD-JWT VC rules
 (``vct``, ``iss``, non-disclosable claims) → time claims against the verifier's clock → key
 binding (RFC 9901 §7.3, the verifier's ``aud``/``nonce``) → status (an injected Token Status
-List checker, failing closed) → policy (trusted issuers, required types) → type metadata schema.
+List checker, failing closed) → policy (trusted issuers, required types) → type metadata (its
+``vct#integrity`` over the pinned document's bytes, then the embedded schema).
 Every check reads the claims as the issuer signed them, with the verified disclosures in place.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from mbo_vc.did import DidResolver
 from mbo_vc.errors import JwtAlgorithmError, JwtTypeError, MboVcError
+from mbo_vc.json_input import parse_json
 from mbo_vc.jws import KEY_FIT, decode_jwt, numeric_date, verify_signature
 from mbo_vc.limits import Limits
 from mbo_vc.result import PresentationResult, ProofResult, VerificationResult
@@ -25,6 +27,8 @@ from mbo_vc.sd_jwt_vc import (
     NON_DISCLOSABLE,
     SD_JWT_VC_TYP,
     SdJwtVcOptions,
+    check_integrity,
+    parse_integrity,
     resolve_issuer_key,
 )
 from mbo_vc.timestamps import format_timestamp
@@ -104,7 +108,7 @@ def verify_sd_jwt_vc(
     check_token_status(claims.get("status"), issuer if isinstance(issuer, str) else None,
                        result, clock, status, enabled=check_status)  # fmt: skip
     _policy(claims, result, policy)
-    _type_metadata(claims, result, options)
+    _type_metadata(claims, result, options, limits)
 
 
 def _problem(exc: MboVcError) -> Any:
@@ -233,13 +237,56 @@ def _policy(claims: Mapping[str, Any], result: VerificationResult, policy: Verif
 
 
 def _type_metadata(
-    claims: Mapping[str, Any], result: VerificationResult, options: SdJwtVcOptions
+    claims: Mapping[str, Any], result: VerificationResult, options: SdJwtVcOptions, limits: Limits
 ) -> None:
-    """A credential of a ``vct`` the verifier knows is checked against the embedded schema of its
-    type metadata (the disclosed claims only: the schema requires only what is always
-    disclosed)."""
-    doc = options.type_metadata.get(str(claims.get("vct")))
-    if doc is None or not isinstance(doc.get("schema"), Mapping):
+    """The type metadata of the credential's ``vct``, when the verifier has it: a ``vct#integrity``
+    is checked over the document's bytes (SD-JWT VC §"Document Integrity": a consumer MUST
+    verify it, W3C SRI §3.3.5; a mismatch means the document is not used), then the disclosed
+    claims against its embedded schema (which requires only what is always disclosed). A
+    ``vct#integrity`` the verifier has no bytes to check against is a warning: the verifier did
+    not consume the type metadata, so nothing unchecked was relied on."""
+    vct = str(claims.get("vct"))
+    wanted = claims.get("vct#integrity")
+    if wanted is not None:
+        try:
+            parse_integrity(wanted)
+        except MboVcError as exc:
+            result.add(exc.code, exc.message, "vct#integrity")
+            return
+    entry = options.type_metadata.get(vct)
+    if entry is None:
+        if wanted is not None:
+            result.warn("type_metadata_integrity_not_checked", f"the SD-JWT VC carries "
+                        f"vct#integrity, but no type metadata for {vct[:100]} was given to "
+                        f"check it against (SdJwtVcOptions(type_metadata=…), mbo-vc verify "
+                        f"--type-metadata)", "vct#integrity")  # fmt: skip
+        return
+    if isinstance(entry, bytes):
+        if wanted is not None:
+            try:
+                check_integrity(entry, wanted)
+            except MboVcError as exc:
+                result.add(exc.code, exc.message, "vct#integrity")
+                result.check("credential_schema")
+                return
+        try:
+            doc: Any = parse_json(entry, limits=limits)
+        except MboVcError as exc:
+            result.add("type_metadata_invalid", f"the type metadata for {vct[:100]} is not "
+                       f"usable JSON: {exc.message[:160]}", "vct")  # fmt: skip
+            return
+    else:
+        doc = entry
+        if wanted is not None:
+            result.warn("type_metadata_integrity_not_checked", "the type metadata for "
+                        f"{vct[:100]} was given as parsed JSON, not as the document's bytes: "
+                        "its vct#integrity could not be checked", "vct#integrity")  # fmt: skip
+    if not isinstance(doc, Mapping) or doc.get("vct") != vct:
+        # SD-JWT VC §"Retrieving Type Metadata": the document's vct MUST be the credential's
+        result.add("type_metadata_invalid", f"the type metadata given for {vct[:100]} "
+                   "describes another vct", "vct")  # fmt: skip
+        return
+    if not isinstance(doc.get("schema"), Mapping):
         return
     import jsonschema_rs
 
