@@ -138,7 +138,7 @@ class TrustChain:
     @property
     def path(self) -> tuple[str, ...]:
         """Entity ids from the leaf up to the anchor."""
-        return (self.statements[0].sub,) + tuple(s.iss for s in self.statements[1:])
+        return (self.statements[0].sub,) + tuple(s.iss for s in self.statements[1:-1])
 
 
 def _host(entity_id: str) -> str:
