@@ -51,10 +51,11 @@ SIGNER = bind_key(Ed25519Key.from_seed(bytes.fromhex("5e" * 32)), SCHOOL_DID, "k
 class Federation:
     """Keys and claims of a three-level federation; every statement can be altered by a test."""
 
-    def __init__(self, ta: str = TA, mbo: str = MBO, school: str = SCHOOL) -> None:
+    def __init__(
+        self, ta: str = TA, mbo: str = MBO, school: str = SCHOOL, t: int = NOW_TS
+    ) -> None:
         self.ta, self.mbo, self.school = ta, mbo, school
         self.keys = {ta: EcKey.generate(), mbo: EcKey.generate(), school: EcKey.generate()}
-        t = NOW_TS
         self.mark_claims: dict[str, Any] = {
             "iss": mbo, "sub": school, "trust_mark_type": MARK, "iat": t - 60, "exp": t + 86400,
         }  # fmt: skip
