@@ -234,11 +234,11 @@ class ChainResolver:
         most telling :class:`~mbo_vc.errors.FederationError` of every path tried."""
         check_entity_id(entity_id, "the issuer's entity id")
         budget = [MAX_FETCHES]
-        anchor = self._anchor_configuration(now, budget)
-        if entity_id == anchor.sub:
+        if entity_id == self.anchor.entity_id:
             raise FederationUntrustedError("the issuer is the trust anchor itself, not a member")
         leaf = self._configuration(entity_id, now, budget)
         errors: list[FederationError] = []
+        anchor: list[EntityStatement] = []  # the anchor's configuration, once a hint names it
         chain = self._up(leaf, [leaf], {entity_id}, anchor, now, budget, errors)
         if chain is None:
             raise self._most_telling(entity_id, errors)
@@ -249,7 +249,7 @@ class ChainResolver:
         current: EntityStatement,
         so_far: list[EntityStatement],
         visited: set[str],
-        anchor: EntityStatement,
+        anchor: list[EntityStatement],
         now: datetime,
         budget: list[int],
         errors: list[FederationError],
@@ -257,14 +257,16 @@ class ChainResolver:
         if not current.authority_hints:
             errors.append(FederationUntrustedError(
                 f"{current.sub[:120]} names no authority_hints and is not the trust anchor "
-                f"{anchor.sub[:120]}"
+                f"{self.anchor.entity_id[:120]}"
             ))  # fmt: skip
             return None
         for hint in current.authority_hints:
             try:
-                if hint == anchor.sub:
-                    statement = self._subordinate(anchor, current.sub, budget)
-                    return self._validate([*so_far, statement, anchor], now)
+                if hint == self.anchor.entity_id:
+                    if not anchor:
+                        anchor.append(self._anchor_configuration(now, budget))
+                    statement = self._subordinate(anchor[0], current.sub, budget)
+                    return self._validate([*so_far, statement, anchor[0]], now)
                 if hint in visited:
                     raise FederationUntrustedError(
                         f"the authority_hints loop back to {hint[:120]} (path "
