@@ -51,9 +51,7 @@ SIGNER = bind_key(Ed25519Key.from_seed(bytes.fromhex("5e" * 32)), SCHOOL_DID, "k
 class Federation:
     """Keys and claims of a three-level federation; every statement can be altered by a test."""
 
-    def __init__(
-        self, ta: str = TA, mbo: str = MBO, school: str = SCHOOL, t: int = NOW_TS
-    ) -> None:
+    def __init__(self, ta: str = TA, mbo: str = MBO, school: str = SCHOOL, t: int = NOW_TS) -> None:
         self.ta, self.mbo, self.school = ta, mbo, school
         self.keys = {ta: EcKey.generate(), mbo: EcKey.generate(), school: EcKey.generate()}
         self.mark_claims: dict[str, Any] = {
@@ -283,7 +281,10 @@ def test_max_path_length_and_naming_constraints_are_enforced(tmp_path: Path) -> 
     fed = Federation()
     fed.claims[(TA, MBO)]["constraints"] = {"max_path_length": 0}
     result = _verify(fed, tmp_path / "a")
-    assert result.codes == ["federation_chain_invalid"] and "intermediates" in result.problems[0].message
+    assert (
+        result.codes == ["federation_chain_invalid"]
+        and "intermediates" in result.problems[0].message
+    )
     fed = Federation()
     fed.claims[(MBO, SCHOOL)]["constraints"] = {"naming_constraints": {"excluded": ["roc.example"]}}
     assert _verify(fed, tmp_path / "b").codes == ["federation_chain_invalid"]
@@ -352,7 +353,9 @@ def test_the_issuer_entity_id(issuer: str, entity_id: str) -> None:
     assert issuer_entity_id(issuer) == entity_id
 
 
-@pytest.mark.parametrize("issuer", ["did:key:z6Mk", "http://roc.example", "https://roc.example?x=1"])
+@pytest.mark.parametrize(
+    "issuer", ["did:key:z6Mk", "http://roc.example", "https://roc.example?x=1"]
+)
 def test_issuers_without_an_entity_id(issuer: str) -> None:
     with pytest.raises(FederationError) as info:
         issuer_entity_id(issuer)
@@ -617,12 +620,13 @@ def test_online_cli(server: LocalHttpsServer, pki: tuple[Path, Path, Path], tmp_
     signer = bind_key(Ed25519Key.from_seed(bytes.fromhex("7b" * 32)), did, "key-1")
     write_did_web_site(tmp_path / "site", did, [signer])
     (tmp_path / "cred.json").write_text(json.dumps(_credential(did, signer)))
-    (tmp_path / "anchor.json").write_text(json.dumps({"entity_id": fed.ta,
-                                                      "jwks": public_jwks(fed.keys[fed.ta])}))
+    (tmp_path / "anchor.json").write_text(
+        json.dumps({"entity_id": fed.ta, "jwks": public_jwks(fed.keys[fed.ta])})
+    )
     args = ["verify", str(tmp_path / "cred.json"), "--now", NOW_TEXT, "--json",
             "--pinned-dir", str(tmp_path / "site"), "--online", "--allow-private",
-            "--ca-bundle", str(pki[0]), "--timeout", "1",
-            "--trust-anchor-federation", str(tmp_path / "anchor.json"), "--trust-mark", MARK]  # fmt: skip
+            "--ca-bundle", str(pki[0]), "--timeout", "1", "--trust-mark", MARK,
+            "--trust-anchor-federation", str(tmp_path / "anchor.json")]  # fmt: skip
     assert main(args) == 0, capsys.readouterr().out
     assert "federation" in json.loads(capsys.readouterr().out)["checks"]
 
@@ -642,3 +646,25 @@ def test_decode_refuses_what_is_not_an_entity_statement() -> None:
 def test_policy_objects_are_checked(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         VerifierPolicy(federation="https://federatie.duo.example")  # type: ignore[arg-type]
+
+
+def test_mutated_statements_never_raise_and_never_verify(tmp_path: Path) -> None:
+    """Every statement of the folder, one character changed at a time (header, payload and
+    signature): verification returns a typed federation code, it never raises or succeeds."""
+    fed = Federation()
+    fed.folder(tmp_path / "good")
+    files = sorted((tmp_path / "good").iterdir())
+    seen: set[str] = set()
+    for n, path in enumerate(files):
+        token = path.read_text().strip()
+        for at in (3, len(token) // 3, len(token) // 2, len(token) - 3):
+            folder = tmp_path / f"m{n}-{at}"
+            folder.mkdir()
+            for other in files:
+                (folder / other.name).write_text(other.read_text())
+            swapped = "B" if token[at] != "B" else "C"
+            (folder / path.name).write_text(token[:at] + swapped + token[at + 1 :])
+            result = _verify_folder(fed, folder)
+            assert not result.verified, (path.name, at)
+            seen.update(result.codes)
+    assert seen and all(c.startswith(("federation_", "trust_mark_")) for c in seen), seen

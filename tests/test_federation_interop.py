@@ -45,7 +45,7 @@ def _now_federation() -> tuple[Federation, datetime]:
 
 def test_pygrindvakt_verifies_the_statements_mbo_vc_signs() -> None:
     fed, _ = _now_federation()
-    for (iss, sub) in fed.claims:
+    for iss, sub in fed.claims:
         token = fed.token(iss, sub)
         statement = gv_federation.verify(token, public_jwks(fed.keys[iss]))
         assert statement.iss() == iss and statement.sub() == sub

@@ -83,7 +83,9 @@ class TrustAnchor:
         self-signed by one of them; its dates are checked when the chain uses it)."""
         statement = decode_statement(token, "the trust anchor's entity configuration")
         if not statement.is_configuration:
-            raise FederationError("the trust anchor file is not an entity configuration (iss ≠ sub)")
+            raise FederationError(
+                "the trust anchor file is not an entity configuration (iss ≠ sub)"
+            )
         statement.verify(statement.jwks, "its own")
         return cls(statement.sub, statement.jwks, statement.token)
 
@@ -138,7 +140,7 @@ class TrustChain:
     @property
     def path(self) -> tuple[str, ...]:
         """Entity ids from the leaf up to the anchor."""
-        return (self.statements[0].sub,) + tuple(s.iss for s in self.statements[1:-1])
+        return (self.statements[0].sub, *(s.iss for s in self.statements[1:-1]))
 
 
 def _host(entity_id: str) -> str:
@@ -220,7 +222,9 @@ class ChainResolver:
     ) -> EntityStatement:
         self._spend(budget)
         token = self.source.subordinate_statement(superior, sub)
-        statement = decode_statement(token, f"the statement of {superior.sub[:120]} about {sub[:120]}")
+        statement = decode_statement(
+            token, f"the statement of {superior.sub[:120]} about {sub[:120]}"
+        )
         if statement.iss != superior.sub or statement.sub != sub:
             raise FederationError(
                 f"the statement fetched from {superior.sub[:120]} about {sub[:120]} names iss "

@@ -103,8 +103,10 @@ def _check_combination(ops: Mapping[str, Any], where: str) -> None:
             raise FederationPolicyError(f"{where}: value null contradicts essential true")
     if has("add") and has("subset_of") and not _subset(ops["add"], ops["subset_of"]):
         raise FederationPolicyError(f"{where}: the values of add are not in subset_of")
-    if has("subset_of") and has("superset_of") and not _subset(
-        ops["superset_of"], ops["subset_of"]
+    if (
+        has("subset_of")
+        and has("superset_of")
+        and not _subset(ops["superset_of"], ops["subset_of"])
     ):
         raise FederationPolicyError(f"{where}: superset_of is not a subset of subset_of")
 

@@ -120,7 +120,9 @@ class FolderSource:
     def _get(self, iss: str, sub: str, what: str) -> str:
         token = self._load().get((iss, sub))
         if token is None:
-            raise FederationUnavailableError(f"{what} is not in the federation folder {self.folder}")
+            raise FederationUnavailableError(
+                f"{what} is not in the federation folder {self.folder}"
+            )
         return token
 
     def entity_configuration(self, entity_id: str) -> str:
@@ -153,7 +155,9 @@ class HttpsSource:
         try:
             response = self.client.get(url)
         except NetworkError as exc:
-            raise FederationUnavailableError(f"{what} could not be fetched: {exc.message}") from None
+            raise FederationUnavailableError(
+                f"{what} could not be fetched: {exc.message}"
+            ) from None
         media = (response.content_type or "").split(";")[0].strip().lower()
         if media != ENTITY_STATEMENT_MEDIA_TYPE:
             raise FederationUnavailableError(

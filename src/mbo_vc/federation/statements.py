@@ -19,9 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mbo_vc.errors import FederationError, MboVcError, TrustMarkInvalidError
-from mbo_vc.jws import DEFAULT_JWT_ALGORITHMS, KEY_FIT, decode_jwt, numeric_date, sign_compact
+from mbo_vc.jws import (
+    DEFAULT_JWT_ALGORITHMS,
+    KEY_FIT,
+    decode_jwt,
+    numeric_date,
+    sign_compact,
+    verify_signature,
+)
 from mbo_vc.jws import thumbprint as jwk_thumbprint
-from mbo_vc.jws import verify_signature
 from mbo_vc.keys import EcKey, Ed25519Key
 from mbo_vc.keys.methods import private_jwk_members
 
@@ -166,7 +172,9 @@ def verify_with_jwks(
     try:
         good = verify_signature(token, key, alg)
     except MboVcError as exc:
-        raise error(f"{what}: the key {str(kid)[:60]} of {whose} does not fit: {exc.message}")
+        raise error(
+            f"{what}: the key {str(kid)[:60]} of {whose} does not fit: {exc.message}"
+        ) from None
     if not good:
         raise error(f"the signature of {what} does not verify with {whose} key {str(kid)[:60]}")
 
@@ -215,7 +223,9 @@ def decode_statement(token: Any, where: str = "an entity statement") -> EntitySt
             if name in _STANDARD_CLAIMS or name not in claims:
                 raise FederationError(f"{where}: crit names {name[:40]!r}, which it must not")
             if name not in UNDERSTOOD_CRIT:
-                raise FederationError(f"{where}: the critical claim {name[:40]!r} is not understood")
+                raise FederationError(
+                    f"{where}: the critical claim {name[:40]!r} is not understood"
+                )
     hints = claims.get("authority_hints", [])
     if not isinstance(hints, list) or len(hints) > MAX_HINTS:
         raise FederationError(f"{where}: authority_hints must be an array of <= {MAX_HINTS} ids")
@@ -279,7 +289,9 @@ def decode_trust_mark(token: Any) -> TrustMark:
     try:
         header, claims = decode_jwt(token.strip())
     except MboVcError as exc:
-        raise TrustMarkInvalidError(f"a trust mark is not a well-formed JWS: {exc.message}") from None
+        raise TrustMarkInvalidError(
+            f"a trust mark is not a well-formed JWS: {exc.message}"
+        ) from None
     _header(header, TRUST_MARK_TYP, "a trust mark", TrustMarkInvalidError)
     try:
         iss = check_entity_id(claims.get("iss"), "the trust mark's iss")

@@ -1,4 +1,4 @@
-"""OpenID Federation as a trust check for the verification pipeline (``VerifierPolicy(federation=…)``).
+"""OpenID Federation as a trust check of the verifier (``VerifierPolicy(federation=…)``).
 
 :class:`FederationTrust` maps the credential's signed issuer to a federation entity, resolves
 and validates its trust chain to the pinned anchor, requires the resolved metadata to describe a
