@@ -152,6 +152,21 @@ CODES: dict[str, str] = {
     "its two signers cannot be checked (a vc+jwt carries one signature)",
     "trust_list_invalid": "the trust list cannot be used (its proof by the pinned trust anchor, "
     "its dates or its status do not verify, or it is malformed): nothing is trusted",
+    # OpenID Federation 1.0 trust (mbo_vc.federation, docs/trust-federation.md)
+    "federation_chain_invalid": "a statement of the OpenID Federation trust chain does not "
+    "verify (signature, typ, iss/sub chaining, iat/exp, crit, constraints, malformed): nothing "
+    "is trusted",
+    "federation_untrusted": "no trust chain leads from the issuer's federation entity to the "
+    "pinned trust anchor (no entity id for the issuer, authority_hints lead elsewhere, a loop or "
+    "too long a path, not a credential issuer)",
+    "federation_unavailable": "an entity statement of the trust chain could not be obtained "
+    "(not in the --federation-dir folder, or the HTTPS fetch failed): the issuer is not trusted",
+    "federation_policy_violation": "the issuer's metadata breaks a metadata_policy of the trust "
+    "chain, the policies cannot be combined, or a critical policy operator is not understood",
+    "trust_mark_missing": "the issuer's entity configuration carries no trust mark of a type "
+    "the verifier requires",
+    "trust_mark_invalid": "a required trust mark does not verify (typ, signature, sub, expired, "
+    "or its issuer is not one the trust anchor lists in trust_mark_issuers)",
     # status
     "revoked": "a revocation status entry is set: the issuer revoked the credential",
     "suspended": "a suspension status entry is set: the credential is suspended",
@@ -854,6 +869,42 @@ class TrustListError(InputError):
     """A trust list cannot be built or read (a bad CSV row, a list that does not verify)."""
 
     code = "trust_list_invalid"
+
+
+class FederationError(InputError):
+    """A statement of an OpenID Federation trust chain is unusable (mbo_vc.federation)."""
+
+    code = "federation_chain_invalid"
+
+
+class FederationUntrustedError(FederationError):
+    """No trust chain leads from the entity to the pinned trust anchor."""
+
+    code = "federation_untrusted"
+
+
+class FederationUnavailableError(FederationError):
+    """An entity statement could not be obtained (folder or HTTPS)."""
+
+    code = "federation_unavailable"
+
+
+class FederationPolicyError(FederationError):
+    """The metadata breaks a metadata policy, or the policies cannot be combined."""
+
+    code = "federation_policy_violation"
+
+
+class TrustMarkMissingError(FederationError):
+    """The entity carries no trust mark of a required type."""
+
+    code = "trust_mark_missing"
+
+
+class TrustMarkInvalidError(FederationError):
+    """A trust mark does not verify, expired, or comes from an issuer the anchor does not list."""
+
+    code = "trust_mark_invalid"
 
 
 class StatusFetchError(StatusListError):

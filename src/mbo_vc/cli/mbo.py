@@ -98,10 +98,10 @@ def run_issue(
     ``data-integrity`` (the OBv3 JSON, signed), ``sd-jwt-vc`` (the same waardepapier as a
     ``dc+sd-jwt``, bound to the key of ``holder_did``, a did:key or did:jwk) or ``vc+sd-jwt``
     (the OBv3 JSON secured with SD-JWT, VC-JOSE-COSE §3.2; bound to ``holder_did`` if given).
-    An SD-JWT VC commits to its type metadata (``vct#integrity``): the published document, or the one for its
-    ``vct`` under ``type_metadata`` (a file or folder); ``issuer`` makes its ``iss`` an https
-    issuer URL whose key is in its jwt-vc-issuer metadata (``mbo-vc issuer metadata``), the
-    ``kid`` the key's thumbprint.
+    An SD-JWT VC commits to its type metadata (``vct#integrity``): the published document, or the
+    one for its ``vct`` under ``type_metadata`` (a file or folder); ``issuer`` makes its ``iss``
+    an https issuer URL whose key is in its jwt-vc-issuer metadata (``mbo-vc issuer metadata``),
+    the ``kid`` the key's thumbprint.
 
     A file without a single row is a :class:`UsageError` (nothing is written). Each issued
     credential is appended to ``out/index.csv`` (:data:`INDEX_COLUMNS`) and, with ``mapping``,
@@ -199,7 +199,7 @@ class _Index:
 
 
 def _sd_jwt_settings(
-    kind: str, key: Key, issuer: str | None, type_metadata: str | Path | None
+    kind: str, key: Signer, issuer: str | None, type_metadata: str | Path | None
 ) -> dict[str, Any]:
     """The issuer (``iss``, ``kid``) and ``vct#integrity`` of the SD-JWT VCs of one run."""
     from mbo_vc.mbo.sd_jwt_vc import VCT
@@ -208,7 +208,7 @@ def _sd_jwt_settings(
     out: dict[str, Any] = {}
     if issuer is not None:
         metadata_url(issuer)  # an https issuer identifier, or issuer_metadata_invalid
-        out["issuer"], out["kid"] = issuer, issuer_kid(_signer(key).to_jwk())
+        out["issuer"], out["kid"] = issuer, issuer_kid(key.to_jwk())
     if type_metadata is not None:
         found = read_metadata([type_metadata]).type_metadata
         if VCT[kind] not in found:

@@ -34,6 +34,7 @@ from mbo_vc.cli._io import (
     write_output,
 )
 from mbo_vc.cli.bake import read_credential_or_image
+from mbo_vc.cli.federation import add_federation_arguments, federation_from_args
 from mbo_vc.display import shown, shown_lines
 from mbo_vc.errors import LimitExceededError, UsageError, redact, redact_json
 from mbo_vc.jws import is_compact_jws
@@ -227,12 +228,14 @@ def policy_from_args(args: argparse.Namespace) -> VerifierPolicy | None:
         from mbo_vc.mbo.trust_list import TrustList  # (the mbo layer only when asked for)
 
         trust = TrustList.load(trust_file, anchor)
-    if not trusted and not signers and trust is None:
+    federation = federation_from_args(args)
+    if not trusted and not signers and trust is None and federation is None:
         return None
     return VerifierPolicy(
         trusted_issuers=frozenset(trusted) if trusted else None,
         required_signers=tuple(signers),
         trust_list=trust,
+        federation=federation,
     )
 
 
@@ -382,6 +385,7 @@ def add_verify_arguments(parser: argparse.ArgumentParser, *, many: bool = False)
         "and the schema are checked against; the waardepapieren's are pinned already "
         "(repeatable)",
     )
+    add_federation_arguments(parser)
     add_context_argument(parser)
     add_network_arguments(parser, status=True)
 

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mbo_vc.errors import UsageError
-from mbo_vc.keys import EcKey, Ed25519Key
+from mbo_vc.keys import Signer
 from mbo_vc.mbo.model import WAARDEPAPIEREN
 from mbo_vc.mbo.sd_jwt_vc import VCT, published_type_metadata
 from mbo_vc.models import OpenBadgeCredential
@@ -128,7 +128,7 @@ def _credential_shape(cls: Any) -> dict[str, list[str]]:
 
 def issuer_metadata_documents(
     issuer: str,
-    keys: Sequence[Ed25519Key | EcKey | Mapping[str, Any]],
+    keys: Sequence[Signer | Mapping[str, Any]],
     *,
     credential_endpoint: str | None = None,
     nonce_endpoint: str | None = None,

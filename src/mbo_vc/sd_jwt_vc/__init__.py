@@ -399,7 +399,7 @@ def issuer_kid(jwk: Mapping[str, Any]) -> str:
 
 
 def jwt_vc_issuer_metadata(
-    issuer: str, keys: Sequence[Ed25519Key | EcKey | Mapping[str, Any]]
+    issuer: str, keys: Sequence[Signer | Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The JWT VC Issuer Metadata of an https ``issuer`` (SD-JWT VC §"JWT VC Issuer Metadata"):
     ``issuer`` and ``jwks`` with each key's public JWK, its ``kid`` (:func:`issuer_kid`),
@@ -412,14 +412,16 @@ def jwt_vc_issuer_metadata(
         raise UsageError("the issuer metadata need at least one key")
     out: list[dict[str, Any]] = []
     for key in keys:
-        if isinstance(key, Ed25519Key | EcKey):
+        if isinstance(key, Signer):
             jwk: dict[str, Any] = {**key.to_jwk(), "alg": key.jws_alg}
         elif isinstance(key, Mapping):
             jwk = {k: v for k, v in key.items() if k != "kid"}
             if any(k in PRIVATE_JWK_MEMBERS for k in jwk):
                 raise UsageError("an issuer metadata key must be public (it has private members)")
         else:
-            raise UsageError("issuer keys are Ed25519Key/EcKey objects or public JWKs")
+            raise UsageError(
+                "issuer keys are keys (Signer: a key file's or an HSM's) or public JWKs"
+            )
         kid = issuer_kid(jwk)
         if any(k["kid"] == kid for k in out):
             raise UsageError("the same key is given twice")

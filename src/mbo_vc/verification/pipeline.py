@@ -473,6 +473,11 @@ def _after_securing(view: CredentialView, result: VerificationResult, run: _Run)
         view, result, run.policy.trust_list, now=run.clock, loader=run.loader,
         resolver=run.resolver, status=run.status, check_status=run.check_status,
     )  # fmt: skip
+    check_trust(
+        view, result, run.policy.federation, now=run.clock, loader=run.loader,
+        resolver=run.resolver, status=run.status, check_status=run.check_status,
+        step="federation", failure="federation_chain_invalid",
+    )  # fmt: skip
     if view.has_type(vocab.CLR_CREDENTIAL):
         _clr_credentials(view, result.document or {}, result, run)
     check_rules(result, run.rules, run.policy)

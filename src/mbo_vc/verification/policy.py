@@ -78,6 +78,9 @@ class VerifierPolicy:
     ``trust_list``: a trust list (:class:`mbo_vc.mbo.trust_list.TrustList`, or any
     :class:`~mbo_vc.verification.trust.TrustCheck`) that must name the issuer and let it issue
     the credential's kind of waardepapier; its entry becomes ``result.trusted_issuer``.
+    ``federation``: OpenID Federation trust (:class:`mbo_vc.federation.FederationTrust`, or any
+    ``TrustCheck``): a trust chain must lead from the issuer to the pinned trust anchor (the
+    ``federation`` check, docs/trust-federation.md); it can stand next to ``trust_list``.
     """
 
     trusted_issuers: frozenset[str] | None = None
@@ -90,6 +93,7 @@ class VerifierPolicy:
     required_signers: tuple[RequiredSigner, ...] = ()
     chain_signers: bool = False
     trust_list: TrustCheck | None = None
+    federation: TrustCheck | None = None
 
     def __post_init__(self) -> None:
         for name in ("trusted_issuers", "accepted_cryptosuites", "jwt_algorithms"):
@@ -114,6 +118,8 @@ class VerifierPolicy:
         if self.trust_list is not None:
             if not isinstance(self.trust_list, TrustCheck):
                 raise UsageError("policy trust_list must be a trust list (e.g. TrustList.load)")
+        if self.federation is not None and not isinstance(self.federation, TrustCheck):
+            raise UsageError("policy federation must be a TrustCheck (e.g. FederationTrust)")
         if self.now is not None:
             self.clock()
 

@@ -67,25 +67,33 @@ def check_trust(
     resolver: DidResolver,
     status: StatusCheck | None,
     check_status: bool,
+    step: str = "trust_list",
+    failure: str = "trust_list_invalid",
 ) -> None:
-    """Apply the trust list (when the policy has one) to the credential, failing closed."""
+    """Apply the trust list (when the policy has one) to the credential, failing closed.
+
+    ``step`` names the check (``trust_list``, ``federation``) and ``failure`` the code of a
+    checker that fails. The first step that names the issuer sets ``result.trusted_issuer``.
+    """
     if checker is None:
         return
-    result.check("trust_list")
+    result.check(step)
+    label = step.replace("_", " ")
     try:
         outcome = checker.check_issuer(
             view, now=now, loader=loader, resolver=resolver, status=status,
             check_status=check_status,
         )  # fmt: skip
     except MboVcError as exc:
-        result.add("trust_list_invalid", f"the trust list could not be used: {exc.message}")
+        result.add(failure, f"the {label} could not be used: {exc.message}")
         return
     except Exception as exc:  # a caller's trust list must not crash verification
-        result.add("trust_list_invalid", f"the trust list check failed ({type(exc).__name__})")
+        result.add(failure, f"the {label} check failed ({type(exc).__name__})")
         return
     if not isinstance(outcome, TrustOutcome):
-        result.add("trust_list_invalid", "the trust list check did not return a TrustOutcome")
+        result.add(failure, f"the {label} check did not return a TrustOutcome")
         return
     result.problems.extend(outcome.problems)
     result.warnings.extend(outcome.warnings)
-    result.trusted_issuer = outcome.issuer
+    if result.trusted_issuer is None:
+        result.trusted_issuer = outcome.issuer
