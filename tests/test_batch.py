@@ -257,6 +257,24 @@ def test_sign_many_key_from_a_file_in_the_owned_pool(tmp_path: Path) -> None:
     assert [r.unwrap() for r in results] == [sign(d, KEY, created=CREATED) for d in docs]
 
 
+def test_sign_many_key_from_a_file_in_process(tmp_path: Path) -> None:
+    """A key file's path works in-process too (jobs=1, a thread pool): opened once, here."""
+    keyfile = tmp_path / "issuer.json"
+    KEY.save(keyfile)
+    docs = [example_diploma(KEY.did) for _ in range(3)]
+    want = [sign(d, KEY, created=CREATED) for d in docs]
+    for ref in (keyfile, str(keyfile)):
+        inline = list(sign_many(docs, ref, jobs=1, created=CREATED))
+        assert [r.unwrap() for r in inline] == want
+        with ThreadPoolExecutor(2) as threads:
+            threaded = list(sign_many(docs, ref, executor=threads, created=CREATED))
+        assert [r.unwrap() for r in threaded] == want
+    with pytest.raises(UsageError, match="public key"):
+        public = tmp_path / "public.json"
+        KEY.public_only().save(public)
+        sign_many(docs, public, jobs=1)
+
+
 def test_sign_many_refuses_what_cannot_sign() -> None:
     docs = [example_diploma(KEY.did)]
     with pytest.raises(UsageError, match="public key"):

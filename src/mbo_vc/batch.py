@@ -448,7 +448,7 @@ def _stream(
     workers = jobs or (os.cpu_count() or 1)
     inline = executor is None and workers == 1
     in_process = inline or isinstance(executor, ThreadPoolExecutor)
-    sealed = keys if in_process else tuple(_seal(k) for k in keys)
+    sealed = tuple(_opened(k) for k in keys) if in_process else tuple(_seal(k) for k in keys)
     job = _Job(uuid.uuid4().hex, kind, dict(options), setup, sealed)
     if not in_process:
         _check_transport(job, executor)
@@ -459,6 +459,16 @@ def _stream(
     if inline:
         return _inline(job, chunks)
     return _pooled(job, chunks, executor, workers, window)
+
+
+def _opened(key: Any) -> Any:
+    """A key for signing in this process: a key file's path or a signer reference is opened
+    once, here (a bad or public-only key fails the call, not every item)."""
+    if isinstance(key, str | os.PathLike):
+        loaded = open_signer(key)
+        _require_private(loaded)
+        return loaded
+    return key
 
 
 def _seal(key: Any) -> Any:

@@ -135,9 +135,10 @@ def run_issue(
         if issuer or type_metadata:
             raise UsageError("--issuer and --type-metadata apply to --format sd-jwt-vc")
         holder = holder_jwk(holder_did) if holder_did else None
-    elif holder_did or issuer or type_metadata:
-        raise UsageError("--holder-did applies to --format sd-jwt-vc and vc+sd-jwt, --issuer and "
-                         "--type-metadata to --format sd-jwt-vc")  # fmt: skip
+    elif issuer or type_metadata:
+        raise UsageError("--issuer and --type-metadata apply to --format sd-jwt-vc")
+    elif holder_did:
+        raise UsageError("--holder-did applies to --format sd-jwt-vc and vc+sd-jwt")
     registry = StatusRegistry(status_db) if status_db is not None else None
     try:
         list_id = _revocation_list(registry) if registry is not None else None
