@@ -423,6 +423,57 @@ def test_cli_signs_with_a_kms_key(
     _no_credentials(capsys.readouterr().out + signed.read_text())
 
 
+def test_cli_status_publish_and_a_batch_with_a_kms_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from mbo_vc.batch import sign_many
+    from mbo_vc.keys import kms
+
+    fake = FakeKms("P-384")
+    real_factory, closed = kms._new_client, []
+
+    def factory(region: str) -> Any:
+        client = fake.attach(real_factory(region))
+        client.close = lambda: closed.append(region)  # the signer closes the client it made
+        return client
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setattr("mbo_vc.keys.kms._new_client", factory)
+    ref = f"aws-kms:alias/roc-bg?region={REGION}"
+    db, lists = tmp_path / "status.db", tmp_path / "lists"
+    assert main(["status", "init", "--db", str(db), "--base-url", "https://roc.example/st"]) == 0
+    assert main(["status", "publish", "--db", str(db), "--key", ref, "--out", str(lists)]) == 0
+    published = sorted(lists.glob("*.json"))
+    assert published and all(verify(json.loads(p.read_text())).verified for p in published)
+    assert {c["SigningAlgorithm"] for c in fake.signs()} == {"ECDSA_SHA_384"}
+    # a batch on worker processes: the signer travels as "open it again" (its reference and
+    # binding), and each worker makes its own client (forked workers: they keep this
+    # process's monkeypatched client factory, so the in-process KMS answers them too)
+    did = KmsSigner.open(KEY_ARN, client=fake.client).did
+    docs = [example_diploma(did) for _ in range(4)]
+    signer = KmsSigner.open(ref)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(sign_many(docs, signer, executor=pool, chunk_size=1))
+    assert all(r.ok and verify(r.unwrap()).verified for r in results), [r.problem for r in results]
+    here = len(fake.signs())  # (the workers' requests were answered in the workers)
+    with ThreadPoolExecutor(2) as pool:  # threads share the signer (boto3 clients are)
+        results = list(sign_many(docs, signer, executor=pool, chunk_size=1))
+    assert all(r.ok and verify(r.unwrap()).verified for r in results), [r.problem for r in results]
+    assert len(fake.signs()) == here + 4
+    before = len(closed)
+    signer.close()
+    signer.close()
+    assert len(closed) == before + 1  # the client it made, once
+    mine = KmsSigner.open(KEY_ARN, client=fake.client)
+    before = len(closed)
+    mine.close()  # a client the caller passed in stays open
+    assert len(closed) == before
+
+
 def test_cli_refuses_a_bad_reference_with_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

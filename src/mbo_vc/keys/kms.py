@@ -172,6 +172,8 @@ class _Client:
     client: Any
     key_arn: str
     algorithm: str
+    owned: bool = False
+    """True when the signer made the client (then :meth:`KmsSigner.close` closes it)."""
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)  # (boto3 clients are thread-safe)
 
@@ -216,6 +218,7 @@ class KmsSigner(ExternalSigner):
         if not isinstance(parsed, KmsKeyRef):
             raise KeyUriError("an AWS KMS key reference is an aws-kms: string or a KmsKeyRef")
         exceptions = _botocore()
+        owned = client is None
         try:
             if client is None:
                 client = _new_client(parsed.region)
@@ -227,7 +230,7 @@ class KmsSigner(ExternalSigner):
         public, key_arn, algorithm = _public_key(answer, parsed)
         if controller is not None:
             public = public.with_controller(controller, key_id)
-        return cls(public, _Client(client, key_arn, algorithm), parsed)
+        return cls(public, _Client(client, key_arn, algorithm, owned), parsed)
 
     @property
     def ref(self) -> KmsKeyRef:
@@ -282,12 +285,12 @@ class KmsSigner(ExternalSigner):
             ) from None
 
     def close(self) -> None:
-        """Close the client's connections (for every re-bound copy too). Signing afterwards
-        fails."""
+        """Stop signing (for every re-bound copy too), and close the client's connections when
+        the signer made the client (one passed to :meth:`open` stays the caller's)."""
         with self._kms.lock:
-            self._kms.closed, client = True, self._kms.client
-        closer = getattr(client, "close", None)
-        if callable(closer):
+            was_closed, self._kms.closed = self._kms.closed, True
+        closer = getattr(self._kms.client, "close", None)
+        if self._kms.owned and not was_closed and callable(closer):
             closer()
 
     def __enter__(self) -> KmsSigner:
