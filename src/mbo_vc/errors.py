@@ -46,12 +46,15 @@ CODES: dict[str, str] = {
     "invalid_key": "a key is malformed, of the wrong type, or weak (e.g. of small order)",
     "key_suite_mismatch": "the key's type or curve does not fit the cryptosuite it is used "
     "with (e.g. a P-256 key for eddsa-rdfc-2022, a P-521 key for ecdsa-rdfc-2019)",
-    "invalid_key_uri": "a pkcs11: key reference is not an RFC 7512 URI mbo_vc can use "
-    "(unknown or repeated attribute, bad percent-encoding, no object or id, no module)",
+    "invalid_key_uri": "a key reference is not one mbo_vc can use: a pkcs11: URI (RFC 7512: "
+    "unknown or repeated attribute, bad percent-encoding, no object or id, no module) or an "
+    "aws-kms: reference (not a KMS key or alias ARN, alias or key id without region=, a "
+    "parameter other than region)",
     "signer_unavailable": "signing with an HSM or KMS needs its optional extra: mbo-vc[pkcs11] "
     "(python-pkcs11) or mbo-vc[kms] (boto3)",
     "signer_failed": "the HSM or KMS did not sign: module, token, key object, PIN or mechanism "
-    "refused (the message names which, never the PIN)",
+    "refused, or KMS refused the request (access denied, throttled, not an ECC_NIST_P256/P384 "
+    "signing key); the message names which, never the PIN or a credential",
     "did_resolution_failed": "a DID could not be resolved",
     "unsupported_did_method": "the DID method is not supported (or needs --online)",
     "invalid_did": "the DID is malformed for its method",
@@ -589,10 +592,15 @@ class KeyFormatError(MboVcError):
     code = "invalid_key"
 
 
-class Pkcs11UriError(KeyFormatError):
-    """A ``pkcs11:`` key reference is not an RFC 7512 URI that mbo_vc can use."""
+class KeyUriError(KeyFormatError):
+    """A key reference is not one mbo_vc can use: a ``pkcs11:`` URI (RFC 7512) or an
+    ``aws-kms:`` reference."""
 
     code = "invalid_key_uri"
+
+
+Pkcs11UriError = KeyUriError
+"""The name :class:`KeyUriError` had when ``pkcs11:`` URIs were the only key references."""
 
 
 class SignerUnavailableError(MboVcError):

@@ -71,16 +71,17 @@ def read_document(path: str) -> dict[str, Any]:
 
 
 KEY_HELP = (
-    "key file (from 'mbo-vc key generate'), or a key in an HSM: an RFC 7512 URI "
-    "'pkcs11:token=…;object=…?pin-source=FILE&module-path=MODULE' (mbo-vc[pkcs11])"
+    "key file (from 'mbo-vc key generate'), a key in an HSM: an RFC 7512 URI "
+    "'pkcs11:token=…;object=…?pin-source=FILE&module-path=MODULE' (mbo-vc[pkcs11]), or a key "
+    "in AWS KMS: 'aws-kms:KEY-ARN' or 'aws-kms:alias/NAME?region=REGION' (mbo-vc[kms])"
 )
 """The help text of every ``--key`` that signs."""
 
 
 def load_key(ref: str) -> Signer:
     """The signer ``--key`` names: a key file, Ed25519 or P-256/P-384 (bounded read; a clear
-    error, never its content) or a ``pkcs11:`` URI (an HSM; the PIN never in a message), by
-    :func:`mbo_vc.keys.open_signer`."""
+    error, never its content), a ``pkcs11:`` URI (an HSM; the PIN never in a message) or an
+    ``aws-kms:`` reference (AWS KMS), by :func:`mbo_vc.keys.open_signer`."""
     return open_signer(ref)
 
 

@@ -69,7 +69,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="KEY",
-        help="key file, or pkcs11: URI of a key in an HSM (its public key; repeatable)",
+        help="key file, pkcs11: URI of a key in an HSM or aws-kms: reference (its public key; "
+        "repeatable)",
     )
     web.add_argument(
         "--form",

@@ -382,7 +382,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, help=f"the bevoegd gezag's (issuer) {KEY_HELP}")
     p.add_argument(
         "--examencommissie-key",
-        help="the examencommissie's key (a file or pkcs11: URI, as --key): adds its proof, chained",
+        help="the examencommissie's key (a file, pkcs11: URI or aws-kms: reference, as --key): "
+        "adds its proof, chained",
     )
     p.add_argument("--out", required=True, help="folder for the signed credentials")
     p.add_argument(

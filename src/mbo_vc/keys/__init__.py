@@ -7,8 +7,8 @@ which has to be asked for by name. :func:`load_key`, :func:`key_from_multibase` 
 :func:`key_from_jwk` pick the key type from the data; :class:`Key` is what both types offer.
 
 Every signing path takes a :class:`Signer`: a key object, or a key held in an HSM
-(:mod:`mbo_vc.keys.pkcs11`); :func:`open_signer` reads a ``--key`` argument (a key file or a
-``pkcs11:`` URI).
+(:mod:`mbo_vc.keys.pkcs11`) or in AWS KMS (:mod:`mbo_vc.keys.kms`); :func:`open_signer` reads a
+``--key`` argument (a key file, a ``pkcs11:`` URI or an ``aws-kms:`` reference).
 """
 
 from mbo_vc.keys._codec import (

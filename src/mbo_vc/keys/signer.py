@@ -7,8 +7,9 @@ signature the suites use (Ed25519: 64 bytes; ECDSA P-256/P-384: IEEE P1363 ``r â
 over the curve's hash of the data). A key file's :class:`~mbo_vc.keys.Ed25519Key` and
 :class:`~mbo_vc.keys.EcKey` are signers; so are :class:`~mbo_vc.keys.pkcs11.Pkcs11Signer` (an HSM
 over PKCS#11), whose private key never enters this process, and any other
-:class:`ExternalSigner` (a cloud KMS: two methods to write). :func:`mbo_vc.keys.open_signer` turns a
-``--key`` argument (a key file or a ``pkcs11:`` URI) into a signer.
+:class:`ExternalSigner` (:class:`~mbo_vc.keys.kms.KmsSigner`, a key in AWS KMS; another device:
+two methods to write). :func:`mbo_vc.keys.open_signer` turns a ``--key`` argument (a key file, a
+``pkcs11:`` URI or an ``aws-kms:`` reference) into a signer.
 """
 
 from __future__ import annotations
