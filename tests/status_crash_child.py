@@ -19,8 +19,9 @@ import time
 from typing import Any
 
 from mbo_vc import Ed25519Key
-from mbo_vc.errors import StatusRegistryError
 from mbo_vc.status.registry import SqliteStatusStore, StatusRegistry
+from mbo_vc.status.store import StatusListFullError
+from mbo_vc.timestamps import format_timestamp
 
 
 def say(line: str) -> None:
@@ -66,12 +67,12 @@ def main(argv: list[str]) -> int:
         pause = float(rest[1]) / 1000 if len(rest) > 1 else 0.0
         sys.stdin.readline()  # start when the parent says so (lines up concurrent children)
         while True:
-            try:
-                entry = reg.allocate(list_id)
-            except StatusRegistryError:
+            try:  # the store itself: this list only (the registry would roll over)
+                [index] = store.allocate(list_id, 1, at=format_timestamp())
+            except StatusListFullError:
                 say("FULL")
                 return 0
-            say(f"A {entry.index}")
+            say(f"A {index}")
             time.sleep(pause)  # like an issuer signing between allocations
     elif mode == "revoke-loop":
         statuses, _ = store.snapshot(list_id)
