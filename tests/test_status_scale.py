@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mbo_vc import Ed25519Key, verify
+from mbo_vc import verify
 from mbo_vc.cli import main
 from mbo_vc.errors import StatusPublishError, StatusRegistryError, UsageError
 from mbo_vc.status import Bitstring, DirectoryFetcher, StatusChecker
@@ -152,7 +152,10 @@ def test_rolled_over_ids_and_urls() -> None:
     def names(list_id: str, url: str, gen: int) -> tuple[str, str]:
         return successor_names(ListInfo(list_id, url, "revocation"), gen)
 
-    assert names("revocation-1", f"{BASE}/revocation-1", 2) == ("revocation-2", f"{BASE}/revocation-2")
+    assert names("revocation-1", f"{BASE}/revocation-1", 2) == (
+        "revocation-2",
+        f"{BASE}/revocation-2",
+    )
     assert names("r1", f"{BASE}/r1", 3) == ("r3", f"{BASE}/r3")
     assert names("rev", f"{BASE}/rev", 2) == ("rev-2", f"{BASE}/rev-2")
     assert names("rev", f"{BASE}/lists?id=x", 2) == ("rev-2", f"{BASE}/lists?id=x-2")

@@ -49,9 +49,7 @@ DSN_VARIABLE = "MBO_VC_STATUS_DSN"
 def _db(args: argparse.Namespace) -> str:
     db = args.db or os.environ.get(DSN_VARIABLE)
     if not db:
-        raise UsageError(
-            f"give --db (a SQLite file or postgresql://…) or set {DSN_VARIABLE}"
-        )
+        raise UsageError(f"give --db (a SQLite file or postgresql://…) or set {DSN_VARIABLE}")
     return str(db)
 
 

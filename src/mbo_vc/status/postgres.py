@@ -114,8 +114,7 @@ class PostgresStatusStore(SqlStatusStore):
             import psycopg
         except ImportError:
             raise UsageError(
-                "a postgresql:// status registry needs psycopg: "
-                "pip install 'mbo_vc[postgres]'"
+                "a postgresql:// status registry needs psycopg: pip install 'mbo_vc[postgres]'"
             ) from None
         self._psycopg = psycopg
         self.where = redact_dsn(dsn)

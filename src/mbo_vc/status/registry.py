@@ -384,8 +384,8 @@ class StatusRegistry:
         *,
         issuer: str | None = None,
         now: datetime | None = None,
-        valid_for: timedelta | None | Unset = ...,
-        ttl_ms: int | None | Unset = ...,
+        valid_for: timedelta | Unset | None = ...,
+        ttl_ms: int | Unset | None = ...,
         cryptosuite: str | None = None,
     ) -> tuple[dict[str, Any], int]:
         """The signed BitstringStatusListCredential of a list (VC 2.0) and its list version
@@ -509,9 +509,7 @@ class StatusRegistry:
                 if changed_only:
                     why_not = self._unchanged(info, fmt, path, moment)
                     if why_not is not None:
-                        results.append(
-                            PublishResult(info.list_id, fmt, path, -1, False, why_not)
-                        )
+                        results.append(PublishResult(info.list_id, fmt, path, -1, False, why_not))
                         continue
                 if token_form:
                     opts = {"now": moment, **(token or {})}
@@ -582,7 +580,7 @@ class StatusRegistry:
         return StatusListReference(entry.index, uri or entry.list_credential)
 
     def _token_settings(
-        self, info: ListInfo, valid_for: timedelta | None | Unset, ttl: timedelta | None | Unset
+        self, info: ListInfo, valid_for: timedelta | Unset | None, ttl: timedelta | Unset | None
     ) -> tuple[timedelta | None, timedelta | None]:
         if isinstance(valid_for, EllipsisType):
             valid_for = _seconds(info.valid_for) or DEFAULT_VALID_FOR
@@ -599,8 +597,8 @@ class StatusRegistry:
         bits: int | None = None,
         issuer: str | None = None,
         now: datetime | None = None,
-        valid_for: timedelta | None | Unset = ...,
-        ttl: timedelta | None | Unset = ...,
+        valid_for: timedelta | Unset | None = ...,
+        ttl: timedelta | Unset | None = ...,
     ) -> tuple[str, int]:
         """The signed ``statuslist+jwt`` of a list (``sub`` = ``uri``, default the list's
         URL) and the list version it holds. ES256 for a P-256 key, EdDSA for Ed25519.

@@ -491,9 +491,7 @@ class SqlStatusStore:
 
     def allocated_indexes(self, list_id: str) -> list[int]:
         """Every allocated index of a list, ascending."""
-        rows = self._read_all(
-            "SELECT idx FROM entries WHERE list_id=? ORDER BY idx", (list_id,)
-        )
+        rows = self._read_all("SELECT idx FROM entries WHERE list_id=? ORDER BY idx", (list_id,))
         return [int(r[0]) for r in rows]
 
     def events(self, list_id: str | None = None, index: int | None = None) -> list[StatusEvent]:
@@ -531,8 +529,7 @@ class SqlStatusStore:
                 (p.list_id, p.format),
             )
             row = self._q(
-                "SELECT version FROM publish_state WHERE list_id=? AND format=?"
-                + self._for_update,
+                "SELECT version FROM publish_state WHERE list_id=? AND format=?" + self._for_update,
                 (p.list_id, p.format),
             ).fetchone()
             if int(row[0]) > p.version:
