@@ -326,10 +326,12 @@ class StatusRegistry:
         if issuer is not None:
             for lid in list_ids:
                 for target in dict.fromkeys((lid, self.store.head(lid).list_id)):
-                    self.bind_issuer(target, issuer)
-                    bound.add(self.store.get_list(target).url)
+                    info = self.store.get_list(target)
+                    if info.issuer != issuer:  # bound already: no write transaction
+                        self.bind_issuer(target, issuer)
+                    bound.add(info.url)
         allocated = [self.allocate(lid, credential_id=cid) for lid in list_ids]
-        if issuer is not None:  # a list opened by a roll-over meanwhile inherited the issuer
+        if issuer is not None:  # a list another writer opened meanwhile, maybe unbound
             for entry in allocated:
                 if entry.list_credential not in bound:
                     self.bind_issuer(self.list_for(entry.list_credential).list_id, issuer)
