@@ -191,6 +191,10 @@ CODES: dict[str, str] = {
     "status_list_too_short": "the status list has fewer entries than the minimum (131,072)",
     "status_list_too_large": "the decompressed status list exceeds the size limit",
     "status_registry": "the issuer's status registry refused an operation",
+    "status_list_full": "a status list has no free index left (the registry opens the next "
+    "list of its series)",
+    "status_publish_failed": "a status list file could not be written (full disk, read-only "
+    "folder); the registry is unchanged",
     # images (Open Badges 3.0 baking, OBv3 §5.3) and rendering
     "image_malformed": "a baked image is not a well-formed PNG or SVG (signature, chunk "
     "structure, CRC, XML), or the SVG has a DTD or entity declaration",
@@ -931,6 +935,18 @@ class StatusRegistryError(StatusListError):
     """The issuer's status registry refused an operation (unknown list, full list, …)."""
 
     code = "status_registry"
+
+
+class StatusListFullError(StatusRegistryError):
+    """A status list has fewer free indexes than were asked for (the registry rolls over)."""
+
+    code = "status_list_full"
+
+
+class StatusPublishError(StatusRegistryError):
+    """A status list could not be written (full disk, read-only folder, …); nothing changed."""
+
+    code = "status_publish_failed"
 
 
 class BakingError(InputError):

@@ -30,7 +30,7 @@ from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows, unknown_columns
 from mbo_vc.mbo.vc_sd_jwt import issue_vc_sd_jwt
-from mbo_vc.status.registry import StatusRegistry
+from mbo_vc.status.registry import StatusRegistry, registry_exists
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "add_parser", "file_name", "holder_jwk", "run_issue"]
 
@@ -118,7 +118,7 @@ def run_issue(
         if strict:
             raise UsageError(f"{text} (docs/sis-import.md lists the columns)")
         stream.write(f"warning: {text} (ignored; --strict makes this an error)\n")
-    if status_db is not None and not Path(status_db).is_file():
+    if status_db is not None and not registry_exists(status_db):
         raise UsageError(f"no status registry at {status_db} (run 'mbo-vc status init' first)")
     holder = None
     sd_jwt: dict[str, Any] = {}
@@ -389,7 +389,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--status-db",
         metavar="DB",
-        help="status registry: a revocation entry per credential, before signing",
+        help="status registry (SQLite file or postgresql://…): a revocation entry per "
+        "credential, before signing",
     )
     p.add_argument(
         "--strict",

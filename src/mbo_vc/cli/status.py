@@ -1,19 +1,26 @@
 """``mbo-vc status …``: the issuer's status registry and the verifier's status check.
 
 mbo-vc status init      --db DB --base-url URL [--purpose revocation --purpose suspension]
+                        [--length N] [--index-policy random|sequential] [--valid-days D]
+                        [--ttl-seconds S]
 mbo-vc status allocate  --db DB [--list ID …] [--credential-id ID] [--into CRED] [-o OUT]
 mbo-vc status revoke    --db DB (CRED | --list ID --index N) [--reason TEXT]
                         CRED: a JSON credential, a vc+jwt or an SD-JWT VC (its status entries)
 mbo-vc status suspend   (same)      mbo-vc status unsuspend (same)
 mbo-vc status publish   --db DB --key KEY --out DIR [--list ID] [--valid-days D] [--ttl-ms MS]
-                        [--format bitstring|token-status-list [--ttl-seconds S] [--bits B]]
+                        [--format bitstring|token-status-list|both [--ttl-seconds S] [--bits B]]
+                        [--changed-only]
 mbo-vc status check     CRED (--status-dir DIR | --db DB) [--now ISO] [--json]
+
+DB is a SQLite file or a PostgreSQL DSN (``postgresql://user@host/db``, needs the
+``mbo_vc[postgres]`` extra); without ``--db`` the environment variable MBO_VC_STATUS_DSN is used.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -35,19 +42,28 @@ from mbo_vc.json_input import parse_json
 from mbo_vc.jws import decode_jwt, is_compact_jws, is_sd_jwt, unenvelope
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
-from mbo_vc.status.registry import ListInfo, StatusRegistry
+from mbo_vc.status.registry import ListInfo, StatusRegistry, registry_exists
 from mbo_vc.status.token_status_list import parse_status_reference
 from mbo_vc.verifier import verify
 
 __all__ = ["add_parser"]
 
 EXIT_OK, EXIT_FAIL = 0, 1
+DSN_VARIABLE = "MBO_VC_STATUS_DSN"
+
+
+def _db(args: argparse.Namespace) -> str:
+    db = args.db or os.environ.get(DSN_VARIABLE)
+    if not db:
+        raise UsageError(f"give --db (a SQLite file or postgresql://…) or set {DSN_VARIABLE}")
+    return str(db)
 
 
 def _registry(args: argparse.Namespace, *, must_exist: bool = True) -> StatusRegistry:
-    if must_exist and not Path(args.db).is_file():
-        raise UsageError(f"no status registry at {args.db} (run 'mbo-vc status init' first)")
-    return StatusRegistry(args.db)
+    db = _db(args)
+    if must_exist and not registry_exists(db):
+        raise UsageError(f"no status registry at {db} (run 'mbo-vc status init' first)")
+    return StatusRegistry(db)
 
 
 def _emit(doc: Any, out: str | None = None) -> None:
@@ -75,6 +91,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
                 purpose=purpose,
                 length=args.length,
                 list_id=list_id,
+                index_policy=args.index_policy,
+                valid_for=timedelta(days=args.valid_days) if args.valid_days else None,
+                ttl=timedelta(seconds=args.ttl_seconds) if args.ttl_seconds else None,
             )
             print(f"{info.list_id}: {info.purpose}, {info.length} entries, published at {info.url}")
     return EXIT_OK
@@ -82,7 +101,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _default_lists(reg: StatusRegistry) -> list[str]:
     chosen: dict[str, str] = {}
-    for info in reg.lists():
+    for info in reg.lists():  # the first series per purpose (allocation goes to its newest)
         if info.purpose in ("revocation", "suspension"):
             chosen.setdefault(info.purpose, info.list_id)
     if not chosen:
@@ -190,30 +209,37 @@ def _cmd_change(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     key = load_signing_key(args.key)
-    valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
-    token = args.format == "token-status-list"
-    if not token and args.bits is not None:
+    formats = ["bitstring", "token-status-list"] if args.format == "both" else [args.format]
+    if "token-status-list" not in formats and args.bits is not None:
         raise UsageError("--bits applies to --format token-status-list")
-    if token and args.ttl_seconds <= 0:
+    if args.ttl_seconds is not None and args.ttl_seconds <= 0:
         raise UsageError("--ttl-seconds must be positive")
+    # Given options override the lists' settings (mbo-vc status init), else their defaults.
+    bitstring: dict[str, Any] = {}
+    token: dict[str, Any] = {"bits": args.bits}
+    if args.valid_days is not None:
+        valid_for = timedelta(days=args.valid_days) if args.valid_days > 0 else None
+        bitstring["valid_for"] = token["valid_for"] = valid_for
+    if args.ttl_ms is not None:
+        bitstring["ttl_ms"] = args.ttl_ms
+    if args.ttl_seconds is not None:
+        token["ttl"] = timedelta(seconds=args.ttl_seconds)
     with _registry(args) as reg:
-        list_ids = args.list or [info.list_id for info in reg.lists()]
-        for list_id in list_ids:  # every list the key's, before any is written
-            reg.check_issuer(list_id, key.controller)
-        for list_id in list_ids:
-            if token:
-                path = reg.publish_token(
-                    list_id, key, args.out, valid_for=valid_for,
-                    ttl=timedelta(seconds=args.ttl_seconds), bits=args.bits,
-                )  # fmt: skip
-            else:
-                path = reg.publish(list_id, key, args.out, valid_for=valid_for, ttl_ms=args.ttl_ms)
-            print(f"{list_id}: {path}")
+        # publish_lists refuses a list of another issuer before it writes any file
+        results = reg.publish_lists(
+            key, args.out, formats=formats, list_ids=args.list or None,
+            changed_only=args.changed_only, bitstring=bitstring, token=token,
+        )  # fmt: skip
+    for r in results:
+        if r.written:
+            print(f"{r.list_id}: {r.path}")
+        else:
+            print(f"{r.list_id}: {r.path} ({r.skipped})")
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    if args.db:
+    if args.db or (not args.status_dir and os.environ.get(DSN_VARIABLE)):
         with _registry(args) as reg:
             for info, index in _registry_entries(reg, args.input):
                 status = reg.store.status(info.list_id, index)
@@ -264,8 +290,11 @@ def add_parser(subparsers: Any) -> None:
     st = subparsers.add_parser("status", help="revocation / suspension (Bitstring Status List)")
     sub = st.add_subparsers(dest="status_command", required=True, parser_class=type(st))
 
-    def with_db(p: argparse.ArgumentParser, required: bool = True) -> None:
-        p.add_argument("--db", required=required, help="the status registry (SQLite file)")
+    def with_db(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--db",
+            help=f"the status registry: a SQLite file or postgresql://… (default ${DSN_VARIABLE})",
+        )
 
     p = sub.add_parser("init", help="create the registry and one list per purpose")
     with_db(p)
@@ -277,6 +306,22 @@ def add_parser(subparsers: Any) -> None:
         help="list purpose (repeatable; default revocation and suspension)",
     )
     p.add_argument("--length", type=int, default=MIN_ENTRIES, help="entries per list")
+    p.add_argument(
+        "--index-policy",
+        choices=("random", "sequential"),
+        default="random",
+        help="how indexes are handed out (random: herd privacy)",
+    )
+    p.add_argument(
+        "--valid-days",
+        type=float,
+        help="published lists are valid this long (validUntil / exp; default 7)",
+    )
+    p.add_argument(
+        "--ttl-seconds",
+        type=int,
+        help="published lists' ttl (default: 300 s for bitstring, 12 h for tokens)",
+    )
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("allocate", help="hand out fresh random status entries")
@@ -313,22 +358,32 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--valid-days",
         type=float,
-        default=7.0,
-        help="validUntil = now + this many days (0: no validUntil)",
+        help="validUntil / exp = now + this many days (0: none; default: the list's setting, "
+        "else 7)",
     )
-    p.add_argument("--ttl-ms", type=int, default=300_000, help="the list's ttl (milliseconds)")
+    p.add_argument(
+        "--ttl-ms",
+        type=int,
+        help="the Bitstring list's ttl in ms (default: the list's setting, else 300,000)",
+    )
+    p.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="skip lists whose published file holds their current version (they are still "
+        "republished when half their validity or ttl has passed)",
+    )
     p.add_argument(
         "--format",
-        choices=("bitstring", "token-status-list"),
+        choices=("bitstring", "token-status-list", "both"),
         default="bitstring",
         help="bitstring: BitstringStatusListCredential (JSON, Data Integrity); token-status-list: "
-        "IETF Token Status List (statuslist+jwt, <list>.statuslist.jwt)",
+        "IETF Token Status List (statuslist+jwt, <list>.statuslist.jwt); both: the two files",
     )
     p.add_argument(
         "--ttl-seconds",
         type=int,
-        default=43_200,
-        help="token-status-list: the token's ttl in seconds (verifiers refuse it as stale after "
+        help="token-status-list: the token's ttl in seconds (default: the list's setting, else "
+        "43,200) (verifiers refuse it as stale after "
         "iat + ttl: republish within it)",
     )
     p.add_argument(
@@ -342,7 +397,7 @@ def add_parser(subparsers: Any) -> None:
     p = sub.add_parser("check", help="check a credential's status entries")
     p.add_argument("input", help="the credential (JSON file, or - for stdin)")
     p.add_argument("--status-dir", help="folder with status list credentials (matched by id)")
-    with_db(p, required=False)
+    with_db(p)
     p.add_argument("--now", help="the verifier's clock (ISO 8601 with timezone)")
     p.add_argument(
         "--lenient-index",

@@ -1,35 +1,28 @@
 """The issuer's status registry: allocate status list indexes, record revoke / suspend /
-unsuspend, and publish signed ``BitstringStatusListCredential`` documents.
+unsuspend, roll a full list over to a new one, and publish every list as static files
+(``BitstringStatusListCredential`` and ``statuslist+jwt``) for any web server or CDN.
 
-State lives behind the small :class:`StatusStore` interface; :class:`SqliteStatusStore` (stdlib
-``sqlite3``, WAL, ``synchronous=FULL``) is the embedded default, and a service can put the same
-interface on PostgreSQL. Guarantees, also across processes and crashes (``kill -9``):
-
-- an index is handed out at most once per list: allocation picks at random (herd privacy)
-  and inserts under the table's primary key inside a ``BEGIN IMMEDIATE`` transaction, and an
-  index is returned only after that transaction committed;
-- a status change is returned only after it committed, together with its append-only event
-  (time, action, reason); the published list is always built from the committed state;
-- a published file is written to a temporary file, fsynced and renamed over the old one, so a
-  reader sees the old or the new list, never a torn one.
+State lives behind the :class:`~mbo_vc.status.store.StatusStore` interface: SQLite
+(:class:`SqliteStatusStore`, one file, the embedded default) or PostgreSQL
+(:class:`~mbo_vc.status.postgres.PostgresStatusStore`, many writers on many hosts), with the same
+guarantees (see :mod:`mbo_vc.status.store`). A published file is written to a temporary file,
+fsynced and renamed over the old one, so a reader sees the old or the new list, never a torn one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import secrets
-import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from types import EllipsisType
+from typing import Any
 
-from mbo_vc.errors import StatusListError, StatusRegistryError, UsageError
+from mbo_vc.errors import StatusListError, StatusPublishError, StatusRegistryError, UsageError
 from mbo_vc.keys import Signer
 from mbo_vc.signing import sign
 from mbo_vc.status.codec import (
@@ -42,6 +35,17 @@ from mbo_vc.status.codec import (
     StatusMessage,
     parse_status_entry,
 )
+from mbo_vc.status.postgres import is_postgres_dsn
+from mbo_vc.status.store import (
+    INDEX_POLICIES,
+    ListInfo,
+    Publication,
+    SqliteStatusStore,
+    StatusEvent,
+    StatusListFullError,
+    StatusStore,
+    successor_names,
+)
 from mbo_vc.status.token_status_list import (
     ALLOWED_BITS,
     INVALID,
@@ -50,444 +54,23 @@ from mbo_vc.status.token_status_list import (
     TokenStatusList,
     sign_status_list_token,
 )
-from mbo_vc.timestamps import format_timestamp
+from mbo_vc.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
+    "FORMATS",
     "ListInfo",
+    "Publication",
+    "PublishResult",
     "SqliteStatusStore",
     "StatusEvent",
     "StatusRegistry",
     "StatusStore",
+    "open_store",
+    "registry_exists",
     "write_atomic",
 ]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
-ACTIONS = ("allocate", "revoke", "suspend", "unsuspend", "set")
-
-
-@dataclass(frozen=True)
-class ListInfo:
-    """One status list: its local id, public URL, purpose and shape, and its issuer's DID
-    (None until the list is first attached to a credential or published)."""
-
-    list_id: str
-    url: str
-    purpose: str
-    length: int = MIN_ENTRIES
-    status_size: int = 1
-    messages: tuple[StatusMessage, ...] = ()
-    created: str = ""
-    issuer: str | None = None
-
-    @property
-    def bits(self) -> int:
-        """Length of the bitstring in bits."""
-        return self.length * self.status_size
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """One append-only record: what happened to an index, when, and why."""
-
-    seq: int
-    list_id: str
-    index: int
-    action: str
-    status: int
-    reason: str | None
-    at: str
-
-
-@runtime_checkable
-class StatusStore(Protocol):
-    """Where the registry keeps lists, allocations, current statuses and the event log.
-
-    Implementations must make ``allocate`` and ``change`` atomic and durable before they return,
-    and must never return the same (list, index) from ``allocate`` twice.
-    """
-
-    def create_list(self, info: ListInfo) -> None:
-        """Add a list (its ``list_id`` and ``url`` must be new)."""
-
-    def get_list(self, list_id: str) -> ListInfo:
-        """The list ``list_id`` (raises StatusRegistryError when unknown)."""
-
-    def lists(self) -> list[ListInfo]:
-        """All lists, oldest first."""
-
-    def allocate(
-        self, list_id: str, count: int, *, credential_ids: Sequence[str | None] | None, at: str
-    ) -> list[int]:
-        """Reserve ``count`` fresh random indexes (all or none), committed before returning."""
-
-    def change(
-        self,
-        list_id: str,
-        index: int,
-        *,
-        action: str,
-        status: int,
-        allowed_from: frozenset[int] | None,
-        reason: str | None,
-        at: str,
-    ) -> StatusEvent | None:
-        """Set an allocated index's status and log the event atomically (None: no change)."""
-
-    def status(self, list_id: str, index: int) -> int | None:
-        """Current status of an index (None when it was never allocated)."""
-
-    def snapshot(self, list_id: str) -> tuple[dict[int, int], int]:
-        """All non-zero statuses of a list and the last event seq, read consistently."""
-
-    def allocated(self, list_id: str) -> int:
-        """How many indexes of the list were handed out."""
-
-    def events(self, list_id: str | None = None, index: int | None = None) -> list[StatusEvent]:
-        """The event log, oldest first, optionally for one list / index."""
-
-    def record_publication(self, list_id: str, upto_seq: int, at: str, sha256: str) -> None:
-        """Note that the list was published including all events up to ``upto_seq``."""
-
-    def bind_issuer(self, list_id: str, issuer: str) -> str:
-        """Record ``issuer`` as the list's issuer if it has none yet (atomically); return the
-        list's issuer, which is another one when the list was bound before."""
-
-    def close(self) -> None:
-        """Release resources."""
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lists (
-    list_id TEXT PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    purpose TEXT NOT NULL,
-    length INTEGER NOT NULL CHECK (length > 0),
-    status_size INTEGER NOT NULL CHECK (status_size BETWEEN 1 AND 8),
-    messages TEXT,
-    created TEXT NOT NULL,
-    issuer TEXT
-);
-CREATE TABLE IF NOT EXISTS entries (
-    list_id TEXT NOT NULL REFERENCES lists(list_id),
-    idx INTEGER NOT NULL CHECK (idx >= 0),
-    credential_id TEXT,
-    allocated_at TEXT NOT NULL,
-    status INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (list_id, idx)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entries_credential ON entries(credential_id);
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    list_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    action TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    reason TEXT,
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_entry ON events(list_id, idx);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'the status event log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-    BEGIN SELECT RAISE(ABORT, 'the status event log is append-only'); END;
-CREATE TABLE IF NOT EXISTS publications (
-    list_id TEXT NOT NULL,
-    upto_seq INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    sha256 TEXT NOT NULL
-);
-"""
-_SCHEMA_VERSION = "1"
-
-
-class SqliteStatusStore:
-    """The embedded default :class:`StatusStore`: one SQLite file (WAL, synchronous=FULL).
-
-    Safe for several processes at once: writers serialise on ``BEGIN IMMEDIATE`` (waiting up
-    to ``busy_timeout`` seconds), and ``(list_id, idx)`` is the entries table's primary key.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
-        self.path = Path(path)
-        try:
-            self._conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        except sqlite3.Error as exc:
-            raise StatusRegistryError(f"cannot open status registry {path}: {exc}") from None
-        self._init_schema()
-
-    def _init_schema(self) -> None:
-        try:
-            with self._write() as conn:
-                for statement in _SCHEMA.split(";\n"):
-                    if statement.strip():
-                        conn.execute(statement)
-                row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if row is None:
-                    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (_SCHEMA_VERSION,))
-                elif row[0] != _SCHEMA_VERSION:
-                    raise StatusRegistryError(
-                        f"status registry {self.path} has schema {row[0]}, "
-                        f"this version reads {_SCHEMA_VERSION}"
-                    )
-                columns = {r[1] for r in conn.execute("PRAGMA table_info(lists)")}
-                if "issuer" not in columns:  # a registry made before lists knew their issuer
-                    conn.execute("ALTER TABLE lists ADD COLUMN issuer TEXT")
-        except sqlite3.DatabaseError as exc:
-            raise StatusRegistryError(f"{self.path} is not a status registry: {exc}") from None
-
-    # Test seam: the crash tests override this to stop the process at a named point.
-    def _checkpoint(self, name: str, detail: object = None) -> None:
-        """Called at named points of a write (``allocate:inserted``, …); does nothing."""
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
-
-    def create_list(self, info: ListInfo) -> None:
-        """Add a list (its ``list_id`` and ``url`` must be new)."""
-        messages = json.dumps([m.to_json() for m in info.messages]) if info.messages else None
-        try:
-            with self._write() as conn:
-                conn.execute(
-                    "INSERT INTO lists (list_id, url, purpose, length, status_size, messages, "
-                    "created, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        info.list_id,
-                        info.url,
-                        info.purpose,
-                        info.length,
-                        info.status_size,
-                        messages,
-                        info.created,
-                        info.issuer,
-                    ),
-                )
-        except sqlite3.IntegrityError:
-            raise StatusRegistryError(
-                f"a list with id {info.list_id!r} or URL {info.url!r} already exists"
-            ) from None
-
-    @staticmethod
-    def _info(row: Sequence[Any]) -> ListInfo:
-        messages = tuple(
-            StatusMessage(int(m["status"], 16), m["message"]) for m in json.loads(row[5] or "[]")
-        )
-        issuer = row[7] if len(row) > 7 else None
-        return ListInfo(row[0], row[1], row[2], row[3], row[4], messages, row[6], issuer)
-
-    def get_list(self, list_id: str) -> ListInfo:
-        """The list ``list_id`` (raises StatusRegistryError when unknown)."""
-        row = self._conn.execute("SELECT * FROM lists WHERE list_id=?", (list_id,)).fetchone()
-        if row is None:
-            raise StatusRegistryError(f"no status list {list_id!r} in {self.path}")
-        return self._info(row)
-
-    def lists(self) -> list[ListInfo]:
-        """All lists, oldest first."""
-        rows = self._conn.execute("SELECT * FROM lists ORDER BY rowid").fetchall()
-        return [self._info(r) for r in rows]
-
-    def allocate(
-        self,
-        list_id: str,
-        count: int = 1,
-        *,
-        credential_ids: Sequence[str | None] | None = None,
-        at: str,
-    ) -> list[int]:
-        """Reserve ``count`` fresh random indexes (all or none), committed before returning."""
-        if count < 1:
-            raise UsageError("count must be at least 1")
-        if credential_ids is not None and len(credential_ids) != count:
-            raise UsageError("give one credential id per allocated index")
-        info = self.get_list(list_id)
-        out: list[int] = []
-        with self._write() as conn:
-            used = conn.execute(
-                "SELECT count(*) FROM entries WHERE list_id=?", (list_id,)
-            ).fetchone()[0]
-            if used + count > info.length:
-                raise StatusRegistryError(
-                    f"status list {list_id!r} has {info.length - used} free indexes, "
-                    f"{count} requested: create another list"
-                )
-            for n in range(count):
-                cid = credential_ids[n] if credential_ids is not None else None
-                index = self._insert_random(conn, info, used + n, cid, at)
-                conn.execute(
-                    "INSERT INTO events (list_id, idx, action, status, reason, at) "
-                    "VALUES (?, ?, 'allocate', 0, NULL, ?)",
-                    (list_id, index, at),
-                )
-                out.append(index)
-                self._checkpoint("allocate:inserted", index)
-        self._checkpoint("allocate:committed", out)
-        return out
-
-    def _insert_random(
-        self, conn: sqlite3.Connection, info: ListInfo, used: int, cid: str | None, at: str
-    ) -> int:
-        sql = "INSERT INTO entries VALUES (?, ?, ?, ?, 0)"
-        # Random probing is fast while the list is sparse; near full, pick among the free ones.
-        for _ in range(32 if used < info.length * 0.9 else 0):
-            index = secrets.randbelow(info.length)
-            try:
-                conn.execute(sql, (info.list_id, index, cid, at))
-            except sqlite3.IntegrityError:
-                continue
-            return index
-        taken = [
-            r[0]
-            for r in conn.execute(
-                "SELECT idx FROM entries WHERE list_id=? ORDER BY idx", (info.list_id,)
-            )
-        ]
-        nth = secrets.randbelow(info.length - len(taken))
-        index = nth
-        for t in taken:  # the nth free index: skip every taken index at or below it
-            if t <= index:
-                index += 1
-            else:
-                break
-        conn.execute(sql, (info.list_id, index, cid, at))
-        return index
-
-    def change(
-        self,
-        list_id: str,
-        index: int,
-        *,
-        action: str,
-        status: int,
-        allowed_from: frozenset[int] | None = None,
-        reason: str | None = None,
-        at: str,
-    ) -> StatusEvent | None:
-        """Set an allocated index's status and log the event atomically (None: no change)."""
-        if action not in ACTIONS:
-            raise UsageError(f"unknown action {action!r}")
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT status FROM entries WHERE list_id=? AND idx=?", (list_id, index)
-            ).fetchone()
-            if row is None:
-                raise StatusRegistryError(
-                    f"index {index} of status list {list_id!r} was never allocated"
-                )
-            current = row[0]
-            if current == status:
-                return None
-            if allowed_from is not None and current not in allowed_from:
-                raise StatusRegistryError(
-                    f"cannot {action} index {index} of {list_id!r}: its status is {current}"
-                )
-            conn.execute(
-                "UPDATE entries SET status=? WHERE list_id=? AND idx=?", (status, list_id, index)
-            )
-            cur = conn.execute(
-                "INSERT INTO events (list_id, idx, action, status, reason, at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (list_id, index, action, status, reason, at),
-            )
-            seq = int(cur.lastrowid or 0)
-            self._checkpoint("change:logged", (list_id, index))
-        self._checkpoint("change:committed", (list_id, index))
-        return StatusEvent(seq, list_id, index, action, status, reason, at)
-
-    def status(self, list_id: str, index: int) -> int | None:
-        """Current status of an index (None when it was never allocated)."""
-        row = self._conn.execute(
-            "SELECT status FROM entries WHERE list_id=? AND idx=?", (list_id, index)
-        ).fetchone()
-        return None if row is None else int(row[0])
-
-    def snapshot(self, list_id: str) -> tuple[dict[int, int], int]:
-        """All non-zero statuses of a list and the last event seq, read consistently."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT idx, status FROM entries WHERE list_id=? AND status != 0", (list_id,)
-            ).fetchall()
-            seq = conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM events WHERE list_id=?", (list_id,)
-            ).fetchone()[0]
-        return {int(i): int(s) for i, s in rows}, int(seq)
-
-    def allocated(self, list_id: str) -> int:
-        """How many indexes of the list were handed out."""
-        return int(
-            self._conn.execute(
-                "SELECT count(*) FROM entries WHERE list_id=?", (list_id,)
-            ).fetchone()[0]
-        )
-
-    def allocated_indexes(self, list_id: str) -> list[int]:
-        """Every allocated index of a list, ascending."""
-        rows = self._conn.execute(
-            "SELECT idx FROM entries WHERE list_id=? ORDER BY idx", (list_id,)
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    def events(self, list_id: str | None = None, index: int | None = None) -> list[StatusEvent]:
-        """The event log, oldest first, optionally for one list / index."""
-        sql = "SELECT * FROM events"
-        args: list[str | int] = []
-        if list_id is not None:
-            sql += " WHERE list_id=?"
-            args.append(list_id)
-            if index is not None:
-                sql += " AND idx=?"
-                args.append(index)
-        rows = self._conn.execute(sql + " ORDER BY seq", args).fetchall()
-        return [StatusEvent(*r) for r in rows]
-
-    def record_publication(self, list_id: str, upto_seq: int, at: str, sha256: str) -> None:
-        """Note that the list was published including all events up to ``upto_seq``."""
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO publications VALUES (?, ?, ?, ?)", (list_id, upto_seq, at, sha256)
-            )
-
-    def bind_issuer(self, list_id: str, issuer: str) -> str:
-        """Record ``issuer`` as the list's issuer if it has none yet; return the list's issuer."""
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE lists SET issuer=? WHERE list_id=? AND issuer IS NULL", (issuer, list_id)
-            )
-            row = conn.execute("SELECT issuer FROM lists WHERE list_id=?", (list_id,)).fetchone()
-        if row is None:
-            raise StatusRegistryError(f"no status list {list_id!r} in {self.path}")
-        return str(row[0])
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> SqliteStatusStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, checkpoint: Any = None) -> None:
@@ -522,13 +105,50 @@ def _now_utc(now: datetime | None) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
+FORMATS = ("bitstring", "token-status-list")
+DEFAULT_VALID_FOR = timedelta(days=7)
+DEFAULT_TTL_MS = 300_000
+DEFAULT_TOKEN_TTL = timedelta(hours=12)
+Unset = EllipsisType
+
+
+def open_store(target: StatusStore | str | os.PathLike[str]) -> StatusStore:
+    """The store ``target`` names: a store as it is, ``postgresql://…`` (PostgreSQL, needs
+    the ``mbo_vc[postgres]`` extra), or else the path of a SQLite file."""
+    if isinstance(target, StatusStore):
+        return target
+    if is_postgres_dsn(target):
+        from mbo_vc.status.postgres import PostgresStatusStore
+
+        return PostgresStatusStore(str(target))
+    return SqliteStatusStore(target)
+
+
+def registry_exists(target: str | os.PathLike[str]) -> bool:
+    """Whether a registry is there to open: a SQLite file exists (a PostgreSQL DSN: always,
+    the schema is created on first use)."""
+    return is_postgres_dsn(target) or Path(target).is_file()
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What one publication did: the list and format, the file, the list version, and whether
+    the file was written (``skipped``: why not, e.g. unchanged or a newer one is out)."""
+
+    list_id: str
+    format: str
+    path: Path
+    version: int
+    written: bool
+    skipped: str | None = None
+
+
 class StatusRegistry:
-    """Issuer-side operations over a :class:`StatusStore` (default: SQLite at a path)."""
+    """Issuer-side operations over a :class:`StatusStore` (a store, a SQLite path, or a
+    ``postgresql://`` DSN)."""
 
     def __init__(self, store: StatusStore | str | os.PathLike[str]) -> None:
-        self.store: StatusStore = (
-            store if isinstance(store, StatusStore) else SqliteStatusStore(store)
-        )
+        self.store: StatusStore = open_store(store)
 
     def close(self) -> None:
         """Close the underlying store."""
@@ -550,18 +170,31 @@ class StatusRegistry:
         status_size: int = 1,
         messages: Sequence[StatusMessage | Mapping[str, Any]] | None = None,
         list_id: str | None = None,
+        index_policy: str = "random",
+        valid_for: timedelta | None = None,
+        ttl: timedelta | None = None,
         issuer: str | None = None,
     ) -> ListInfo:
         """Create a list published at ``url`` (at least 131,072 entries, herd privacy).
 
-        ``issuer``: the DID that will sign the list (and issue the credentials on it); when
-        None, the first credential attached to the list, or its first publication, sets it."""
+        ``index_policy``: ``random`` (default) or ``sequential``; ``valid_for`` / ``ttl``: the
+        published list's validity and ttl (None: 7 days; 300 s for a Bitstring Status List
+        credential, 12 h for a token). A list that fills rolls over to a new one with the same
+        settings and issuer (see :meth:`allocate_many`). ``issuer``: the DID that will sign the
+        list (and issue the credentials on it); when None, the first credential attached to the
+        list, or its first publication, sets it.
+        """
         if purpose not in STATUS_PURPOSES:
             raise UsageError(f"statusPurpose must be one of {', '.join(STATUS_PURPOSES)}")
         if not isinstance(url, str) or ":" not in url or "#" in url:
             raise UsageError("a status list URL must be an absolute URL without a fragment")
         if length < MIN_ENTRIES or length % 8:
             raise UsageError(f"a status list needs at least {MIN_ENTRIES} entries (multiple of 8)")
+        if index_policy not in INDEX_POLICIES:
+            raise UsageError(f"index policy must be one of {', '.join(INDEX_POLICIES)}")
+        for name, value in (("valid_for", valid_for), ("ttl", ttl)):
+            if value is not None and value.total_seconds() < 1:
+                raise UsageError(f"{name} must be at least one second")
         parsed = tuple(
             m if isinstance(m, StatusMessage) else StatusMessage(int(m["status"], 16), m["message"])
             for m in (messages or ())
@@ -577,8 +210,9 @@ class StatusRegistry:
                 "statusMessage": [m.to_json() for m in parsed],
             }
             parse_status_entry(probe)
+        lid = list_id or url.rstrip("/").rsplit("/", 1)[-1]
         info = ListInfo(
-            list_id or url.rstrip("/").rsplit("/", 1)[-1],
+            lid,
             url,
             purpose,
             length,
@@ -586,6 +220,10 @@ class StatusRegistry:
             parsed,
             format_timestamp(),
             issuer,
+            series=lid,
+            index_policy=index_policy,
+            valid_for=None if valid_for is None else int(valid_for.total_seconds()),
+            ttl=None if ttl is None else int(ttl.total_seconds()),
         )
         self.store.create_list(info)
         return info
@@ -598,12 +236,15 @@ class StatusRegistry:
         _same_issuer(list_id, self.store.bind_issuer(list_id, issuer), issuer)
 
     def check_issuer(self, list_id: str, issuer: str) -> None:
-        """Refuse (as :meth:`bind_issuer`) when the list belongs to another issuer; binds
-        nothing."""
+        """Refuse (as :meth:`bind_issuer`) when the list, or the newest list of its series
+        (where allocations go), belongs to another issuer; binds nothing."""
         _same_issuer(list_id, self.store.get_list(list_id).issuer, issuer)
+        head = self.store.head(list_id)
+        if head.list_id != list_id:
+            _same_issuer(head.list_id, head.issuer, issuer)
 
     def lists(self) -> list[ListInfo]:
-        """All lists."""
+        """All lists (rolled-over ones too), oldest first."""
         return self.store.lists()
 
     def list_for(self, url: str) -> ListInfo:
@@ -616,27 +257,55 @@ class StatusRegistry:
     # --- allocation ----------------------------------------------------------------------
     def entry(self, list_id: str, index: int) -> StatusEntry:
         """The ``credentialStatus`` entry for an index of a list."""
-        info = self.store.get_list(list_id)
-        return StatusEntry(
-            info.purpose,
-            index,
-            info.url,
-            info.status_size,
-            info.messages,
-            f"{info.url}#{index}",
-        )
+        return _entry(self.store.get_list(list_id), index)
 
     def allocate(self, list_id: str, *, credential_id: str | None = None) -> StatusEntry:
-        """Reserve a fresh random index; returns the entry to put into the credential."""
+        """Reserve a fresh index; returns the entry to put into the credential."""
         return self.allocate_many(list_id, 1, credential_ids=[credential_id])[0]
 
     def allocate_many(
         self, list_id: str, count: int, *, credential_ids: Sequence[str | None] | None = None
     ) -> list[StatusEntry]:
-        """Reserve ``count`` fresh random indexes in one transaction."""
+        """Reserve ``count`` fresh indexes of ``list_id``'s series (one transaction per list).
+
+        Allocation goes to the newest list of the series; when it is full, the next list is
+        opened (same purpose and settings, the next id and URL: ``revocation-1`` →
+        ``revocation-2``), by whichever writer gets there first, and allocation goes on there.
+        """
+        if count < 1:
+            raise UsageError("count must be at least 1")
+        if credential_ids is not None and len(credential_ids) != count:
+            raise UsageError("give one credential id per allocated index")
         at = format_timestamp()
-        indexes = self.store.allocate(list_id, count, credential_ids=credential_ids, at=at)
-        return [self.entry(list_id, i) for i in indexes]
+        out: list[StatusEntry] = []
+        info = self.store.head(list_id)
+        while len(out) < count:
+            free = info.length - self.store.allocated(info.list_id)
+            if free <= 0:
+                info = self._roll_over(info)
+                continue
+            take = min(count - len(out), free)
+            ids = None if credential_ids is None else credential_ids[len(out) : len(out) + take]
+            try:
+                indexes = self.store.allocate(info.list_id, take, credential_ids=ids, at=at)
+            except StatusListFullError:
+                continue  # another writer took some of them: look again
+            out.extend(_entry(info, i) for i in indexes)
+        return out
+
+    def _roll_over(self, full: ListInfo) -> ListInfo:
+        first = self.store.get_list(full.series or full.list_id)
+        generation = full.generation + 1
+        list_id, url = successor_names(first, generation)
+        new = replace(
+            full,
+            list_id=list_id,
+            url=url,
+            created=format_timestamp(),
+            series=first.list_id,
+            generation=generation,
+        )
+        return self.store.successor(full, new)
 
     def attach(
         self,
@@ -645,15 +314,28 @@ class StatusRegistry:
     ) -> dict[str, Any]:
         """A copy of an unsigned credential with a fresh ``credentialStatus`` entry per list.
 
-        The credential's issuer becomes each list's issuer (:meth:`bind_issuer`); a list that
-        belongs to another issuer is refused before any entry is handed out."""
+        The credential's issuer becomes the issuer of each list and of the newest list of its
+        series, where the entry goes (:meth:`bind_issuer`); a list that belongs to another
+        issuer is refused before any entry is handed out."""
         cid = credential.get("id") if isinstance(credential.get("id"), str) else None
         issuer = credential.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-        if isinstance(issuer, str):
+        if not isinstance(issuer, str):
+            issuer = None
+        bound: set[str] = set()
+        if issuer is not None:
             for lid in list_ids:
-                self.bind_issuer(lid, issuer)
-        entries = [self.allocate(lid, credential_id=cid).to_json() for lid in list_ids]
+                for target in dict.fromkeys((lid, self.store.head(lid).list_id)):
+                    info = self.store.get_list(target)
+                    if info.issuer != issuer:  # bound already: no write transaction
+                        self.bind_issuer(target, issuer)
+                    bound.add(info.url)
+        allocated = [self.allocate(lid, credential_id=cid) for lid in list_ids]
+        if issuer is not None:  # a list another writer opened meanwhile, maybe unbound
+            for entry in allocated:
+                if entry.list_credential not in bound:
+                    self.bind_issuer(self.list_for(entry.list_credential).list_id, issuer)
+        entries = [entry.to_json() for entry in allocated]
         out = dict(credential)
         out["credentialStatus"] = entries[0] if len(entries) == 1 else entries
         return out
@@ -727,13 +409,13 @@ class StatusRegistry:
 
     # --- publishing ----------------------------------------------------------------------
     def bitstring(self, list_id: str) -> tuple[Bitstring, int]:
-        """The list's current bitstring and the last event seq it includes."""
+        """The list's current bitstring and the list version it holds."""
         info = self.store.get_list(list_id)
-        statuses, seq = self.store.snapshot(list_id)
+        statuses, version = self.store.snapshot(list_id)
         bits = Bitstring(info.bits)
         for index, value in statuses.items():
             bits.set(index, value, info.status_size)
-        return bits, seq
+        return bits, version
 
     def status_list_credential(
         self,
@@ -742,15 +424,22 @@ class StatusRegistry:
         *,
         issuer: str | None = None,
         now: datetime | None = None,
-        valid_for: timedelta | None = timedelta(days=7),
-        ttl_ms: int | None = 300_000,
+        valid_for: timedelta | Unset | None = ...,
+        ttl_ms: int | Unset | None = ...,
         cryptosuite: str | None = None,
     ) -> tuple[dict[str, Any], int]:
-        """The signed BitstringStatusListCredential of a list (VC 2.0) and its event seq
-        (``cryptosuite`` defaults to the key's: eddsa-rdfc-2022, ecdsa-rdfc-2019 for P-256)."""
+        """The signed BitstringStatusListCredential of a list (VC 2.0) and its list version
+        (``cryptosuite`` defaults to the key's: eddsa-rdfc-2022, ecdsa-rdfc-2019 for P-256).
+        ``valid_for`` / ``ttl_ms`` default to the list's settings (else 7 days / 300,000 ms);
+        None leaves ``validUntil`` / ``ttl`` out. Binds the list to the signing issuer
+        (:meth:`bind_issuer`), refusing another issuer's key."""
         self.bind_issuer(list_id, issuer or key.controller)
         info = self.store.get_list(list_id)
-        bits, seq = self.bitstring(list_id)
+        if isinstance(valid_for, EllipsisType):
+            valid_for = _seconds(info.valid_for) or DEFAULT_VALID_FOR
+        if isinstance(ttl_ms, EllipsisType):
+            ttl_ms = info.ttl * 1000 if info.ttl is not None else DEFAULT_TTL_MS
+        bits, version = self.bitstring(list_id)
         start = _now_utc(now)
         subject: dict[str, Any] = {
             "id": f"{info.url}#list",
@@ -770,7 +459,7 @@ class StatusRegistry:
         if valid_for is not None:
             doc["validUntil"] = format_timestamp(start + valid_for)
         doc["credentialSubject"] = subject
-        return sign(doc, key, cryptosuite=cryptosuite, created=start), seq
+        return sign(doc, key, cryptosuite=cryptosuite, created=start), version
 
     def publish(
         self,
@@ -781,25 +470,127 @@ class StatusRegistry:
     ) -> Path:
         """Sign the list and write it atomically to ``out_dir/<list_id>.json``.
 
-        ``options`` go to :meth:`status_list_credential`. Returns the file's path.
+        ``options`` go to :meth:`status_list_credential`. Returns the file's path. A file is
+        only replaced by a list at least as new as the one published last (a slower
+        concurrent publisher of an older snapshot leaves the newer file in place).
         """
-        doc, seq = self.status_list_credential(list_id, key, **options)
+        info = self.store.get_list(list_id)
+        return self._publish_bitstring(info, key, Path(out_dir), options)[0]
+
+    def _publish_bitstring(
+        self, info: ListInfo, key: Signer, out_dir: Path, options: Mapping[str, Any]
+    ) -> tuple[Path, bool, int]:
+        doc, version = self.status_list_credential(info.list_id, key, **options)
         data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        path = Path(out_dir) / f"{_safe_name(list_id)}.json"
+        path = out_dir / f"{_safe_name(info.list_id)}.json"
+        refresh = None
+        if "validUntil" in doc:
+            start, until = parse_timestamp(doc["validFrom"]), parse_timestamp(doc["validUntil"])
+            refresh = format_timestamp(start + (until - start) / 2)
+        written = self._write(info.list_id, "bitstring", version, path, data, refresh)
+        return path, written, version
+
+    def _write(
+        self, list_id: str, fmt: str, version: int, path: Path, data: bytes, refresh: str | None
+    ) -> bool:
         checkpoint = getattr(self.store, "_checkpoint", None)
-        write_atomic(path, data, checkpoint=checkpoint)
-        if checkpoint is not None:
-            checkpoint("publish:replaced", path)
-        self.store.record_publication(
-            list_id, seq, format_timestamp(), hashlib.sha256(data).hexdigest()
+
+        def write() -> None:
+            try:
+                write_atomic(path, data, checkpoint=checkpoint)
+            except OSError as exc:
+                raise StatusPublishError(
+                    f"cannot publish status list {list_id!r} to {path}: "
+                    f"{exc.strerror or exc} (the registry is unchanged; the file there, if "
+                    "any, is the previous one)"
+                ) from None
+            if checkpoint is not None:
+                checkpoint("publish:replaced", path)
+
+        publication = Publication(
+            list_id, fmt, version, format_timestamp(), hashlib.sha256(data).hexdigest(), refresh
         )
-        return path
+        return self.store.record_publication(publication, write)
+
+    def publish_lists(
+        self,
+        key: Signer,
+        out_dir: str | os.PathLike[str],
+        *,
+        formats: Sequence[str] = ("bitstring",),
+        list_ids: Sequence[str] | None = None,
+        changed_only: bool = False,
+        now: datetime | None = None,
+        bitstring: Mapping[str, Any] | None = None,
+        token: Mapping[str, Any] | None = None,
+    ) -> list[PublishResult]:
+        """Publish lists (default: all, rolled-over ones too) in each of ``formats``
+        (``bitstring``: ``<list>.json``; ``token-status-list``: ``<list>.statuslist.jwt``) as
+        static files in ``out_dir``, for any web server or CDN.
+
+        ``changed_only``: skip a list whose file is there and holds the list's current
+        version, unless half its validity (or the token's ttl) has passed. ``bitstring`` /
+        ``token``: options for :meth:`status_list_credential` / :meth:`status_list_token`.
+        A list that belongs to another issuer than the signer's is refused
+        (:class:`~mbo_vc.errors.StatusRegistryError`) before any file is written.
+        """
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise UsageError(f"formats must be among {', '.join(FORMATS)}")
+        folder = Path(out_dir)
+        moment = _now_utc(now)
+        infos = (
+            [self.store.get_list(lid) for lid in list_ids]
+            if list_ids is not None
+            else self.store.lists()
+        )
+        for fmt in formats:  # every list the signer's, before any file is written
+            opts = (token if fmt == "token-status-list" else bitstring) or {}
+            for info in infos:
+                _same_issuer(info.list_id, info.issuer, opts.get("issuer") or key.controller)
+        results: list[PublishResult] = []
+        for info in infos:
+            for fmt in formats:
+                token_form = fmt == "token-status-list"
+                name = f"{_safe_name(info.list_id)}{'.statuslist.jwt' if token_form else '.json'}"
+                path = folder / name
+                if changed_only:
+                    why_not = self._unchanged(info, fmt, path, moment)
+                    if why_not is not None:
+                        results.append(PublishResult(info.list_id, fmt, path, -1, False, why_not))
+                        continue
+                if token_form:
+                    opts = {"now": moment, **(token or {})}
+                    written, version = self._publish_token(info, key, folder, opts)
+                else:
+                    opts = {"now": moment, **(bitstring or {})}
+                    _, written, version = self._publish_bitstring(info, key, folder, opts)
+                skipped = None if written else "a newer version is published already"
+                results.append(PublishResult(info.list_id, fmt, path, version, written, skipped))
+        return results
+
+    def _unchanged(self, info: ListInfo, fmt: str, path: Path, now: datetime) -> str | None:
+        state = self.store.published(info.list_id, fmt)
+        if state is None or not path.is_file():
+            return None
+        if self.store.version(info.list_id) != state.version:
+            return None
+        if state.refresh_after is not None and now >= parse_timestamp(state.refresh_after):
+            return None
+        return "unchanged"
+
+    def publish_all(
+        self, key: Signer, out_dir: str | os.PathLike[str], **options: Any
+    ) -> list[Path]:
+        """Publish every list of the registry as a Bitstring Status List credential
+        (``options`` as for :meth:`publish`; see :meth:`publish_lists` for more)."""
+        return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
 
     # --- IETF Token Status List -----------------------------------------------------------
     def token_status_list(
         self, list_id: str, *, bits: int | None = None
     ) -> tuple[TokenStatusList, int]:
-        """The list as a Token Status List (same indexes, same statuses) and its event seq.
+        """The list as a Token Status List (same indexes, same statuses) and its version.
 
         A revocation list's revoked index becomes 0x01 INVALID, a suspension list's suspended
         index 0x02 SUSPENDED (so it needs ``bits`` >= 2), a message list's value is written as
@@ -813,12 +604,12 @@ class StatusRegistry:
                 f"a Token Status List of the {info.purpose} list {list_id!r} needs bits of "
                 f"{need} or more (1, 2, 4 or 8), not {width}"
             )
-        statuses, seq = self.store.snapshot(list_id)
+        statuses, version = self.store.snapshot(list_id)
         out = TokenStatusList(info.length, width)
         mapped = {"revocation": INVALID, "suspension": SUSPENDED}.get(info.purpose)
         for index, value in statuses.items():
             out.set(index, mapped if mapped is not None and value else value)
-        return out, seq
+        return out, version
 
     def token_reference(
         self, list_id: str, index: int, *, uri: str | None = None
@@ -833,9 +624,19 @@ class StatusRegistry:
     def allocate_reference(
         self, list_id: str, *, credential_id: str | None = None, uri: str | None = None
     ) -> StatusListReference:
-        """Reserve a fresh random index (as :meth:`allocate`) and return its reference."""
+        """Reserve a fresh index (as :meth:`allocate`, rolling over) and return its reference
+        (``uri`` overrides the URL of the list the index landed in)."""
         entry = self.allocate(list_id, credential_id=credential_id)
-        return self.token_reference(list_id, entry.index, uri=uri)
+        return StatusListReference(entry.index, uri or entry.list_credential)
+
+    def _token_settings(
+        self, info: ListInfo, valid_for: timedelta | Unset | None, ttl: timedelta | Unset | None
+    ) -> tuple[timedelta | None, timedelta | None]:
+        if isinstance(valid_for, EllipsisType):
+            valid_for = _seconds(info.valid_for) or DEFAULT_VALID_FOR
+        if isinstance(ttl, EllipsisType):
+            ttl = _seconds(info.ttl) or DEFAULT_TOKEN_TTL
+        return valid_for, ttl
 
     def status_list_token(
         self,
@@ -846,14 +647,17 @@ class StatusRegistry:
         bits: int | None = None,
         issuer: str | None = None,
         now: datetime | None = None,
-        valid_for: timedelta | None = timedelta(days=7),
-        ttl: timedelta | None = timedelta(hours=12),
+        valid_for: timedelta | Unset | None = ...,
+        ttl: timedelta | Unset | None = ...,
     ) -> tuple[str, int]:
         """The signed ``statuslist+jwt`` of a list (``sub`` = ``uri``, default the list's
-        URL) and the event seq it includes. ES256 for a P-256 key, EdDSA for Ed25519."""
+        URL) and the list version it holds. ES256 for a P-256 key, EdDSA for Ed25519.
+        ``valid_for`` (``exp``) and ``ttl`` default to the list's settings, else 7 days / 12 h.
+        Binds the list to the signing issuer (:meth:`bind_issuer`), refusing another's key."""
         self.bind_issuer(list_id, issuer or key.controller)
         info = self.store.get_list(list_id)
-        status_list, seq = self.token_status_list(list_id, bits=bits)
+        valid_for, ttl = self._token_settings(info, valid_for, ttl)
+        status_list, version = self.token_status_list(list_id, bits=bits)
         token = sign_status_list_token(
             status_list,
             uri or info.url,
@@ -863,7 +667,7 @@ class StatusRegistry:
             valid_for=valid_for,
             ttl=ttl,
         )
-        return token, seq
+        return token, version
 
     def publish_token(
         self,
@@ -874,23 +678,32 @@ class StatusRegistry:
     ) -> Path:
         """Sign the list as a Token Status List and write it atomically to
         ``out_dir/<list_id>.statuslist.jwt``. ``options`` go to :meth:`status_list_token`."""
-        token, seq = self.status_list_token(list_id, key, **options)
-        data = (token + "\n").encode("ascii")
-        path = Path(out_dir) / f"{_safe_name(list_id)}.statuslist.jwt"
-        checkpoint = getattr(self.store, "_checkpoint", None)
-        write_atomic(path, data, checkpoint=checkpoint)
-        if checkpoint is not None:
-            checkpoint("publish:replaced", path)
-        self.store.record_publication(
-            list_id, seq, format_timestamp(), hashlib.sha256(data).hexdigest()
-        )
-        return path
+        info = self.store.get_list(list_id)
+        self._publish_token(info, key, Path(out_dir), options)
+        return Path(out_dir) / f"{_safe_name(list_id)}.statuslist.jwt"
 
-    def publish_all(
-        self, key: Signer, out_dir: str | os.PathLike[str], **options: Any
-    ) -> list[Path]:
-        """Publish every list of the registry."""
-        return [self.publish(info.list_id, key, out_dir, **options) for info in self.lists()]
+    def _publish_token(
+        self, info: ListInfo, key: Signer, out_dir: Path, options: Mapping[str, Any]
+    ) -> tuple[bool, int]:
+        opts = dict(options)
+        now = _now_utc(opts.pop("now", None))
+        valid_for, ttl = self._token_settings(
+            info, opts.pop("valid_for", ...), opts.pop("ttl", ...)
+        )
+        token, version = self.status_list_token(
+            info.list_id, key, now=now, valid_for=valid_for, ttl=ttl, **opts
+        )
+        data = (token + "\n").encode("ascii")
+        path = out_dir / f"{_safe_name(info.list_id)}.statuslist.jwt"
+        spans = [s for s in (valid_for, ttl) if s is not None]
+        refresh = format_timestamp(now + min(spans) / 2) if spans else None
+        return self._write(info.list_id, "token-status-list", version, path, data, refresh), version
+
+
+def _entry(info: ListInfo, index: int) -> StatusEntry:
+    return StatusEntry(
+        info.purpose, index, info.url, info.status_size, info.messages, f"{info.url}#{index}"
+    )
 
 
 def _same_issuer(list_id: str, bound: str | None, issuer: str) -> None:
@@ -900,6 +713,10 @@ def _same_issuer(list_id: str, bound: str | None, issuer: str) -> None:
             f"{issuer[:120]}: use that issuer's key (verifiers refuse a status list signed by "
             "anyone but the credential's issuer)"
         )
+
+
+def _seconds(value: int | None) -> timedelta | None:
+    return None if value is None else timedelta(seconds=value)
 
 
 def _safe_name(list_id: str) -> str:
