@@ -164,8 +164,14 @@ def test_the_shapes_and_the_required_members_of_each_kind() -> None:
 def test_an_undisclosed_claim_is_not_a_violation() -> None:
     """The holder withholds what is selectively disclosable: only what is disclosed is judged.
     A crebo an issuer made disclosable is judged when it is shown, not when it is withheld."""
-    shown = present(GOOD, [], holder_key=WALLET, aud="https://werkgever.example", nonce="n1",
-                    iat=int(NOW.timestamp()))
+    shown = present(
+        GOOD,
+        [],
+        holder_key=WALLET,
+        aud="https://werkgever.example",
+        nonce="n1",
+        iat=int(NOW.timestamp()),
+    )
     result = mbo_vc.verify(shown.serialize(), now=NOW, aud="https://werkgever.example",
                            nonce="n1")  # fmt: skip
     assert result.verified, result.problems
@@ -256,8 +262,10 @@ def test_a_vc_sd_jwt_waardepapier_gets_the_rules_through_its_view() -> None:
 
     bad = mbo_vc.verify(secure_sd_jwt(doc, SCHOOL).serialize(), now=NOW)
     # (the mbo schema the credential names refuses the crebo too: the pipeline's own check)
-    assert bad.format == "vc+sd-jwt" and sorted(set(bad.codes)) == ["invalid_field",
-                                                                   "schema_invalid"]
+    assert bad.format == "vc+sd-jwt" and sorted(set(bad.codes)) == [
+        "invalid_field",
+        "schema_invalid",
+    ]
     off = mbo_vc.verify(issue_vc_sd_jwt(PAPERS["mbo-diploma"], SCHOOL, holder=None).serialize(),
                         now=NOW, mbo_rules=False)  # fmt: skip
     assert off.verified and [w.code for w in off.warnings] == [SIGNERS_NOT_CHECKED]
