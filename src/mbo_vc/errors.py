@@ -152,7 +152,7 @@ CODES: dict[str, str] = {
     "one the trust list gives that issuer",
     "mbo_rules_not_checked": "(warning) the mbo rules (both signers, crebo/niveau shapes, the "
     "mbo/OBv3 schema) were switched off for a waardepapier (mbo_rules=False, --no-mbo-rules), or "
-    "its two signers cannot be checked (a vc+jwt carries one signature)",
+    "its two signers cannot be checked (a vc+jwt, vc+sd-jwt or SD-JWT VC carries one signature)",
     "trust_list_invalid": "the trust list cannot be used (its proof by the pinned trust anchor, "
     "its dates or its status do not verify, or it is malformed): nothing is trusted",
     # OpenID Federation 1.0 trust (mbo_vc.federation, docs/trust-federation.md)
@@ -289,7 +289,8 @@ CODES: dict[str, str] = {
     "it is not the document the issuer committed to, so it is not used",
     "type_metadata_integrity_not_checked": "(warning) the SD-JWT VC carries vct#integrity but "
     "the verifier has no type metadata document for its vct as bytes (pin it: "
-    "SdJwtVcOptions(type_metadata={vct: bytes}), mbo-vc verify --type-metadata): not checked",
+    "SdJwtVcOptions(type_metadata={vct: bytes}), mbo-vc verify --type-metadata; mbo_vc.verify "
+    "pins the four waardepapieren's own): not checked",
     # batches (mbo_vc.batch)
     "batch_worker_failed": "the worker that handled this item of a batch failed (crashed, was "
     "killed or lost, or could not receive the item): the item was not checked or signed",

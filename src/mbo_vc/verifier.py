@@ -15,15 +15,18 @@ signed data names an mbo_vc IRI (:func:`may_be_waardepapier`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.did import DidResolver
-from mbo_vc.errors import UsageError
+from mbo_vc.errors import MboVcError, UsageError
 from mbo_vc.jsonld import DocumentLoader
 from mbo_vc.limits import DEFAULT_LIMITS, Limits
 from mbo_vc.result import PresentationResult, VerificationResult
@@ -41,6 +44,7 @@ __all__ = [
     "verify",
     "verify_jwt",
     "verify_presentation",
+    "with_shipped_type_metadata",
 ]
 
 
@@ -59,6 +63,17 @@ def may_be_waardepapier(view: CredentialView) -> bool:
     return False
 
 
+def _may_be_one(result: VerificationResult) -> bool:
+    """The gate on a result: its verified view may be a waardepapier's, or it is an SD-JWT VC
+    (no view) whose verified ``vct`` is an mbo_vc type (``https://w3id.org/mbo-vc/vct/…``)."""
+    if result.view is not None:
+        return may_be_waardepapier(result.view)
+    if result.format != "dc+sd-jwt" or not isinstance(result.document, Mapping):
+        return False
+    vct = result.document.get("vct")
+    return isinstance(vct, str) and vct.startswith(vocab.MBO_IRI_BASE)
+
+
 @dataclass(frozen=True)
 class MboRulesHook:
     """The pipeline's credential-rules hook (:class:`~mbo_vc.verification.CredentialRules`):
@@ -70,7 +85,7 @@ class MboRulesHook:
     def apply(self, result: VerificationResult, *, policy: VerifierPolicy) -> None:
         """The mbo rules (or the opt-out's warning) on one credential that may be a
         waardepapier."""
-        if result.view is None or not may_be_waardepapier(result.view):
+        if not _may_be_one(result):
             return
         from mbo_vc.mbo.rules import MboRules  # (pydantic models: only for waardepapieren)
 
@@ -91,7 +106,7 @@ def apply_mbo_rules_once(
     this, so that it never says valid for a waardepapier its rules did not pass); ``result``
     itself when the rules had their say (or were switched off) or it is no waardepapier.
     ``signers`` are the verifier's required signers (the examencommissie it expects)."""
-    if result.view is None or not may_be_waardepapier(result.view):
+    if not _may_be_one(result):
         return result
     from mbo_vc.mbo.rules import MboRules, rules_applied
 
@@ -105,6 +120,45 @@ def apply_mbo_rules_once(
     )
     MboRules().apply(copy, policy=VerifierPolicy(required_signers=tuple(signers)))
     return copy
+
+
+@functools.cache
+def _shipped_type_metadata() -> Mapping[str, bytes]:
+    """The type metadata of the four waardepapieren as published (``mbo_vc/type_metadata``,
+    the bytes their ``vct#integrity`` commits to), by ``vct``; read once, without the mbo
+    models. Empty when the folder cannot be read (then a ``vct#integrity`` is the warning that it
+    was not checked, as without type metadata)."""
+    from mbo_vc.sd_jwt_vc import read_metadata
+
+    try:
+        found = read_metadata([Path(__file__).resolve().parent / "type_metadata"])
+    except MboVcError:
+        return {}
+    return MappingProxyType(
+        {vct: doc for vct, doc in found.type_metadata.items() if isinstance(doc, bytes)}
+    )
+
+
+def _looks_like_sd_jwt(document: Any) -> bool:
+    if isinstance(document, bytes | bytearray):
+        return b"~" in document
+    return isinstance(document, str) and "~" in document
+
+
+def with_shipped_type_metadata(sd_jwt: SdJwtVcOptions | None) -> SdJwtVcOptions:
+    """``sd_jwt`` (or the defaults) with the shipped type metadata of the waardepapieren pinned
+    (:func:`mbo_vc.mbo.sd_jwt_vc.published_type_metadata`), so that an SD-JWT VC's
+    ``vct#integrity`` is checked and its claims against the type's schema; the caller's own
+    document for a ``vct`` wins. Options that are not :class:`~mbo_vc.sd_jwt_vc.SdJwtVcOptions`
+    are returned as they are (the pipeline refuses them)."""
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions
+
+    if sd_jwt is None:
+        return SdJwtVcOptions(type_metadata=_shipped_type_metadata())
+    if not isinstance(sd_jwt, SdJwtVcOptions) or not isinstance(sd_jwt.type_metadata, Mapping):
+        return sd_jwt
+    merged = {**_shipped_type_metadata(), **sd_jwt.type_metadata}
+    return dataclasses.replace(sd_jwt, type_metadata=merged)
 
 
 def verify(
@@ -136,8 +190,13 @@ def verify(
     ``missing_signer`` / ``proof_chain_broken``; crebo/niveau shapes; the mbo schema); name the
     examencommissie with ``policy=VerifierPolicy(required_signers=(RequiredSigner(
     "examencommissie", DID),))``. ``mbo_rules=False`` switches them off, with the warning
-    ``mbo_rules_not_checked`` on a waardepapier. Never raises for a bad credential.
+    ``mbo_rules_not_checked`` on a waardepapier. An SD-JWT VC is checked against the shipped
+    type metadata of the waardepapieren (its ``vct#integrity``, the type's schema) besides any
+    the caller pins in ``sd_jwt`` (:func:`with_shipped_type_metadata`). Never raises for a bad
+    credential.
     """
+    if _looks_like_sd_jwt(document):
+        sd_jwt = with_shipped_type_metadata(sd_jwt)
     return pipeline.verify(
         document, now=now, loader=loader, resolver=resolver,
         expected_proof_purpose=expected_proof_purpose, challenge=challenge, domain=domain,

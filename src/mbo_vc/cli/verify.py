@@ -98,12 +98,13 @@ def _disclosed(outcome: VerificationResult, lang: str) -> list[str]:
     return [shown(line) for line in lines]
 
 
-def sd_jwt_options(args: argparse.Namespace, *, sd_jwt: bool = False) -> SdJwtVcOptions | None:
+def sd_jwt_options(args: argparse.Namespace) -> SdJwtVcOptions | None:
     """SD-JWT VC options from the command line: x5c trust anchors, pinned jwt-vc-issuer and type
-    metadata (``--issuer-metadata``, ``--type-metadata``: files or folders, offline), --online.
-    For an SD-JWT input (``sd_jwt``) the published type metadata of the waardepapieren are
-    pinned too (what their ``vct#integrity`` commits to); otherwise None for the defaults (the
-    SD-JWT modules are then imported only when an SD-JWT is verified)."""
+    metadata (``--issuer-metadata``, ``--type-metadata``: files or folders, offline), --online;
+    None for the defaults (the SD-JWT modules are then imported only when an SD-JWT is
+    verified). The published type metadata of the waardepapieren are pinned by
+    :func:`mbo_vc.verify` itself (:func:`mbo_vc.verifier.with_shipped_type_metadata`; a document
+    given here for a ``vct`` wins)."""
     anchors = []
     for name in getattr(args, "x5c_anchor", []) or []:
         try:
@@ -113,7 +114,7 @@ def sd_jwt_options(args: argparse.Namespace, *, sd_jwt: bool = False) -> SdJwtVc
     online = bool(getattr(args, "online", False))
     issuer_files = getattr(args, "issuer_metadata", None) or []
     type_files = getattr(args, "type_metadata", None) or []
-    if not anchors and not online and not issuer_files and not type_files and not sd_jwt:
+    if not anchors and not online and not issuer_files and not type_files:
         return None
     from mbo_vc.sd_jwt_vc import SdJwtVcOptions, read_metadata
 
@@ -125,22 +126,11 @@ def sd_jwt_options(args: argparse.Namespace, *, sd_jwt: bool = False) -> SdJwtVc
     issuers = read_metadata(issuer_files).issuer_metadata
     if issuer_files and not issuers:
         raise UsageError(f"no jwt-vc-issuer metadata in {', '.join(issuer_files)[:200]}")
-    # the published documents first, then the caller's (a caller's document for a vct wins)
-    types = dict(read_metadata([_published_type_metadata()]).type_metadata) if sd_jwt else {}
-    given = read_metadata(type_files).type_metadata
-    if type_files and not given:
+    types = read_metadata(type_files).type_metadata
+    if type_files and not types:
         raise UsageError(f"no type metadata in {', '.join(type_files)[:200]}")
-    types.update(given)
     return SdJwtVcOptions(trust_anchors=anchors, https=https, issuer_metadata=issuers,
                           type_metadata=types)  # fmt: skip
-
-
-def _published_type_metadata() -> Path:
-    """The folder of the published waardepapier type metadata (read without importing the mbo
-    models)."""
-    import mbo_vc
-
-    return Path(mbo_vc.__file__).resolve().parent / "type_metadata"
 
 
 def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
@@ -186,7 +176,7 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
             raise UsageError("--aud and --nonce go together (an SD-JWT VC's key binding)")
         outcome = verify(data, now=now, loader=loader, resolver=resolver, status=status,
                          check_status=check_status, policy=policy, aud=aud, nonce=nonce,
-                         sd_jwt=sd_jwt_options(args, sd_jwt=_is_sd_jwt(data)),
+                         sd_jwt=sd_jwt_options(args),
                          mbo_rules=_with_mbo_rules(args))  # fmt: skip
     if outcome.not_a_document:
         raise UsageError(f"{args.input}: {outcome.problems[0].message}")
@@ -195,12 +185,6 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     else:
         print_result(outcome, args.input, args.json)
     return EXIT_OK if outcome.verified else EXIT_NOT_VERIFIED
-
-
-def _is_sd_jwt(data: bytes) -> bool:
-    from mbo_vc.sd_jwt import is_sd_jwt
-
-    return is_sd_jwt(data.decode("utf-8", "replace").strip())
 
 
 def _signers(args: argparse.Namespace) -> list[RequiredSigner]:

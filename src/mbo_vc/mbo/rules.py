@@ -5,16 +5,19 @@ Read from the verified view (what the signatures cover) and the proofs as signed
 - an mbo-diploma and an mbo-certificaat carry two signers: a valid proof by the examencommissie
   (a key other than the issuer's, or the DID the verifier names) and the bevoegd gezag's
   (the issuer's) proof chained to it (``missing_signer``, ``proof_chain_broken``); a JWT has
-  one signature by construction, so for a ``vc+jwt`` this is the warning
-  ``mbo_rules_not_checked``;
-- the crebo is 5 digits, the niveau 1 to 4, a keuzedeelCode ``K`` and 4 digits
-  (``invalid_field``);
+  one signature by construction, so for a ``vc+jwt``, a ``vc+sd-jwt`` and an SD-JWT VC this
+  is the warning ``mbo_rules_not_checked``;
+- the crebo is 5 digits, the niveau 1 to 4, a keuzedeelCode ``K`` and 4 digits, and a diploma
+  has a crebo and a niveau (``invalid_field``; :data:`SHAPES`, one table for both readings);
 - the credential validates against mbo_vc's JSON Schema for its kind, which includes the OBv3
   constraints (``schema_invalid``).
 
 A credential is held to these rules when it is an mbo waardepapier as signed: its achievement is
 an ``MboAchievement`` (mbo context) or it names an mbo_vc schema; its kind then comes from the
-achievementType (:func:`mbo_vc.mbo.kinds.waardepapier_kind`).
+achievementType (:func:`mbo_vc.mbo.kinds.waardepapier_kind`). An SD-JWT VC (``dc+sd-jwt``) has
+no JSON-LD view: it is a waardepapier by its ``vct`` (:func:`sd_jwt_kind`), and the shapes are
+read from its verified claims, disclosures in place; a claim the holder withheld is no
+violation, and its schema is the type metadata's.
 
 :class:`MboRules` is these rules as the verification pipeline's credential-rules hook
 (:class:`~mbo_vc.verification.rules.CredentialRules`); every public entry point gets it from
@@ -24,30 +27,76 @@ achievementType (:func:`mbo_vc.mbo.kinds.waardepapier_kind`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from mbo_vc import vocab
 from mbo_vc.data_model.view import CredentialView
 from mbo_vc.mbo.kinds import BEVOEGD_GEZAG, EXAMENCOMMISSIE, waardepapier_kind
 from mbo_vc.mbo.model import SCHEMA_BASE
 from mbo_vc.mbo.schema import mbo_json_schema
+from mbo_vc.mbo.sd_jwt_vc import SELECTIVELY_DISCLOSABLE, VCT
 from mbo_vc.result import ProofResult, VerificationResult
 from mbo_vc.verification.policy import RequiredSigner, VerifierPolicy, apply_signers
+from mbo_vc.verification.sd_jwt_vc import FORMAT as SD_JWT_VC_FORMAT
 
-__all__ = ["TWO_SIGNERS", "MboRules", "apply_mbo_rules", "recognised_kind", "rules_applied"]
+__all__ = [
+    "REQUIRED",
+    "SD_JWT_ACHIEVEMENT",
+    "SHAPES",
+    "TWO_SIGNERS",
+    "MboRules",
+    "Shape",
+    "apply_mbo_rules",
+    "recognised_kind",
+    "rules_applied",
+    "sd_jwt_kind",
+]
 
 TWO_SIGNERS = frozenset({"mbo-diploma", "mbo-certificaat"})
 """The waardepapieren that need both the examencommissie's and the bevoegd gezag's proof."""
 _MBO = "https://w3id.org/mbo-vc/vocab#"
 _OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 _CRED = "https://www.w3.org/2018/credentials#"
-_SHAPES = (
-    (_MBO + "crebo", "crebo", re.compile(r"^\d{5}$"), "5 digits"),
-    (_MBO + "kwalificatieCrebo", "kwalificatieCrebo", re.compile(r"^\d{5}$"), "5 digits"),
-    (_MBO + "keuzedeelCode", "keuzedeelCode", re.compile(r"^K\d{4}$"), "K and 4 digits"),
-    (_MBO + "niveau", "niveau", re.compile(r"^[1-4]$"), "1, 2, 3 or 4"),
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One shape rule of an mbo code, for both readings of a waardepapier: ``term`` in the mbo
+    vocabulary (a JSON-LD credential: a property of its achievement) and ``claim``, the same
+    member of an SD-JWT VC's claims (the model's field name)."""
+
+    term: str
+    claim: str
+    pattern: re.Pattern[str]
+    shape: str
+    """The shape in words (``5 digits``)."""
+
+    @property
+    def iri(self) -> str:
+        """The term's IRI (what the verified JSON-LD view holds)."""
+        return _MBO + self.term
+
+    def fits(self, value: Any) -> bool:
+        """Whether one value (a literal's value, or a JSON claim) has the shape."""
+        text = "" if value is None or isinstance(value, bool) else str(value)
+        return self.pattern.match(text) is not None
+
+
+SHAPES = (
+    Shape("crebo", "crebo", re.compile(r"^\d{5}$"), "5 digits"),
+    Shape("kwalificatieCrebo", "kwalificatie_crebo", re.compile(r"^\d{5}$"), "5 digits"),
+    Shape("keuzedeelCode", "keuzedeel_code", re.compile(r"^K\d{4}$"), "K and 4 digits"),
+    Shape("niveau", "niveau", re.compile(r"^[1-4]$"), "1, 2, 3 or 4"),
 )
-_REQUIRED = {"mbo-diploma": ("crebo", "niveau")}
+"""The shapes of the mbo codes (``invalid_field``): one table for the JSON-LD view and the
+SD-JWT VC claims."""
+REQUIRED = {"mbo-diploma": ("crebo", "niveau")}
+"""Per kind, the terms of :data:`SHAPES` its achievement must carry."""
+SD_JWT_ACHIEVEMENT = {"mbo-diploma": "opleiding", "mbo-verklaring": "opleiding"}
+"""Per kind, the SD-JWT VC claim that holds what the JSON-LD achievement holds (its crebo,
+niveau); the other kinds carry them at the top level (:func:`mbo_vc.mbo.sd_jwt_vc.claims_of`)."""
 
 
 def recognised_kind(view: CredentialView) -> str | None:
@@ -67,22 +116,64 @@ def recognised_kind(view: CredentialView) -> str | None:
     return kind if is_mbo or names_schema else None
 
 
+def sd_jwt_kind(result: VerificationResult) -> str | None:
+    """The waardepapier kind of an SD-JWT VC (``dc+sd-jwt``) by its verified ``vct``
+    (:data:`mbo_vc.mbo.sd_jwt_vc.VCT`), else None."""
+    claims = result.document
+    if result.format != SD_JWT_VC_FORMAT or result.view is not None or claims is None:
+        return None
+    vct = claims.get("vct")
+    return next((kind for kind, v in VCT.items() if v == vct), None)
+
+
+def _judge(
+    kind: str,
+    values: Callable[[Shape], list[Any] | None],
+    where: Callable[[Shape], str],
+    result: VerificationResult,
+) -> None:
+    """The shape rules on one reading: ``values`` gives a shape's values (None: the reading
+    cannot say whether it is there, so it is not required), ``where`` its place."""
+    for rule in SHAPES:
+        found = values(rule)
+        if found is not None and not found and rule.term in REQUIRED.get(kind, ()):
+            result.add("invalid_field", f"an {kind} needs a {rule.term} ({rule.shape})",
+                       where(rule))  # fmt: skip
+        for value in found or ():
+            if not rule.fits(value):
+                text = "" if value is None or isinstance(value, bool) else str(value)
+                result.add("invalid_field", f"{rule.term} must be {rule.shape}, not "
+                           f"{text[:40]!r}", where(rule))  # fmt: skip
+
+
 def _check_shapes(view: CredentialView, kind: str, result: VerificationResult) -> None:
     subject = view.subjects[0]
     (ref,) = subject.refs(_OB + "achievement")
     achievement = subject.node(ref or "")
-    for iri, name, pattern, shape in _SHAPES:
-        values = achievement.literals(iri)
-        if not values:
-            if name in _REQUIRED.get(kind, ()):
-                result.add("invalid_field", f"an {kind} needs a {name} ({shape})",
-                           f"credentialSubject.achievement.{name}")  # fmt: skip
-            continue
-        for lit in values:
-            text = "" if lit is None or isinstance(lit.value, bool) else str(lit.value)
-            if not pattern.match(text):
-                result.add("invalid_field", f"{name} must be {shape}, not {text[:40]!r}",
-                           f"credentialSubject.achievement.{name}")  # fmt: skip
+
+    def values(rule: Shape) -> list[Any]:
+        return [None if lit is None else lit.value for lit in achievement.literals(rule.iri)]
+
+    _judge(kind, values, lambda rule: f"credentialSubject.achievement.{rule.term}", result)
+
+
+def _check_claims(claims: Mapping[str, Any], kind: str, result: VerificationResult) -> None:
+    """The shape rules on an SD-JWT VC's verified claims: what is disclosed is judged; a member
+    that is not there is missing only where the holder cannot have withheld it (its object is
+    disclosed, and mbo_vc's profile never makes the member itself selectively disclosable)."""
+    parent = SD_JWT_ACHIEVEMENT.get(kind)
+    holder: Any = claims if parent is None else claims.get(parent)
+    prefix = "" if parent is None else f"{parent}."
+    withholdable = set(SELECTIVELY_DISCLOSABLE.get(kind, ()))
+
+    def values(rule: Shape) -> list[Any] | None:
+        if not isinstance(holder, Mapping):
+            return None  # (not disclosed, or not an object: the type metadata's schema says)
+        if rule.claim in holder:
+            return [holder[rule.claim]]
+        return None if f"{prefix}{rule.claim}" in withholdable else []
+
+    _judge(kind, values, lambda rule: f"{prefix}{rule.claim}", result)
 
 
 def _check_signers(
@@ -120,14 +211,32 @@ def _check_schema(kind: str, result: VerificationResult) -> None:
                    f"{where}: {error.message[:200]}", where)  # fmt: skip
 
 
+def _one_signature(result: VerificationResult, kind: str) -> None:
+    if kind in TWO_SIGNERS:
+        result.warn(
+            "mbo_rules_not_checked",
+            f"a {result.format} {kind} carries one signature: the examencommissie's proof "
+            "(a Data Integrity proof chain) cannot be checked",
+            "proof",
+        )
+
+
 def apply_mbo_rules(
     result: VerificationResult, *, examencommissie: str | None = None, require_chain: bool = True
 ) -> VerificationResult:
     """Add the mbo rules' problems to ``result`` when it is a waardepapier (check
     ``mbo_rules``); ``examencommissie`` names the expected examencommissie DID;
-    ``require_chain=False`` accepts the two proofs as a set (no ``previousProof``)."""
+    ``require_chain=False`` accepts the two proofs as a set (no ``previousProof``). An SD-JWT
+    VC (``dc+sd-jwt``, no JSON-LD view) is judged on its verified, disclosed claims
+    (:func:`sd_jwt_kind`): the shapes; its one issuer signature is the signers' warning; its
+    schema is its type metadata's (checked by the SD-JWT VC step)."""
     view = result.view
     if view is None:
+        sd_kind = sd_jwt_kind(result)
+        if sd_kind is not None and result.document is not None:
+            _check_claims(result.document, sd_kind, result)
+            _one_signature(result, sd_kind)
+            result.check("mbo_rules")
         return result
     kind = recognised_kind(view)
     if kind is None:
@@ -135,13 +244,8 @@ def apply_mbo_rules(
     _check_shapes(view, kind, result)
     if kind in TWO_SIGNERS and result.format == "data-integrity":
         _check_signers(result, view.issuer, examencommissie, chain=require_chain)
-    elif kind in TWO_SIGNERS:
-        result.warn(
-            "mbo_rules_not_checked",
-            f"a {result.format} {kind} carries one signature: the examencommissie's proof "
-            "(a Data Integrity proof chain) cannot be checked",
-            "proof",
-        )
+    else:
+        _one_signature(result, kind)
     named = f"{SCHEMA_BASE}{kind}.schema.json" in view.root.refs(vocab.CREDENTIAL_SCHEMA)
     if result.document is not None and not (named and "credential_schema" in result.checks):
         _check_schema(
@@ -181,13 +285,13 @@ class MboRules:
 
     def apply(self, result: VerificationResult, *, policy: VerifierPolicy) -> None:
         """Apply the rules (or the opt-out's warning) to one credential's result."""
-        if result.view is None or rules_applied(result):
+        if rules_applied(result) or (result.view is None and sd_jwt_kind(result) is None):
             return
         if self.enabled:
             apply_mbo_rules(
                 result, examencommissie=_examencommissie(policy), require_chain=self.require_chain
             )
-        elif recognised_kind(result.view) is not None:
+        elif result.view is None or recognised_kind(result.view) is not None:
             result.warn(
                 "mbo_rules_not_checked",
                 "the mbo rules were switched off (mbo_rules=False, --no-mbo-rules): signers, "

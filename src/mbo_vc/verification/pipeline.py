@@ -5,7 +5,8 @@ bounded strict JSON load → format detection (Data Integrity credential or pres
 Data Integrity core, or the JWS) → *verified view* (what the signature covers) → structure →
 issuer / holder authorization → validity period → status (an injected checker) → policy →
 trust list → credential rules (injected: the mbo rules, given by :mod:`mbo_vc.verifier`, the
-road ``mbo_vc.verify`` and every other public entry point take) → one typed result. Every check
+road ``mbo_vc.verify`` and every other public entry point take; an SD-JWT VC, which has no
+JSON-LD view, gives them its verified claims) → one typed result. Every check
 after the securing step reads the verified view (:mod:`mbo_vc.data_model.view`); no check
 exists in two places. Nothing here raises for bad input: the result says which check failed
 and why.
@@ -354,6 +355,9 @@ def _credential(value: str | dict[str, Any], result: VerificationResult, run: _R
             check_status=run.check_status, aud=run.aud, nonce=run.nonce,
             options=run.sd_jwt or SdJwtVcOptions(),
         )  # fmt: skip
+        # no JSON-LD view: the rules read the verified claims (result.document, None when the
+        # issuer signature did not verify)
+        check_rules(result, run.rules, run.policy)
         return
     if isinstance(value, str):
         _jwt_credential(value, result, run)
