@@ -8,7 +8,6 @@ within what @sd-jwt/core and @sd-jwt/sd-jwt-vc check, their verdict is compared.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import shutil
@@ -97,81 +96,128 @@ def _salted(salt: str) -> str:
 
 RFC_CASES: dict[str, tuple[Callable[[], str], list[str]]] = {
     # §7.1 step 3.3.1: every digest in _sd is a string
-    "sd_holds_a_number": (lambda: _token(_sdvc(_sd=[1, digest(NAME)]), [NAME]),
-                          ["sd_structure_invalid"]),
+    "sd_holds_a_number": (
+        lambda: _token(_sdvc(_sd=[1, digest(NAME)]), [NAME]),
+        ["sd_structure_invalid"],
+    ),
     "sd_holds_null": (lambda: _token(_sdvc(_sd=[None]), []), ["sd_structure_invalid"]),
-    "sd_not_an_array": (lambda: _token(_sdvc(_sd=digest(NAME)), [NAME]),
-                        ["sd_structure_invalid"]),
+    "sd_not_an_array": (lambda: _token(_sdvc(_sd=digest(NAME)), [NAME]), ["sd_structure_invalid"]),
     # §7.1 step 4: a digest occurs at most once (here twice in one _sd)
-    "digest_twice_in_sd": (lambda: _token(_sdvc(_sd=[digest(NAME), digest(NAME)]), [NAME]),
-                           ["disclosure_duplicate"]),
+    "digest_twice_in_sd": (
+        lambda: _token(_sdvc(_sd=[digest(NAME), digest(NAME)]), [NAME]),
+        ["disclosure_duplicate"],
+    ),
     # the same digest in two places (top and nested): one disclosure would fill both
     "digest_in_two_objects": (
         lambda: _token(_sdvc(_sd=[digest(NAME)], sub_obj={"_sd": [digest(NAME)]}), [NAME]),
-        ["disclosure_duplicate"]),
+        ["disclosure_duplicate"],
+    ),
     # §7.1 step 4: the same disclosure presented twice
-    "disclosure_given_twice": (lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, NAME]),
-                               ["disclosure_duplicate"]),
+    "disclosure_given_twice": (
+        lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, NAME]),
+        ["disclosure_duplicate"],
+    ),
     # §7.1 step 5: a disclosure no digest references (a forged claim)
-    "forged_disclosure": (lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, _d("extra", 1)]),
-                          ["disclosure_unreferenced"]),
+    "forged_disclosure": (
+        lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, _d("extra", 1)]),
+        ["disclosure_unreferenced"],
+    ),
     # §4.2.4.2: "..." only as the one member of an array element
-    "ellipsis_member_at_top": (lambda: _token({**_sdvc(), "...": digest(ELEMENT)}, [ELEMENT]),
-                               ["sd_structure_invalid"]),
+    "ellipsis_member_at_top": (
+        lambda: _token({**_sdvc(), "...": digest(ELEMENT)}, [ELEMENT]),
+        ["sd_structure_invalid"],
+    ),
     "ellipsis_with_other_members": (
         lambda: _token(_sdvc(lijst=[{"...": digest(ELEMENT), "x": 1}]), [ELEMENT]),
-        ["sd_structure_invalid"]),
+        ["sd_structure_invalid"],
+    ),
     # §7.1 step 3.3.2.3 / 3.4.2.2: the wrong kind of disclosure for its place
-    "element_disclosure_in_sd": (lambda: _token(_sdvc(_sd=[digest(ELEMENT)]), [ELEMENT]),
-                                 ["disclosure_misplaced"]),
-    "member_disclosure_in_array": (lambda: _token(_sdvc(lijst=[{"...": digest(NAME)}]), [NAME]),
-                                   ["disclosure_misplaced"]),
+    "element_disclosure_in_sd": (
+        lambda: _token(_sdvc(_sd=[digest(ELEMENT)]), [ELEMENT]),
+        ["disclosure_misplaced"],
+    ),
+    "member_disclosure_in_array": (
+        lambda: _token(_sdvc(lijst=[{"...": digest(NAME)}]), [NAME]),
+        ["disclosure_misplaced"],
+    ),
     # §7.1 step 3.3.2.4: a disclosed name that the object already has
-    "name_clash": (lambda: _token(_sdvc(naam="Piet", _sd=[digest(NAME)]), [NAME]),
-                   ["disclosure_misplaced"]),
+    "name_clash": (
+        lambda: _token(_sdvc(naam="Piet", _sd=[digest(NAME)]), [NAME]),
+        ["disclosure_misplaced"],
+    ),
     # §7.1 step 3.3.2.2: a disclosed claim named _sd or ...
-    "disclosed_sd_member": (lambda: _token(_sdvc(_sd=[digest(_raw('["s", "_sd", []]'))]),
-                                           [_raw('["s", "_sd", []]')]), ["disclosure_malformed"]),
+    "disclosed_sd_member": (
+        lambda: _token(_sdvc(_sd=[digest(_raw('["s", "_sd", []]'))]), [_raw('["s", "_sd", []]')]),
+        ["disclosure_malformed"],
+    ),
     "disclosed_ellipsis_member": (
         lambda: _token(_sdvc(_sd=[digest(_raw('["s", "...", "x"]'))]), [_raw('["s", "...", "x"]')]),
-        ["disclosure_malformed"]),
+        ["disclosure_malformed"],
+    ),
     # §4.2.1: the salt is a string; a disclosure is an array of 2 or 3
-    "salt_number": (lambda: _token(_sdvc(_sd=[digest(_salted("1"))]), [_salted("1")]),
-                    ["disclosure_malformed"]),
-    "salt_null": (lambda: _token(_sdvc(_sd=[digest(_salted("null"))]), [_salted("null")]),
-                  ["disclosure_malformed"]),
-    "salt_object": (lambda: _token(_sdvc(_sd=[digest(_salted("{}"))]), [_salted("{}")]),
-                    ["disclosure_malformed"]),
-    "salt_bool": (lambda: _token(_sdvc(_sd=[digest(_salted("true"))]), [_salted("true")]),
-                  ["disclosure_malformed"]),
-    "four_elements": (lambda: _token(_sdvc(_sd=[digest(_raw('["s", "a", 1, 2]'))]),
-                                     [_raw('["s", "a", 1, 2]')]), ["disclosure_malformed"]),
-    "name_not_a_string": (lambda: _token(_sdvc(_sd=[digest(_raw('["s", 5, 1]'))]),
-                                         [_raw('["s", 5, 1]')]), ["disclosure_malformed"]),
-    "not_base64url": (lambda: _token(_sdvc(_sd=[digest("a+b/")]), ["a+b/"]),
-                      ["disclosure_malformed"]),
+    "salt_number": (
+        lambda: _token(_sdvc(_sd=[digest(_salted("1"))]), [_salted("1")]),
+        ["disclosure_malformed"],
+    ),
+    "salt_null": (
+        lambda: _token(_sdvc(_sd=[digest(_salted("null"))]), [_salted("null")]),
+        ["disclosure_malformed"],
+    ),
+    "salt_object": (
+        lambda: _token(_sdvc(_sd=[digest(_salted("{}"))]), [_salted("{}")]),
+        ["disclosure_malformed"],
+    ),
+    "salt_bool": (
+        lambda: _token(_sdvc(_sd=[digest(_salted("true"))]), [_salted("true")]),
+        ["disclosure_malformed"],
+    ),
+    "four_elements": (
+        lambda: _token(_sdvc(_sd=[digest(_raw('["s", "a", 1, 2]'))]), [_raw('["s", "a", 1, 2]')]),
+        ["disclosure_malformed"],
+    ),
+    "name_not_a_string": (
+        lambda: _token(_sdvc(_sd=[digest(_raw('["s", 5, 1]'))]), [_raw('["s", 5, 1]')]),
+        ["disclosure_malformed"],
+    ),
+    "not_base64url": (
+        lambda: _token(_sdvc(_sd=[digest("a+b/")]), ["a+b/"]),
+        ["disclosure_malformed"],
+    ),
     # strict JSON inside a disclosure: what two parsers could read differently is refused
-    "duplicate_keys_in_disclosure": (lambda: _token(_sdvc(_sd=[digest(DUP_KEYS)]), [DUP_KEYS]),
-                                     ["disclosure_malformed"]),
-    "lone_surrogate_in_disclosure": (lambda: _token(_sdvc(_sd=[digest(SURROGATE)]), [SURROGATE]),
-                                     ["disclosure_malformed"]),
-    "nan_in_disclosure": (lambda: _token(_sdvc(_sd=[digest(NAN)]), [NAN]),
-                          ["disclosure_malformed"]),
-    "number_1e400_in_disclosure": (lambda: _token(_sdvc(_sd=[digest(HUGE)]), [HUGE]),
-                                   ["disclosure_malformed"]),
+    "duplicate_keys_in_disclosure": (
+        lambda: _token(_sdvc(_sd=[digest(DUP_KEYS)]), [DUP_KEYS]),
+        ["disclosure_malformed"],
+    ),
+    "lone_surrogate_in_disclosure": (
+        lambda: _token(_sdvc(_sd=[digest(SURROGATE)]), [SURROGATE]),
+        ["disclosure_malformed"],
+    ),
+    "nan_in_disclosure": (
+        lambda: _token(_sdvc(_sd=[digest(NAN)]), [NAN]),
+        ["disclosure_malformed"],
+    ),
+    "number_1e400_in_disclosure": (
+        lambda: _token(_sdvc(_sd=[digest(HUGE)]), [HUGE]),
+        ["disclosure_malformed"],
+    ),
     # §4.1.1: _sd_alg is a hash name this verifier knows, spelled as IANA spells it
-    "sd_alg_upper_case": (lambda: _token({**_sdvc(), "_sd_alg": "SHA-256"}),
-                          ["sd_alg_unsupported"]),
+    "sd_alg_upper_case": (
+        lambda: _token({**_sdvc(), "_sd_alg": "SHA-256"}),
+        ["sd_alg_unsupported"],
+    ),
     "sd_alg_none": (lambda: _token({**_sdvc(), "_sd_alg": "none"}), ["sd_alg_unsupported"]),
     "sd_alg_md5": (lambda: _token({**_sdvc(), "_sd_alg": "md5"}), ["sd_alg_unsupported"]),
     "sd_alg_number": (lambda: _token({**_sdvc(), "_sd_alg": 256}), ["sd_alg_unsupported"]),
-    "sd_alg_nested": (lambda: _token(_sdvc(sub_obj={"_sd_alg": "sha-256"})),
-                      ["sd_structure_invalid"]),
+    "sd_alg_nested": (
+        lambda: _token(_sdvc(sub_obj={"_sd_alg": "sha-256"})),
+        ["sd_structure_invalid"],
+    ),
     # the compact form: <JWT>~<D>~…~[<KB-JWT>]
-    "two_tildes_in_a_row": (lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, ""]),
-                            ["sd_jwt_malformed"]),
-    "tilde_after_the_kb_place": (lambda: _token(_sdvc(), [], kb="x.y~"),
-                                 ["disclosure_malformed"]),
+    "two_tildes_in_a_row": (
+        lambda: _token(_sdvc(_sd=[digest(NAME)]), [NAME, ""]),
+        ["sd_jwt_malformed"],
+    ),
+    "tilde_after_the_kb_place": (lambda: _token(_sdvc(), [], kb="x.y~"), ["disclosure_malformed"]),
 }
 
 
@@ -441,8 +487,12 @@ def test_vc_sd_jwt_always_disclosed_members_withheld_or_disclosed() -> None:
                                     "statusListCredential": "https://x.example/sl"})  # fmt: skip
     assert _codes(_vcsd(_vc(_sd=[digest(entry)]), [entry])) == ["status_unavailable"]
     inner = _d("statusListIndex", "1")
-    status = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-              "statusListCredential": "https://x.example/sl", "_sd": [digest(inner)]}
+    status = {
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListCredential": "https://x.example/sl",
+        "_sd": [digest(inner)],
+    }
     assert _codes(_vcsd(_vc(credentialStatus=status), [])) == ["status_unavailable"]
     issuer = _d("issuer", ISSUER.did)
     doc = _vc(_sd=[digest(issuer)])
@@ -479,8 +529,11 @@ def test_vc_sd_jwt_issuing_allows_the_subjects_claims() -> None:
     """What the waardepapieren make disclosable stays allowed: the subject's id and claims, the
     issuer's name."""
     doc = _vc(issuer={"id": ISSUER.did, "name": "ROC"})
-    issued = secure_sd_jwt(doc, ISSUER, frame={"issuer": {"_sd": ["name"]},
-                                               "credentialSubject": {"_sd": ["id", "name"]}})
+    issued = secure_sd_jwt(
+        doc,
+        ISSUER,
+        frame={"issuer": {"_sd": ["name"]}, "credentialSubject": {"_sd": ["id", "name"]}},
+    )
     assert _codes(issued.serialize()) == []
 
 
@@ -524,8 +577,10 @@ def test_vp_sd_jwt_carrying_a_stolen_bound_credential() -> None:
     bare = present(issued, ["credentialSubject.id"]).serialize()
     elsewhere = present(issued, ["credentialSubject.id"], holder_key=HOLDER,
                         aud="https://other.example", nonce="n-other").serialize()  # fmt: skip
-    for credential, codes in ((bare, ["holder_mismatch"]),
-                              (elsewhere, ["key_binding_not_checked", "holder_mismatch"])):
+    for credential, codes in (
+        (bare, ["holder_mismatch"]),
+        (elsewhere, ["key_binding_not_checked", "holder_mismatch"]),
+    ):
         for holder in (THIEF.did, None):
             vp: dict[str, Any] = {"@context": [vocab.VC_V2], "type": ["VerifiablePresentation"],
                                   "verifiableCredential": [envelope(credential)]}  # fmt: skip
