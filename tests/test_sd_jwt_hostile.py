@@ -352,6 +352,33 @@ def test_sd_jwt_vc_issuer_not_the_signer() -> None:
     assert _codes(_token(_sdvc(iss=THIEF.did))) == ["issuer_key_unresolved"]
 
 
+def test_vct_integrity_hostile() -> None:
+    """vct#integrity (SD-JWT VC "Document Integrity", W3C SRI §3.3.5) against the pinned type
+    metadata bytes: a digest of other bytes, a weak digest that matches next to a strongest one
+    that does not, a value with no usable digest, and the claim made disclosable all fail; with
+    no bytes pinned it is a warning (nothing unchecked was used)."""
+    from mbo_vc.sd_jwt_vc import SdJwtVcOptions, integrity
+
+    doc = json.dumps({"vct": VCT, "name": "diploma"}).encode()
+    pinned = SdJwtVcOptions(type_metadata={VCT: doc})
+    good = integrity(doc)
+    assert _codes(_token(_sdvc(**{"vct#integrity": good})), sd_jwt=pinned) == []
+    mismatch = ["type_metadata_integrity_mismatch"]
+    assert _codes(_token(_sdvc(**{"vct#integrity": integrity(doc + b" ")})),
+                  sd_jwt=pinned) == mismatch  # fmt: skip
+    strongest_other = integrity(b"other", "sha512")
+    assert _codes(_token(_sdvc(**{"vct#integrity": f"{good} {strongest_other}"})),
+                  sd_jwt=pinned) == mismatch  # fmt: skip
+    assert _codes(_token(_sdvc(**{"vct#integrity": "md5-abc"})), sd_jwt=pinned) == [
+        "sd_jwt_vc_invalid"]  # fmt: skip
+    disclosed = _d("vct#integrity", good)
+    assert _codes(_token(_sdvc(_sd=[digest(disclosed)]), [disclosed]), sd_jwt=pinned) == [
+        "sd_jwt_vc_invalid"]  # fmt: skip
+    unpinned = verify(_token(_sdvc(**{"vct#integrity": good})))
+    assert unpinned.verified
+    assert [w.code for w in unpinned.warnings] == ["type_metadata_integrity_not_checked"]
+
+
 # --- RFC 9901 §7.3: key binding --------------------------------------------------------------
 
 A, B = _d("a", 1, "s1"), _d("b", 2, "s2")
