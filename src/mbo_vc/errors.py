@@ -253,6 +253,9 @@ CODES: dict[str, str] = {
     "already has",
     "sd_structure_invalid": "the SD-JWT payload misuses _sd, ... or _sd_alg (_sd not an array of "
     "digest strings, a ... entry with other members, _sd_alg below the top level)",
+    "sd_member_withheld": "a vc+sd-jwt / vp+sd-jwt withholds a selectively disclosable element "
+    "of an @context or type array (at any level): the remaining claims would be read under term "
+    "definitions other than the signed ones, so the credential is not read",
     "sd_alg_unsupported": "the _sd_alg hash algorithm is not supported",
     "kb_jwt_missing": "the verifier requires key binding (it gave aud/nonce), but the SD-JWT has "
     "no KB-JWT or no cnf key",
@@ -274,7 +277,9 @@ CODES: dict[str, str] = {
     "issuer, credentialStatus, credentialSchema, relatedResource, the validity period, iss, "
     "nbf, exp, cnf); it was disclosed and is read",
     "sd_jwt_vc_invalid": "the SD-JWT VC breaks a rule of SD-JWT VC (vct, iss, claims that must "
-    "not be selectively disclosable, cnf, status)",
+    "not be selectively disclosable or a member inside them, cnf, status), or carries VC DM "
+    "validity/status members (validFrom, validUntil, credentialStatus, issuanceDate, "
+    "expirationDate) that a dc+sd-jwt verifier does not read",
     "issuer_key_unresolved": "the SD-JWT issuer's key could not be found (x5c needs trust "
     "anchors, a DID kid a resolver, an https issuer pinned or fetched jwt-vc-issuer metadata)",
     "certificate_chain_untrusted": "the x5c certificate chain does not verify to a trust "
@@ -1086,6 +1091,14 @@ class SdStructureError(SdJwtError):
     """The payload misuses ``_sd``, ``...`` or ``_sd_alg`` (RFC 9901 §4.2.4)."""
 
     code = "sd_structure_invalid"
+
+
+class SdMemberWithheldError(SdJwtError):
+    """A ``vc+sd-jwt`` / ``vp+sd-jwt`` withholds an element of an ``@context`` or ``type``
+    array: the claims that remain would be read under other term definitions than the ones
+    signed (VC-JOSE-COSE §3.2: they SHOULD NOT be selectively disclosable)."""
+
+    code = "sd_member_withheld"
 
 
 class SdAlgError(SdJwtError):

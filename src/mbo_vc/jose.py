@@ -213,6 +213,39 @@ def _step_into(value: Any, step: str | int, path: str) -> Any:
     raise UsageError(f"the claim path {path[:120]!r} names nothing in the document")
 
 
+_TERM_MEMBERS = frozenset({"@context", "type", "@type"})
+
+
+def _blocked_inside(frame: Mapping[str, Any], kind: str) -> list[str]:
+    """What a frame makes disclosable below the top level that must stay disclosed: anything
+    inside an always-disclosed member (a ``credentialStatus``'s index, an ``@context`` or
+    ``type`` element, the ``issuer``'s id), and a member named ``@context``/``type``/``@type``
+    at any level (withheld, it would change what its siblings mean)."""
+    out: list[str] = []
+
+    def walk(node: Any, where: str, top: bool) -> None:
+        if not isinstance(node, Mapping):
+            return
+        selected = node.get("_sd", [])
+        for name in selected if isinstance(selected, list) else []:
+            if not top and name in _TERM_MEMBERS:
+                out.append(f"{where}.{name}")
+        for name, inner in node.items():
+            if name in ("_sd", "_sd_decoy"):
+                continue
+            path = f"{where}.{name}" if where else str(name)
+            if top and name == "issuer":
+                if isinstance(inner, Mapping) and "id" in inner.get("_sd", []):
+                    out.append("issuer.id")
+            elif (top and name in ALWAYS_DISCLOSED[kind]) or name in _TERM_MEMBERS:
+                out.append(f"{path} (inside)")
+                continue
+            walk(inner, path, False)
+
+    walk(frame, "", True)
+    return out
+
+
 def secure_sd_jwt(
     document: Mapping[str, Any],
     key: Signer,
@@ -250,10 +283,11 @@ def secure_sd_jwt(
         dict(frame) if frame is not None else frame_of_paths(document, disclosable)
     )
     blocked = sorted(n for n in chosen.get("_sd", []) if n in ALWAYS_DISCLOSED[kind])
+    blocked += _blocked_inside(chosen, kind)
     if blocked:
         raise UsageError(
-            f"{', '.join(blocked)} must stay disclosed (VC-JOSE-COSE §3.2: properties needed to "
-            f"validate and verify the {kind} SHOULD NOT be selectively disclosable)"
+            f"{', '.join(blocked)[:300]} must stay disclosed (VC-JOSE-COSE §3.2: properties "
+            f"needed to validate and verify the {kind} SHOULD NOT be selectively disclosable)"
         )
     if decoys:
         chosen["_sd_decoy"] = decoys

@@ -358,6 +358,9 @@ class Unpacked:
     claims: dict[str, Any]
     hash_alg: str
     disclosed: list[tuple[Path, Disclosure]] = field(default_factory=list)
+    withheld_elements: list[Path] = field(default_factory=list)
+    """The paths of the arrays (as processed) that hold a ``...`` digest no presented
+    disclosure matches: an element withheld by the holder, or a decoy (one entry per digest)."""
 
     @property
     def disclosed_paths(self) -> list[str]:
@@ -450,6 +453,7 @@ def unpack(
                         raise SdStructureError(f"a '...' array entry with other members at {where}")
                     d = take(item[ELEMENT_KEY], where)
                     if d is None:
+                        out.withheld_elements.append(path)
                         continue
                     if d.name is not None:
                         raise MisplacedDisclosureError(

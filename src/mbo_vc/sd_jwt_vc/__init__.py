@@ -157,7 +157,11 @@ def issue_sd_jwt_vc(
     for name in NON_DISCLOSABLE | {"iat"}:
         if name in claims:
             raise UsageError(f"pass {name} as its own argument, not among the claims")
-    if frame is not None and any(n in NON_DISCLOSABLE for n in frame.get("_sd", [])):
+    if frame is not None and any(
+        n in NON_DISCLOSABLE for n in [*frame.get("_sd", []), *(k for k in frame if k != "_sd")]
+    ):
+        # (a frame key names a claim the frame reaches into: a status index or a cnf member
+        # made disclosable would let the holder withhold part of the claim)
         raise UsageError(f"SD-JWT VC forbids selective disclosure of {sorted(NON_DISCLOSABLE)}")
     registered: dict[str, Any] = {
         "iss": issuer,

@@ -26,6 +26,7 @@ from mbo_vc.errors import (
     JwtKidError,
     JwtTypeError,
     MboVcError,
+    SdMemberWithheldError,
 )
 from mbo_vc.jws import (
     KEY_FIT,
@@ -75,6 +76,9 @@ class DecodedJwt:
     """The paths of the selectively disclosed members that were presented (SD-JWT only)."""
     hash_alg: str = "sha-256"
     """The SD-JWT's ``_sd_alg`` (what the KB-JWT's ``sd_hash`` uses)."""
+    term_disclosures: list[str] = field(default_factory=list)
+    """The paths of presented disclosures below the top level that define terms or types: a
+    member named ``@context``/``type``/``@type``, or an element of such an array."""
 
     @property
     def alg(self) -> str:
@@ -176,18 +180,37 @@ def decode_sd(
     if "vc" in document or "vp" in document:
         raise JwtForbiddenClaimError(f"a {header.get('typ')} payload must not carry the VC 1.1 "
                                      f"vc/vp claims")  # fmt: skip
+    for path in unpacked.withheld_elements:
+        if path and path[-1] in _TERM_MEMBERS:
+            where = ".".join(str(p) for p in path)
+            raise SdMemberWithheldError(
+                f"{where[:100]} has a selectively disclosable element that was not disclosed: "
+                f"the claims would be read under other term definitions or types than signed"
+            )
+    terms = [
+        ".".join(str(p) for p in path)
+        for path, _ in unpacked.disclosed
+        if len(path) > 1
+        and (path[-1] in _TERM_MEMBERS or (isinstance(path[-1], int) and path[-2] in _TERM_MEMBERS))
+    ]
     return DecodedJwt(sd_jwt.jwt, header, payload, kind, False, document, [], sd_jwt,
-                      unpacked.disclosed_paths, unpacked.hash_alg)  # fmt: skip
+                      unpacked.disclosed_paths, unpacked.hash_alg, terms)  # fmt: skip
+
+
+_TERM_MEMBERS = frozenset({"@context", "type", "@type"})
+"""Members whose values decide what the other members of their object mean (JSON-LD term
+definitions, type-scoped contexts): withholding part of them changes the meaning of the rest."""
 
 
 def disclosed_problems(jwt: DecodedJwt) -> list[Problem]:
     """Warnings for the members :data:`ALWAYS_DISCLOSED` names that the issuer made selectively
     disclosable (presented, so they are read; a withheld one fails the data model rules)."""
     names = ALWAYS_DISCLOSED[jwt.kind]
+    top = [p for p in jwt.disclosed if p in names or p.split(".", 1)[0] in _TERM_MEMBERS]
     return [
         Problem("sd_member_disclosable", f"{path[:60]} should not be selectively disclosable "
                 f"(VC-JOSE-COSE §3.2): the issuer made it so; it was disclosed", path)
-        for path in jwt.disclosed if path in names
+        for path in dict.fromkeys([*top, *jwt.term_disclosures])
     ]  # fmt: skip
 
 

@@ -43,6 +43,11 @@ _REGISTERED = frozenset({"iss", "sub", "iat", "nbf", "exp", "cnf", "vct", "vct#i
                          "status", "_sd_alg"})  # fmt: skip
 
 
+_VC_DM_UNREAD = frozenset({"validFrom", "validUntil", "credentialStatus", "issuanceDate",
+                           "expirationDate"})  # fmt: skip
+"""VC DM validity and status members: meaningful in a ``vc+sd-jwt``, never read by this road."""
+
+
 def verify_sd_jwt_vc(
     token: str,
     result: VerificationResult,
@@ -101,7 +106,7 @@ def verify_sd_jwt_vc(
     result.document = claims
     result.disclosed = unpacked.disclosed_paths
     result.check("disclosures")
-    _vc_rules(payload, unpacked.disclosed_paths, result)
+    _vc_rules(payload, unpacked.disclosed_paths, result, claims)
     _time_claims(claims, result, clock, skew)
     key_binding(sd_jwt, claims, result, clock, skew, policy, limits, aud, nonce, options,
                  unpacked.hash_alg)  # fmt: skip
@@ -123,9 +128,15 @@ def _bad_signature() -> Any:
     return Problem("invalid_signature", "the issuer signature of the SD-JWT does not verify")
 
 
-def _vc_rules(payload: Mapping[str, Any], disclosed: list[str], result: VerificationResult) -> None:
+def _vc_rules(
+    payload: Mapping[str, Any],
+    disclosed: list[str],
+    result: VerificationResult,
+    claims: Mapping[str, Any],
+) -> None:
     """SD-JWT VC §3.2.2: ``iss`` and ``vct`` are plain strings in the signed payload, and the
-    registered claims that must not be selectively disclosable are not."""
+    registered claims that must not be selectively disclosable are not (nor any member inside
+    them); VC DM validity and status members, which this road does not read, fail closed."""
     for name in ("iss", "vct"):
         if not isinstance(payload.get(name), str) or not payload[name]:
             result.add("sd_jwt_vc_invalid", f"the SD-JWT VC has no (always disclosed) {name}",
@@ -133,6 +144,18 @@ def _vc_rules(payload: Mapping[str, Any], disclosed: list[str], result: Verifica
     for path in disclosed:
         if path in NON_DISCLOSABLE:
             result.add("sd_jwt_vc_invalid", f"{path} must not be selectively disclosable", path)
+        elif path.split(".", 1)[0] in NON_DISCLOSABLE:
+            # a member inside status or cnf: withheld, it would hide the status entry's index or
+            # the holder key, so the claim is not disclosed in full as the spec requires
+            result.add("sd_jwt_vc_invalid", f"{path[:80]} is inside a claim that must not be "
+                       f"selectively disclosable", path)  # fmt: skip
+    unread = sorted(n for n in _VC_DM_UNREAD if n in claims)
+    if unread:
+        # SD-JWT VC has exp/nbf/status; a VC DM validity period or credentialStatus the issuer
+        # put in would go unchecked here (a vc+sd-jwt is read with them), so fail closed
+        result.add("sd_jwt_vc_invalid", f"the SD-JWT VC carries {', '.join(unread)}, which a "
+                   f"dc+sd-jwt verifier does not read (use exp/nbf/status, or secure the VC DM "
+                   f"document as vc+sd-jwt)", unread[0])  # fmt: skip
     cnf = payload.get("cnf")
     if cnf is not None and (
         not isinstance(cnf, Mapping) or not isinstance(cnf.get("jwk"), Mapping)
