@@ -44,6 +44,7 @@ __all__ = [
     "bake",
     "bake_png",
     "bake_svg",
+    "credential_bytes",
     "image_kind",
     "unbake",
     "unbake_png",
@@ -377,6 +378,17 @@ def unbake(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> BakedCredential:
     if kind == "svg":
         return unbake_svg(data, limits=limits)
     raise BakingError("the image is neither a PNG nor an SVG")
+
+
+def credential_bytes(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """What a verifier reads from a file's bytes: the credential a baked PNG/SVG carries, or
+    ``data`` itself when it is no image (every entry point reads a file through this, so a
+    baked badge gets the same verdict from ``mbo_vc.verify``, ``verify_many`` and
+    ``mbo-vc verify``). Raises :class:`~mbo_vc.errors.BakingError` for an image that carries
+    no credential (or more than one), and ``baked_too_large`` beyond ``limits``."""
+    if image_kind(data) is None:
+        return data
+    return unbake(data, limits=limits).text.encode("utf-8")
 
 
 def bake(
