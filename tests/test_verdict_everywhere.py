@@ -7,8 +7,8 @@ fixture files under ``test_vectors/`` (walked; documents only, not keys), the fo
 ``vc+sd-jwt``), a tampered copy of each (one claim changed), a one-signer diploma, an expired
 one, one whose status cannot be checked, baked PNG/SVG images and files that are no document.
 Each file goes through ``mbo_vc.verify(bytes)``, ``mbo_vc.verify_many`` (in process and in a pool
-of two), the report and its HTML rendering, and ``mbo-vc verify`` (``--json``, plain with its
-exit code, ``--format html``); each must say the same ``verified``, the same problem codes (as a
+of two), the report and its HTML renderings, ``mbo-vc verify`` (``--json``, plain with its exit
+code, ``--format html``, many files at once) and ``mbo-vc render``; each must say the same ``verified``, the same problem codes (as a
 multiset) and the same warning codes, with the same options everywhere: one clock, and either
 the demo's status folder or the explicit opt-out (``--no-status`` / ``check_status=False``).
 
@@ -82,6 +82,13 @@ class Item:
     challenge: str | None = None  # a presentation's (the one its proof was made for)
     domain: str | None = None
     not_a_document: bool = False
+    key_binding: tuple[str, str] | None = None  # an SD-JWT VC's KB-JWT: (aud, nonce)
+
+    @property
+    def in_batch(self) -> bool:
+        """One set of options for the whole batch: a presentation (its challenge) and a
+        key-bound SD-JWT VC (its nonce) are verified on their own."""
+        return self.challenge is None and self.key_binding is None and not self.not_a_document
 
 
 # --- the corpus --------------------------------------------------------------------------------
@@ -272,6 +279,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     add("demo.presentation.json", vp.read_bytes(), challenge=asked["challenge"],
         domain=asked["domain"])  # fmt: skip
 
+    shown = demo / "sd-jwt-vc" / "presentation.sd-jwt"
+    asked = json.loads((demo / "sd-jwt-vc" / "presentation.request.json").read_text("utf-8"))
+    add("demo.key-bound.sd-jwt", shown.read_bytes(), key_binding=(asked["aud"], asked["nonce"]))
+    add("demo.replayed.sd-jwt", shown.read_bytes(), key_binding=(asked["aud"], "another-nonce"))
+
     add("notes.txt", "dit is geen diploma\n", not_a_document=True)
     add("empty.json", b"", not_a_document=True)
     add("binary.bin", bytes(range(256)), not_a_document=True)
@@ -358,7 +370,7 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str], *, verdict: bool =
 def batches(corpus: Corpus) -> dict[tuple[str, int | str], list[Verdict]]:
     """``verify_many`` over the whole corpus (its credentials), once per mode and per jobs, and
     ``mbo-vc verify FILE FILE … --json`` (one line per file)."""
-    paths = [i.path for i in corpus.items if i.challenge is None and not i.not_a_document]
+    paths = [i.path for i in corpus.items if i.in_batch]
     out: dict[tuple[str, int | str], list[Verdict]] = {}
     for mode in MODES:
         argv = ["verify", *map(str, paths), "--json", "--jobs", "1", *_cli_options(mode, corpus)]
@@ -400,8 +412,16 @@ def _entry_points(item: Item, mode: str, corpus: Corpus,
         seen["cli exit code"] = seen["cli --json"]._replace(verified=code == 0)
         return seen
 
+    if item.key_binding is not None:
+        aud, nonce = item.key_binding
+        opts = {**opts, "aud": aud, "nonce": nonce}
+        flags = [*flags, "--aud", aud, "--nonce", nonce]
     result = mbo_vc.verify(data, **opts)
     seen["verify"] = _of(result)
+    try:  # the file read as text (open(path).read()): the same verdict
+        seen["verify(text)"] = _of(mbo_vc.verify(data.decode("utf-8"), **opts))
+    except UnicodeDecodeError:
+        pass
     report = build_report(result)
     seen["report"] = _verdict(report.verified, [p.code for p in report.problems],
                               [w.code for w in report.warnings])  # fmt: skip
@@ -430,6 +450,14 @@ def _entry_points(item: Item, mode: str, corpus: Corpus,
     shown = _shown_verdict(page.read_text("utf-8"))
     assert shown == (code == 0)
     seen["cli --format html"] = seen["cli --json"]._replace(verified=shown)
+
+    if item.key_binding is not None:  # render takes a credential, not a key-bound showing
+        return seen
+    paper = corpus.out / f"{item.name}.{mode}.paper.html"
+    code, _ = _run(capsys, ["render", str(item.path), "--out", str(paper), *flags])
+    shown = _shown_verdict(paper.read_text("utf-8"))
+    assert shown == (code == 0)
+    seen["cli render"] = seen["cli --json"]._replace(verified=shown)
     return seen
 
 
@@ -454,7 +482,7 @@ def test_every_entry_point_gives_one_verdict(
     mode: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    credentials = [i for i in corpus.items if i.challenge is None and not i.not_a_document]
+    credentials = [i for i in corpus.items if i.in_batch]
     batch = {i.name: n for n, i in enumerate(credentials)}
     disagreements: list[str] = []
     verdicts: dict[str, Verdict] = {}
@@ -485,6 +513,7 @@ def test_every_entry_point_gives_one_verdict(
         revoked = kind == "microcredential" and mode == "status-dir"
         assert verdicts[f"{kind}.di.json"].verified != revoked, verdicts[f"{kind}.di.json"]
     assert "missing_signer" in verdicts["diploma.one-signer.json"].problems
+    assert "kb_jwt_nonce_mismatch" in verdicts["demo.replayed.sd-jwt"].problems
     assert "expired" in verdicts["diploma.expired.json"].problems
     unknown = verdicts["diploma.status-unknown.json"]
     assert unknown.verified == (mode == "no-status")

@@ -208,7 +208,9 @@ def _guarded(result: _R, body: Callable[[], None]) -> _R:
 def _read(document: Any, limits: Limits) -> str | dict[str, Any]:
     """A compact JWS (str) or a JSON object (dict), read strictly and within limits; bytes of
     a baked PNG/SVG are the credential the image carries (:func:`mbo_vc.baking.credential_bytes`,
-    as ``mbo-vc verify`` reads a file)."""
+    as ``mbo-vc verify`` reads a file; so is the text of an SVG)."""
+    if isinstance(document, str) and document.lstrip()[:1] == "<":  # markup: a baked SVG?
+        document = document.encode("utf-8")
     if isinstance(document, bytes | bytearray):
         try:
             document = credential_bytes(bytes(document), limits=limits)
