@@ -524,23 +524,36 @@ def test_every_entry_point_gives_one_verdict(
 def test_a_file_that_is_no_document_is_the_operators_mistake_everywhere(
     corpus: Corpus, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Text, an empty file, binary junk, an image without a credential, a missing file, a
+    folder: ``not_a_document`` from the API and the batch, exit 2 from every command (one file
+    or many), never a verdict and never exit 0."""
     mistakes = [i for i in corpus.items if i.not_a_document]
+    missing, folder = corpus.out / "missing.json", corpus.out
+    folder.mkdir(exist_ok=True)
     for item in mistakes:
         data = item.path.read_bytes()
         for mode in MODES:
-            result = mbo_vc.verify(data, **_api_options(mode, corpus))
-            assert result.not_a_document and not result.verified, item.name
+            opts = _api_options(mode, corpus)
+            assert mbo_vc.verify(data, **opts).not_a_document, item.name
+            try:
+                assert mbo_vc.verify(data.decode("utf-8"), **opts).not_a_document, item.name
+            except UnicodeDecodeError:
+                pass
+    for path in [*(i.path for i in mistakes), missing, folder]:
+        for mode in MODES:
             flags = _cli_options(mode, corpus)
-            for extra in (["--json"], [], ["--format", "html", "--out",
-                                           str(corpus.out / "mistake.html")]):  # fmt: skip
-                code, out = _run(capsys, ["verify", str(item.path), *extra, *flags], verdict=False)
-                assert code == 2, (item.name, extra, out)
-    (many,) = mbo_vc.verify_many([mistakes[0].path], jobs=1, now=NOW, check_status=False)
-    assert many.not_a_document and not many.verified
+            page = str(corpus.out / "mistake.html")
+            for argv in (["verify", "--json"], ["verify"], ["verify", "--format", "html",
+                         "--out", page], ["render", "--out", page]):  # fmt: skip
+                code, out = _run(capsys, [*argv, str(path), *flags], verdict=False)
+                assert code == 2, (path.name, argv, out)
+    paths = [*(i.path for i in mistakes), missing, folder]
+    for many in mbo_vc.verify_many(paths, jobs=1, now=NOW, check_status=False):
+        assert many.not_a_document and not many.verified
     good = next(i for i in corpus.items if i.name == "mbo-diploma.di.json")
-    for names in ([mistakes[0].path], [good.path, mistakes[0].path]):  # among credentials too
+    for bad in (mistakes[0].path, mistakes[-1].path, missing):  # among credentials too
         for extra in ([], ["--json"]):
-            argv = ["verify", str(good.path), *map(str, names), "--now", NOW, "--no-status"]
+            argv = ["verify", str(good.path), str(bad), "--now", NOW, "--no-status"]
             code, out = _run(capsys, [*argv, "--jobs", "1", *extra], verdict=False)
             assert code == 2, (argv, out)
 
