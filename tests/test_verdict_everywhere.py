@@ -6,16 +6,19 @@ fixture files under ``test_vectors/`` (walked; documents only, not keys), the fo
 ``mbo-vc demo`` issues in every format mbo_vc issues (Data Integrity, ``vc+jwt``, ``dc+sd-jwt``,
 ``vc+sd-jwt``), a tampered copy of each (one claim changed), a one-signer diploma, an expired
 one, one whose status cannot be checked, baked PNG/SVG images and files that are no document.
-Each file goes through ``mbo_vc.verify(bytes)``, ``mbo_vc.verify_many`` (in process and in a pool
-of two), the report and its HTML renderings, ``mbo-vc verify`` (``--json``, plain with its exit
-code, ``--format html``, many files at once) and ``mbo-vc render``; each must say the same ``verified``, the same problem codes (as a
-multiset) and the same warning codes, with the same options everywhere: one clock, and either
-the demo's status folder or the explicit opt-out (``--no-status`` / ``check_status=False``).
+Each file goes through ``mbo_vc.verify`` (its bytes and its text), ``mbo_vc.verify_many`` (in
+process and in a pool of two), the report and its HTML renderings, ``mbo-vc verify``
+(``--json``, plain with its exit code, ``--format html``, many files at once) and ``mbo-vc
+render``; each must say the same ``verified``, the same problem codes (as a multiset) and the
+same warning codes, with the same options everywhere: one clock, and either the demo's status
+folder or the explicit opt-out (``--no-status`` / ``check_status=False``).
 
 Differences by design, and how they are held: a presentation is verified against a challenge
 (``verify_presentation`` and ``verify --challenge``), so it is not given to ``verify_many`` or
-the credential report; a file that is no document is the operator's mistake (exit 2, the API's
-``not_a_document``), never a verdict.
+the credential report; a key-bound SD-JWT VC is verified for its ``aud`` and ``nonce``
+(``verify``, ``verify --aud --nonce``), not in the batch (one set of options) nor by
+``render`` (which takes a credential, not a showing of one); a file that is no document is the
+operator's mistake (exit 2, the API's ``not_a_document``), never a verdict.
 """
 
 from __future__ import annotations
