@@ -572,3 +572,20 @@ def test_the_installed_command_gives_the_api_verdict(corpus: Corpus) -> None:
     api = _of(mbo_vc.verify(item.path.read_bytes(), **_api_options("status-dir", corpus)))
     assert _verdict_of_cli_json(out) == api
     assert run.returncode == (0 if api.verified else 1)
+
+
+def test_an_image_too_large_to_read_is_one_verdict_everywhere(
+    corpus: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beyond the image limit the command line and the batch stop reading (``limit_exceeded``,
+    not verified, exit 1); ``mbo_vc.verify`` given all the bytes says the same."""
+    path = corpus.out / "huge.png"
+    path.parent.mkdir(exist_ok=True)
+    huge = _png() + b"\0" * mbo_vc.Limits().max_image_bytes
+    path.write_bytes(huge)
+    api = _of(mbo_vc.verify(huge, now=NOW, check_status=False))
+    assert api == Verdict(False, ("limit_exceeded",), ())
+    (many,) = mbo_vc.verify_many([path], jobs=1, now=NOW, check_status=False)
+    assert _of(many) == api and not many.not_a_document
+    code, out = _run(capsys, ["verify", str(path), "--json", *_cli_options("no-status", corpus)])
+    assert code == 1 and _verdict_of_cli_json(json.loads(out)) == api
