@@ -30,6 +30,7 @@ from mbo_vc.errors import (
     BakingError,
     ImageAlreadyBakedError,
     ImageNotBakedError,
+    LimitExceededError,
     MboVcError,
     MultipleBakedCredentialsError,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "bake",
     "bake_png",
     "bake_svg",
+    "credential_bytes",
     "image_kind",
     "unbake",
     "unbake_png",
@@ -377,6 +379,21 @@ def unbake(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> BakedCredential:
     if kind == "svg":
         return unbake_svg(data, limits=limits)
     raise BakingError("the image is neither a PNG nor an SVG")
+
+
+def credential_bytes(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """What a verifier reads from a file's bytes: the credential a baked PNG/SVG carries, or
+    ``data`` itself when it is no image (every entry point reads a file through this, so a
+    baked badge gets the same verdict from ``mbo_vc.verify``, ``verify_many`` and
+    ``mbo-vc verify``). Raises :class:`~mbo_vc.errors.BakingError` for an image that carries
+    no credential (or more than one); ``limit_exceeded`` for an image larger than
+    ``limits.max_image_bytes`` (what a bounded read of the file says), ``baked_too_large`` for
+    a credential in it larger than ``limits.max_document_bytes``."""
+    if image_kind(data) is None:
+        return data
+    if len(data) > limits.max_image_bytes:
+        raise LimitExceededError(f"the image is larger than {limits.max_image_bytes} bytes")
+    return unbake(data, limits=limits).text.encode("utf-8")
 
 
 def bake(

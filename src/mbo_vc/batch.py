@@ -292,7 +292,11 @@ def _limits(options: Mapping[str, Any]) -> Limits:
 
 
 def _read(path: os.PathLike[str], options: Mapping[str, Any]) -> bytes:
-    return read_file_bounded(path, max_bytes=_limits(options).max_document_bytes, what="document")
+    """A file's bytes, bounded as ``mbo-vc verify`` bounds them: a baked image may be larger
+    than a document (``verify`` takes the credential out and bounds that)."""
+    limits = _limits(options)
+    most = max(limits.max_document_bytes, limits.max_image_bytes)
+    return read_file_bounded(path, max_bytes=most, what="document")
 
 
 def _failed_verification(problem: Problem, *, not_a_document: bool = False) -> VerificationResult:
@@ -555,9 +559,10 @@ def verify_many(
     input order, as :func:`mbo_vc.verify` would return it.
 
     An item is what ``verify`` takes (a JSON object, JSON text, a JWT, bytes) or a
-    :class:`os.PathLike` (read by the worker, within ``limits``). ``options`` are ``verify``'s
-    keyword options (``now``, ``policy``, ``check_status``, ``limits``, ``mbo_rules``, …); each
-    worker verifies with :func:`mbo_vc.verify` itself, so a waardepapier gets the mbo rules.
+    :class:`os.PathLike` (read by the worker, within ``limits``; a baked PNG/SVG too).
+    ``options`` are ``verify``'s keyword options (``now``, ``policy``, ``check_status``,
+    ``limits``, ``mbo_rules``, …); each worker verifies with :func:`mbo_vc.verify` itself, so
+    a waardepapier gets the mbo rules.
     Options that cannot be pickled (a ``StatusChecker``, a did:web resolver, a loader with extra
     contexts) are built in each worker by ``setup``, a picklable callable returning them. Never
     raises for a bad item; raises :class:`~mbo_vc.errors.UsageError` for arguments that do not

@@ -181,7 +181,8 @@ def verify(
     mbo_rules: bool = True,
 ) -> VerificationResult:
     """Verify a credential (Data Integrity JSON, ``vc+jwt`` / VC 1.1 JWT, an enveloped
-    credential, or an SD-JWT VC), a waardepapier with the mbo rules.
+    credential, or an SD-JWT VC; as bytes also a baked PNG/SVG, whose credential is verified),
+    a waardepapier with the mbo rules.
 
     The options are :func:`mbo_vc.verification.pipeline.verify`'s (clock, loader, resolver,
     ``policy``, ``status`` / ``check_status``, an SD-JWT's ``aud`` / ``nonce`` / ``sd_jwt``).

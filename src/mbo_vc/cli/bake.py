@@ -7,15 +7,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mbo_vc.cli._io import EXIT_OK, read_input, write_output
 from mbo_vc.errors import UsageError
 from mbo_vc.json_input import read_bounded
 from mbo_vc.limits import DEFAULT_LIMITS
-
-if TYPE_CHECKING:
-    from mbo_vc.baking import BakedCredential
 
 __all__ = ["add_parser", "read_credential_or_image"]
 
@@ -30,17 +27,17 @@ def _read_image(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
 
 
-def read_credential_or_image(path: str) -> tuple[bytes, BakedCredential | None]:
-    """The credential in ``path``: the file itself, or what a baked PNG/SVG carries."""
+def read_credential_or_image(path: str) -> bytes:
+    """The credential in ``path``: the file itself, or what a baked PNG/SVG carries (read as
+    every verifier reads bytes: :func:`mbo_vc.baking.credential_bytes`)."""
     data = _read_image(path)
     if data.lstrip()[:1] == b"{":  # JSON, not an image: mbo_vc.baking is not needed
-        return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data, None
-    from mbo_vc.baking import image_kind, unbake  # (start-up time)
+        return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data
+    from mbo_vc.baking import credential_bytes, image_kind  # (start-up time)
 
     if image_kind(data) is None:
-        return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data, None
-    baked = unbake(data)
-    return baked.text.encode("utf-8"), baked
+        return read_input(path) if len(data) > DEFAULT_LIMITS.max_document_bytes else data
+    return credential_bytes(data)
 
 
 def _cmd_bake(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from mbo_vc.cli._io import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
+    EXIT_USAGE,
     Progress,
     add_context_argument,
     add_jobs_argument,
@@ -51,7 +52,7 @@ __all__ = ["add_parser", "run_verify", "sd_jwt_options", "verify_args"]
 def verify_args(args: argparse.Namespace) -> VerificationResult:
     """Verify the credential ``args.input`` (JSON, JWT or a baked PNG/SVG) with the command
     line's options (clock, contexts, status, network); a presentation is a usage error."""
-    data, _ = read_credential_or_image(args.input)
+    data = read_credential_or_image(args.input)
     if is_presentation(data):
         raise UsageError(f"{args.input} is a presentation: verify it with mbo-vc verify")
     status = status_from_args(args, loader_from_args(args), resolver_from_args(args))
@@ -143,7 +144,7 @@ def run_verify(args: argparse.Namespace, *, jwt_only: bool = False) -> int:
     if getattr(args, "format", "text") == "html" and not getattr(args, "out", None):
         raise UsageError("--format html writes a page: pass --out REPORT.html")
     try:
-        data, _ = read_credential_or_image(args.input)
+        data = read_credential_or_image(args.input)
     except LimitExceededError as exc:  # too large to read: not verified, memory stays bounded
         result = VerificationResult()
         result.add(exc.code, exc.message)
@@ -254,7 +255,8 @@ def _summary(result: VerificationResult) -> str:
 
 def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
     """Many credentials: one line per file (or one JSON line with ``--json``) and the totals;
-    a progress bar on stderr when it is a terminal."""
+    a progress bar on stderr when it is a terminal. Exit 2 when a file is no document (or
+    cannot be read), as for one file: the operator's mistake, never a verdict."""
     if "-" in names:
         raise UsageError("stdin (-) can only be verified on its own")
     if args.challenge or args.domain:
@@ -273,9 +275,10 @@ def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
         setup=functools.partial(worker_options, settings),
     )  # fmt: skip
     progress = Progress(len(names), sys.stderr)
-    verified = 0
+    verified = mistakes = 0
     for name, result in zip(names, results, strict=True):
         verified += result.verified
+        mistakes += result.not_a_document
         if args.json:
             line = json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)
         else:
@@ -289,6 +292,8 @@ def _verify_files(args: argparse.Namespace, names: list[str]) -> int:
         sys.stdout.write(
             f"{len(names)} file(s): {verified} verified, {len(names) - verified} NOT verified\n"
         )
+    if mistakes:  # a file that is no document (or cannot be read): the operator's mistake
+        return EXIT_USAGE
     return EXIT_OK if verified == len(names) else EXIT_NOT_VERIFIED
 
 

@@ -18,6 +18,7 @@ and :func:`render_png` raise :class:`~mbo_vc.errors.RenderUnavailableError`.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 from importlib import resources
@@ -117,13 +118,9 @@ def render_html(
     """One self-contained HTML page: the waardepapier with its verdict and QR code
     (``paper``: Dutch with English beside it, unless ``lang`` names one), or the verification
     report (``report``: in ``lang`` only, Dutch by default, with its technical part)."""
-    jinja2 = _need("jinja2")
     if mode == "report" and lang is None:
         lang = "nl"
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template), autoescape=True,
-        undefined=jinja2.StrictUndefined, finalize=_finalize,
-    )  # fmt: skip
+    env = _environment()
     css = _template("page.css")
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     csp = (
@@ -142,6 +139,17 @@ def render_html(
     )  # fmt: skip
 
 
+@functools.cache
+def _environment() -> Any:
+    """The Jinja2 environment (made once: it compiles and keeps the page template)."""
+    jinja2 = _need("jinja2")
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template), autoescape=True,
+        undefined=jinja2.StrictUndefined, finalize=_finalize,
+    )  # fmt: skip
+
+
+@functools.cache
 def _template(name: str) -> str:
     return resources.files("mbo_vc.render").joinpath("templates", name).read_text("utf-8")
 

@@ -22,11 +22,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mbo_vc import vocab
+from mbo_vc.baking import credential_bytes
 from mbo_vc.data_model import json_violations, violations_of
 from mbo_vc.data_model.json_schema import schema_violations
 from mbo_vc.data_model.view import CredentialView, PresentationView
 from mbo_vc.did import DidResolver, default_resolver
 from mbo_vc.errors import (
+    BakingError,
     EnvelopeError,
     InputError,
     JoseError,
@@ -86,11 +88,12 @@ _R = TypeVar("_R", VerificationResult, PresentationResult)
 
 
 class _NotADocument(Exception):
-    """The input is not a document at all (not JSON, not a JWT): the CLI exits 2."""
+    """The input is not a document at all (not JSON, not a JWT, an image that carries no one
+    credential): the CLI exits 2."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, error: MboVcError | None = None) -> None:
         super().__init__(message)
-        self.error = InputError(message)
+        self.error = error if error is not None else InputError(message)
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,18 @@ def _guarded(result: _R, body: Callable[[], None]) -> _R:
 
 
 def _read(document: Any, limits: Limits) -> str | dict[str, Any]:
-    """A compact JWS (str) or a JSON object (dict), read strictly and within limits."""
+    """A compact JWS (str) or a JSON object (dict), read strictly and within limits; bytes of
+    a baked PNG/SVG are the credential the image carries (:func:`mbo_vc.baking.credential_bytes`,
+    as ``mbo-vc verify`` reads a file; so is the text of an SVG)."""
+    if isinstance(document, str) and document.lstrip()[:1] == "<":  # markup: a baked SVG?
+        document = document.encode("utf-8")
     if isinstance(document, bytes | bytearray):
+        try:
+            document = credential_bytes(bytes(document), limits=limits)
+        except LimitExceededError:
+            raise
+        except BakingError as exc:
+            raise _NotADocument(exc.message, exc) from None
         if len(document) > limits.max_document_bytes:
             raise LimitExceededError(
                 f"document is {len(document)} bytes, more than the limit of "
