@@ -45,7 +45,6 @@ from mbo_vc.proofs.ecdsa_sd_2023 import (
     relabel_nquads,
     serialize_derived_proof_value,
 )
-from mbo_vc.verification import verify_proofs
 from tests.helpers import js_stack_missing, run_js
 from tests.test_interop_ecdsa_sd import _sd_missing
 
@@ -188,7 +187,9 @@ def test_a_triple_no_signature_covers_is_refused() -> None:
 
 
 def test_reordered_list_elements_are_refused() -> None:
-    doc = _issue_derived(_credential(credentialSubject={"id": "did:example:s", "ranking": ["a", "b"]}))
+    doc = _issue_derived(
+        _credential(credentialSubject={"id": "did:example:s", "ranking": ["a", "b"]})
+    )
     assert _verify(doc).verified
     doc["credentialSubject"]["ranking"] = ["b", "a"]
     result = _verify(doc)

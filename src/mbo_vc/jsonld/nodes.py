@@ -75,7 +75,7 @@ def _has_value(subject: Any, property: Any, value: Any) -> bool:
     return key in keys
 
 
-_pyld.JsonLdProcessor.has_value = staticmethod(_has_value)  # type: ignore[method-assign]
+_pyld.JsonLdProcessor.has_value = staticmethod(_has_value)
 
 
 class _KeepLabels:

@@ -25,6 +25,7 @@ import binascii
 import hashlib
 import hmac
 import io
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -315,7 +316,7 @@ class _Recorder(dict[str, str]):
         super().__init__()
         self.labels: set[str] = set()
 
-    def get(self, key: str, default: Any = None) -> str:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> str:
         self.labels.add(key)
         return key
 
@@ -384,7 +385,7 @@ def create_verify_data(
         # (createDisclosureData); more entries would only make the proofValue malleable
         raise ValueError("the derived proof's label map names blank nodes the document lacks")
     indexes = proof.mandatory_indexes
-    if any(b <= a for a, b in zip(indexes, indexes[1:], strict=False)) or (
+    if any(b <= a for a, b in itertools.pairwise(indexes)) or (
         indexes and not 0 <= indexes[0] <= indexes[-1] < len(nquads)
     ):
         # createDisclosureData lists them in increasing order, each the index of a revealed
