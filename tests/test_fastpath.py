@@ -4,6 +4,7 @@ N-Quads (and every error) of the whole test corpus are the same with and without
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -256,3 +257,71 @@ def test_skipping_the_input_walk_changes_no_verdict(monkeypatch: pytest.MonkeyPa
     always = [outcome(doc) for doc in docs]
     assert fast == always
     assert sum(1 for x in fast if x == "error invalid_value") > 40
+
+
+# --- node-map generation: pyld's duplicate check in constant time (mbo_vc.jsonld.nodes) -------
+
+_TRICKY_VALUES = {
+    "@context": {"@vocab": "https://example.org/v#", "j": {"@type": "@json"}, "d": {"@id": "d"}},
+    "@id": "urn:x",
+    "n": [1, 1.0, True, 1, "1", False, 0, 2.5, 2.5],
+    "s": [
+        {"@value": "a", "@language": "en"},
+        {"@value": "a", "@language": "nl"},
+        {"@value": "a"},
+        {"@value": "a", "@type": "https://example.org/t"},
+        {"@value": "a", "@language": "en"},
+        {"@value": "a", "@direction": "rtl"},
+    ],
+    "j": [{"a": 1}, {"a": 1}, [1, True], [1, 1]],
+    "r": [{"@id": "urn:a"}, {"@id": "urn:a"}, {"@id": "_:b"}, {"@id": "_:b"}, {"v": 1}, {"v": 1}],
+    "l": {"@list": [1, 1, {"@id": "urn:a"}, {"@id": "urn:a"}]},
+    "@reverse": {"back": [{"@id": "urn:c"}, {"@id": "urn:c"}]},
+}
+
+
+def _node_map_graphs(doc: dict[str, Any], loader: DocumentLoader, fast: bool) -> Any:
+    import mbo_vc.jsonld.nodes as nodes
+    from mbo_vc.jsonld import expand
+
+    original = nodes._value_key
+    try:
+        if not fast:  # no key for any value: every check is pyld's own scan
+            nodes._value_key = lambda value: None  # type: ignore[assignment]
+        text = json.dumps(nodes.node_map(expand(doc, loader)).graphs, sort_keys=True)
+        return re.sub(r"_:mbovc[0-9a-f]+n", "_:b", text)  # the issuer's random prefix
+    except MboVcError as exc:
+        return f"error {exc.code}"
+    finally:
+        nodes._value_key = original
+
+
+def test_the_node_map_is_the_same_with_the_constant_time_duplicate_check() -> None:
+    loader = _loader()
+    cases = [*CORPUS, ("tricky-values", _TRICKY_VALUES)]
+    differ = [
+        name
+        for name, doc in cases
+        if _node_map_graphs(doc, loader, True) != _node_map_graphs(doc, loader, False)
+    ]
+    assert differ == []
+    tricky = json.loads(_node_map_graphs(_TRICKY_VALUES, loader, True))["@default"]["urn:x"]
+    assert len(tricky["https://example.org/v#n"]) == 6  # 1 == 1.0, True is not 1
+    assert len(tricky["https://example.org/v#r"]) == 4  # refs collapse, blank nodes do not
+
+
+def test_a_property_with_ten_thousand_values_is_linear() -> None:
+    """pyld scans a node's values for every value it adds: 10,000 values of one property were
+    ~10^8 comparisons (minutes) before the node map kept an index of them."""
+    import time
+
+    from mbo_vc.jsonld import expand
+    from mbo_vc.jsonld.nodes import node_map
+
+    doc = {"@context": {"@vocab": "https://example.org/v#"}, "@id": "urn:x"}
+    doc["grade"] = [f"g{i:05d}" for i in range(10_000)]
+    expanded = expand(doc, _loader())
+    start = time.perf_counter()
+    graphs = node_map(expanded).graphs
+    assert time.perf_counter() - start < 5
+    assert len(graphs["@default"]["urn:x"]["https://example.org/v#grade"]) == 10_000

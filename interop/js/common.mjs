@@ -12,6 +12,8 @@ import {cryptosuite as eddsaRdfc2022CryptoSuite} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc2019CryptoSuite} from
   '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {createVerifyCryptosuite as createSdVerifyCryptosuite} from
+  '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 
 /** The cryptosuites the scripts sign and verify with, by name. */
 export const CRYPTOSUITES = {
@@ -90,6 +92,10 @@ export function signingSuite({
 }
 
 export function verifyingSuite(cryptosuite = 'eddsa-rdfc-2022') {
+  if(cryptosuite === 'ecdsa-sd-2023') {
+    // verify-only: derived proofs (sd-derive.mjs issues and derives them)
+    return new DataIntegrityProof({cryptosuite: createSdVerifyCryptosuite()});
+  }
   if(!CRYPTOSUITES[cryptosuite]) {
     throw new TypeError(`unknown cryptosuite "${cryptosuite}"`);
   }

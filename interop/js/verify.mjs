@@ -5,7 +5,7 @@
  * offline loader (did:key controller documents resolved locally).
  *
  * usage: node verify.mjs [--now ISO] [--proof-only]
- *                        [--cryptosuite eddsa-rdfc-2022|ecdsa-rdfc-2019] < vc.json
+ *                        [--cryptosuite eddsa-rdfc-2022|ecdsa-rdfc-2019|ecdsa-sd-2023] < vc.json
  *        node verify.mjs --presentation --challenge C [--domain D]
  *                        [--unsigned] [--now ISO] < vp.json
  * --proof-only: check the proof with a plain AssertionProofPurpose (the key

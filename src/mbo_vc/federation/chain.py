@@ -435,7 +435,9 @@ class ChainResolver:
                     f"trust_mark_issuers for this type"
                 )
             try:
-                keys = self.resolve(mark.iss, now).statements[0].jwks
+                # the keys its superior vouches for (the statement about it, §10.2), not the
+                # ones its own configuration lists: a key the superior dropped must not sign
+                keys = self.resolve(mark.iss, now).statements[1].jwks
             except FederationError as exc:
                 raise TrustMarkInvalidError(
                     f"{what}: its issuer has no trust chain to the anchor ({exc.message[:300]})"

@@ -99,6 +99,11 @@ def _jwks_of(claims: Mapping[str, Any], where: str) -> tuple[dict[str, Any], ...
         if private_jwk_members(key):
             raise FederationError(f"{where}: jwks holds a private key")
         out.append(dict(key))
+    kids = [k["kid"] for k in out]
+    if len(set(kids)) != len(kids):
+        # a kid must say which key signed (RFC 7517 §4.5): with two, which one is meant depends
+        # on the order a verifier tries them in
+        raise FederationError(f"{where}: jwks names one kid for two keys")
     return tuple(out)
 
 
@@ -215,6 +220,8 @@ def decode_statement(token: Any, where: str = "an entity statement") -> EntitySt
         exp = numeric_date(claims.get("exp"), "exp")
     except MboVcError as exc:
         raise FederationError(f"{where}: {exc.message}") from None
+    if exp <= iat:
+        raise FederationError(f"{where}: exp is not after iat")
     crit = claims.get("crit")
     if crit is not None:
         if not isinstance(crit, list) or not crit or not all(isinstance(c, str) for c in crit):
@@ -300,6 +307,8 @@ def decode_trust_mark(token: Any) -> TrustMark:
         exp = numeric_date(claims["exp"], "exp") if "exp" in claims else None
     except MboVcError as exc:
         raise TrustMarkInvalidError(exc.message) from None
+    if exp is not None and exp <= iat:
+        raise TrustMarkInvalidError("the trust mark's exp is not after its iat")
     kind = claims.get("trust_mark_type")
     if not isinstance(kind, str) or not kind:
         raise TrustMarkInvalidError("the trust mark has no trust_mark_type")

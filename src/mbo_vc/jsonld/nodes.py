@@ -9,7 +9,9 @@ the RDF, and so a Data Integrity signature, covers.
 
 from __future__ import annotations
 
+import math
 import secrets
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,59 @@ from mbo_vc.jsonld.safe_mode import jsonld_failure
 __all__ = ["Literal", "Node", "NodeMap", "fresh_issuer", "is_one_node", "node_map"]
 
 DEFAULT_GRAPH = "@default"
+
+_PYLD_HAS_VALUE = _pyld.JsonLdProcessor.has_value
+_ACTIVE = threading.local()
+
+
+def _value_key(value: Any) -> tuple[Any, ...] | None:
+    """A hashable key that two node-map values share exactly when pyld's ``compare_values``
+    finds them equal (same ``@value``/``@type``/``@language``/``@index``, or same ``@id``);
+    None for a value that only a scan can compare (a JSON literal, a list object …)."""
+    if not isinstance(value, dict):
+        return None
+    if "@value" in value:
+        lexical = value["@value"]
+        if isinstance(lexical, bool):
+            tagged: tuple[Any, ...] = ("b", lexical)  # pyld: True is not 1
+        elif isinstance(lexical, str | int) or (
+            isinstance(lexical, float) and math.isfinite(lexical)
+        ):
+            tagged = ("v", lexical)  # pyld: 1 == 1.0
+        else:
+            return None
+        rest = (value.get("@type"), value.get("@language"), value.get("@index"))
+        if not all(r is None or isinstance(r, str) for r in rest):
+            return None
+        return ("@value", *rest, tagged)
+    node_id = value.get("@id")
+    return ("@id", node_id) if isinstance(node_id, str) else None
+
+
+def _has_value(subject: Any, property: Any, value: Any) -> bool:
+    """pyld's ``has_value`` in constant time while :func:`node_map` runs (pyld scans the whole
+    value list for every value it adds, so a property with n values took n² comparisons: a
+    credential with 10,000 values of one property took minutes); the same answers."""
+    index: dict[int, list[Any]] | None = getattr(_ACTIVE, "index", None)
+    values = subject.get(property) if isinstance(subject, dict) else None
+    key = _value_key(value)
+    if index is None or key is None or not isinstance(values, list):
+        return bool(_PYLD_HAS_VALUE(subject, property, value))
+    entry = index.get(id(values))
+    if entry is None or entry[0] is not values:
+        entry = [values, set(), 0]
+        index[id(values)] = entry
+    keys: set[tuple[Any, ...]] = entry[1]
+    for item in values[entry[2] :]:  # node-map generation only appends to these lists
+        item_key = _value_key(item)
+        if item_key is not None:
+            keys.add(item_key)
+    entry[2] = len(values)
+    # an item without a key (JSON literal, list, node without @id) never equals a keyed value
+    return key in keys
+
+
+_pyld.JsonLdProcessor.has_value = staticmethod(_has_value)
 
 
 class _KeepLabels:
@@ -196,10 +251,13 @@ def node_map(expanded: list[dict[str, Any]]) -> NodeMap:
     if not isinstance(top.get("@id"), str):
         top = {**top, "@id": issuer.get_id(None)}
     graphs: dict[str, dict[str, dict[str, Any]]] = {DEFAULT_GRAPH: {}}
+    _ACTIVE.index = {}
     try:
         _pyld.JsonLdProcessor()._create_node_map([top], graphs, DEFAULT_GRAPH, issuer)
     except MboVcError:
         raise
     except Exception as exc:  # pyld raises its own types (e.g. conflicting indexes)
         raise jsonld_failure(exc) from None
+    finally:
+        _ACTIVE.index = None
     return NodeMap(graphs, str(top["@id"]))

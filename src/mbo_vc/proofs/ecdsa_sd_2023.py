@@ -25,6 +25,7 @@ import binascii
 import hashlib
 import hmac
 import io
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ __all__ = [
     "DerivedProofValue",
     "EcdsaSd2023",
     "VerifyData",
+    "canonical_labels",
     "compress_label_map",
     "create_verify_data",
     "decompress_label_map",
@@ -299,6 +301,26 @@ def label_replacement_canonicalize(
     return sorted(relabel_nquads(lines, label_map))
 
 
+def canonical_labels(document: Mapping[str, Any], canon: Canonicalizer) -> set[str]:
+    """The canonical blank-node labels (``c14nN``) of ``document``'s RDFC-1.0 N-Quads."""
+    seen: _Recorder = _Recorder()
+    for line in canon.rdfc(document, "sha256").split("\n"):
+        _relabel_line(line, seen)
+    return seen.labels
+
+
+class _Recorder(dict[str, str]):
+    """A label map that maps every label to itself and remembers which it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> str:
+        self.labels.add(key)
+        return key
+
+
 def hash_mandatory(mandatory: Sequence[str]) -> bytes:
     """SHA-256 of the joined mandatory N-Quads (§3.4 hashMandatoryNQuads)."""
     return hashlib.sha256("".join(mandatory).encode("utf-8")).digest()
@@ -352,9 +374,27 @@ def create_verify_data(
         raise ValueError(
             f"the derived proof's label map does not cover the blank node _:{exc.args[0]}"
         ) from None
-    if len(set(nquads)) != len(nquads):
+    if len(set(proof.label_map.values())) != len(proof.label_map) or len(set(nquads)) != len(
+        nquads
+    ):
+        # two canonical labels with one signed label: the signed graph would have one node
+        # where the document shows two, whether or not their N-Quads happen to repeat
         raise ValueError("the derived proof's label map merges distinct blank nodes")
-    wanted = set(proof.mandatory_indexes)
+    if set(proof.label_map) != canonical_labels(unsecured, canon):
+        # a conforming derivation maps exactly the revealed document's canonical labels
+        # (createDisclosureData); more entries would only make the proofValue malleable
+        raise ValueError("the derived proof's label map names blank nodes the document lacks")
+    indexes = proof.mandatory_indexes
+    if any(b <= a for a, b in itertools.pairwise(indexes)) or (
+        indexes and not 0 <= indexes[0] <= indexes[-1] < len(nquads)
+    ):
+        # createDisclosureData lists them in increasing order, each the index of a revealed
+        # statement; anything else is not a derivation's output
+        raise ValueError(
+            "the derived proof's mandatoryIndexes are not increasing indexes of the document's "
+            f"{len(nquads)} statements"
+        )
+    wanted = set(indexes)
     mandatory = tuple(q for i, q in enumerate(nquads) if i in wanted)
     non_mandatory = tuple(q for i, q in enumerate(nquads) if i not in wanted)
     return VerifyData(
