@@ -32,7 +32,15 @@ from mbo_vc.mbo.sis import build, read_rows, unknown_columns
 from mbo_vc.mbo.vc_sd_jwt import issue_vc_sd_jwt
 from mbo_vc.status.registry import StatusRegistry, registry_exists
 
-__all__ = ["INDEX_COLUMNS", "INDEX_NAME", "add_parser", "file_name", "holder_jwk", "run_issue"]
+__all__ = [
+    "INDEX_COLUMNS",
+    "INDEX_NAME",
+    "add_parser",
+    "file_name",
+    "holder_jwk",
+    "run_issue",
+    "spreadsheet_safe",
+]
 
 INDEX_NAME = "index.csv"
 """The index file in the output folder: one row per issued credential, appended run by run."""
@@ -166,6 +174,16 @@ def run_issue(
             registry.close()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: a cell that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (a formula to Excel, LibreOffice, Google Sheets: CSV
+    injection, OWASP) gets a leading single quote; any other cell is left as it is."""
+    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
+
+
 class _Index:
     """``out/index.csv``: opened (and its header written) at the first issued credential, so
     a run that issues nothing leaves no index; each row flushed as it is written."""
@@ -186,8 +204,9 @@ class _Index:
                 self._writer.writerow(INDEX_COLUMNS)
         number = row.get("studentnummer")
         self._writer.writerow([
-            self.data, line, "" if number is None else str(number), path.name, credential_id,
-            status[0] if status else "", status[1] if status else "",
+            spreadsheet_safe(self.data), line, spreadsheet_safe("" if number is None else str(number)),
+            spreadsheet_safe(path.name), spreadsheet_safe(credential_id),
+            spreadsheet_safe(status[0]) if status else "", status[1] if status else "",
         ])  # fmt: skip
         self._fh.flush()
         if self.mapping is not None:
