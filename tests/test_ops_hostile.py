@@ -26,3 +26,58 @@ def test_index_csv_neutralises_spreadsheet_formulas(tmp_path: Path, payload: str
     assert rows[1] == [f"'{payload}", "2", f"'{payload}", f"'{payload}.json", f"'{payload}",
                        f"'{payload}", "7"]  # fmt: skip
     assert rows[2] == [f"'{payload}", "3", "500123", "a.json", "urn:uuid:1", "", ""]
+
+
+# --- DSNs: no password in any message ---------------------------------------------------------
+SECRET = "S3cr3tPw"
+
+
+@pytest.mark.parametrize(
+    ("dsn", "shown"),
+    [
+        (f"postgresql://u:{SECRET}@db.example:5432/st", "postgresql://u@db.example:5432/st"),
+        (f"postgresql://db.example/st?password={SECRET}@x", "postgresql://db.example/st"),
+        (f"postgres://db.example/st?sslmode=require&PASSWORD={SECRET}", "postgres://db.example/st"),
+        (f"postgresql://u:{SECRET}@db.example/st?x=1@y", "postgresql://u@db.example/st"),
+        (f"host=db.example password={SECRET} dbname=st", "host=db.example password=*** dbname=st"),
+        (f"host=db password = '{SECRET} x' dbname=st", "host=db password = *** dbname=st"),
+    ],
+)
+def test_redact_dsn_drops_every_password(dsn: str, shown: str) -> None:
+    from mbo_vc.status.postgres import redact_dsn
+
+    assert redact_dsn(dsn) == shown
+    assert SECRET not in redact_dsn(dsn)
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        f"postgresql://u:{SECRET}%zz@127.0.0.1:1/st",  # libpq quotes the bad token
+        f"postgresql://u:{SECRET}@[::1/st",  # libpq quotes the whole URI
+        f"postgresql://u:a%41{SECRET}@[::1/st",
+    ],
+)
+def test_postgres_connect_error_never_shows_the_password(dsn: str) -> None:
+    pytest.importorskip("psycopg")
+    from mbo_vc.errors import StatusRegistryError
+    from mbo_vc.status.postgres import PostgresStatusStore
+
+    with pytest.raises(StatusRegistryError) as info:
+        PostgresStatusStore(dsn, connect_timeout=1)
+    assert SECRET not in str(info.value)
+    assert "cannot open status registry postgresql://u@" in str(info.value)
+
+
+def test_cli_never_shows_a_keyword_dsn_password(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dsn = f"host=db.example password={SECRET} dbname=st"
+    for args in (["status", "revoke", "--db", dsn, "--list", "r", "--index", "1"],
+                 ["issue", "--type", "mbo-diploma", "--data", str(tmp_path / "x.csv"),
+                  "--key", str(tmp_path / "k"), "--status-db", dsn, "--out", str(tmp_path)]):  # fmt: skip
+        proc = subprocess.run([sys.executable, "-m", "mbo_vc.cli", *args], capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+        assert proc.returncode == 2, proc.stderr
+        assert SECRET not in proc.stdout + proc.stderr

@@ -30,6 +30,7 @@ from mbo_vc.mbo.sd_jwt_vc import issue_sd_jwt
 from mbo_vc.mbo.signers import issue
 from mbo_vc.mbo.sis import build, read_rows, unknown_columns
 from mbo_vc.mbo.vc_sd_jwt import issue_vc_sd_jwt
+from mbo_vc.status.postgres import redact_dsn
 from mbo_vc.status.registry import StatusRegistry, registry_exists
 
 __all__ = [
@@ -127,7 +128,9 @@ def run_issue(
             raise UsageError(f"{text} (docs/sis-import.md lists the columns)")
         stream.write(f"warning: {text} (ignored; --strict makes this an error)\n")
     if status_db is not None and not registry_exists(status_db):
-        raise UsageError(f"no status registry at {status_db} (run 'mbo-vc status init' first)")
+        raise UsageError(
+            f"no status registry at {redact_dsn(str(status_db))} (run 'mbo-vc status init' first)"
+        )
     holder = None
     sd_jwt: dict[str, Any] = {}
     if securing == "sd-jwt-vc":

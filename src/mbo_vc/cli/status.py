@@ -42,6 +42,7 @@ from mbo_vc.json_input import parse_json
 from mbo_vc.jws import decode_jwt, is_compact_jws, is_sd_jwt, unenvelope
 from mbo_vc.status.checker import DirectoryFetcher, StatusChecker
 from mbo_vc.status.codec import MIN_ENTRIES, STATUS_PURPOSES
+from mbo_vc.status.postgres import redact_dsn
 from mbo_vc.status.registry import ListInfo, StatusRegistry, registry_exists
 from mbo_vc.status.token_status_list import parse_status_reference
 from mbo_vc.verifier import verify
@@ -62,7 +63,7 @@ def _db(args: argparse.Namespace) -> str:
 def _registry(args: argparse.Namespace, *, must_exist: bool = True) -> StatusRegistry:
     db = _db(args)
     if must_exist and not registry_exists(db):
-        raise UsageError(f"no status registry at {db} (run 'mbo-vc status init' first)")
+        raise UsageError(f"no status registry at {redact_dsn(db)} (run 'mbo-vc status init' first)")
     return StatusRegistry(db)
 
 

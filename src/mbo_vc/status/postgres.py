@@ -10,13 +10,15 @@ publication takes the lock of its ``publish_state`` row; a snapshot for publishi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from mbo_vc.errors import StatusRegistryError, UsageError
 from mbo_vc.status.store import SCHEMA_VERSION, SqlStatusStore
 
-__all__ = ["PostgresStatusStore", "is_postgres_dsn", "redact_dsn"]
+__all__ = ["PostgresStatusStore", "is_postgres_dsn", "redact_dsn", "scrub_dsn"]
 
 _PREFIXES = ("postgresql://", "postgres://")
 
@@ -94,14 +96,49 @@ def is_postgres_dsn(target: object) -> bool:
     return isinstance(target, str) and target.startswith(_PREFIXES)
 
 
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"(?:^|&)password=([^&]*)", re.IGNORECASE)
+
+
 def redact_dsn(dsn: str) -> str:
-    """The DSN without its password (for messages and logs)."""
+    """The DSN without its password (for messages and logs): a URL's ``user:password@``
+    keeps the user, its query (``?password=…``, ``?sslpassword=…``) is dropped, and a
+    keyword DSN's ``password=…`` becomes ``password=***``."""
+    if not is_postgres_dsn(dsn):
+        return _KEYWORD_PASSWORD.sub(r"\1***", dsn)
     scheme, sep, rest = dsn.partition("://")
-    creds, at, hostpart = rest.rpartition("@")
-    if not at:
-        return dsn.split("?", 1)[0]
-    user = creds.split(":", 1)[0]
-    return f"{scheme}{sep}{user}@{hostpart.split('?', 1)[0]}"
+    rest = rest.split("?", 1)[0]  # the query, before '@' is looked for: it may hold one
+    authority, slash, path = rest.partition("/")
+    creds, at, hostpart = authority.rpartition("@")
+    if at:
+        authority = f"{creds.split(':', 1)[0]}@{hostpart}"
+    return f"{scheme}{sep}{authority}{slash}{path}"
+
+
+def _passwords(dsn: str) -> set[str]:
+    """Every password a DSN carries, as written and percent-decoded."""
+    found: set[str] = set()
+    if is_postgres_dsn(dsn):
+        rest = dsn.partition("://")[2]
+        authority, _, query = rest.partition("?")
+        creds, at, _ = authority.split("/", 1)[0].rpartition("@")
+        if at and ":" in creds:
+            found.add(creds.split(":", 1)[1])
+        found.update(m.group(1) for m in _QUERY_PASSWORD.finditer(query))
+    else:
+        found.update(m.group(2).strip("'") for m in _KEYWORD_PASSWORD.finditer(dsn))
+    found |= {unquote(p) for p in found}
+    return {p for p in found if p}
+
+
+def scrub_dsn(text: str, dsn: str) -> str:
+    """``text`` (a driver's message) with the DSN redacted and none of its passwords in it:
+    libpq quotes the token it cannot parse, the password or the whole URI."""
+    if dsn:
+        text = text.replace(dsn, redact_dsn(dsn))
+    for secret in sorted(_passwords(dsn), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 class PostgresStatusStore(SqlStatusStore):
@@ -125,7 +162,7 @@ class PostgresStatusStore(SqlStatusStore):
             self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout)
         except psycopg.Error as exc:
             raise StatusRegistryError(
-                f"cannot open status registry {self.where}: {_line(exc)}"
+                f"cannot open status registry {self.where}: {scrub_dsn(_line(exc), dsn)}"
             ) from None
         self._sql: dict[str, str] = {}
         self._init_schema()
