@@ -74,9 +74,9 @@ def test_cli_never_shows_a_keyword_dsn_password(tmp_path: Path) -> None:
     import sys
 
     dsn = f"host=db.example password={SECRET} dbname=st"
-    for args in (["status", "revoke", "--db", dsn, "--list", "r", "--index", "1"],
-                 ["issue", "--type", "mbo-diploma", "--data", str(tmp_path / "x.csv"),
-                  "--key", str(tmp_path / "k"), "--status-db", dsn, "--out", str(tmp_path)]):  # fmt: skip
+    issue = ["issue", "--type", "mbo-diploma", "--data", str(tmp_path / "x.csv"),
+             "--key", str(tmp_path / "k"), "--status-db", dsn, "--out", str(tmp_path)]  # fmt: skip
+    for args in (["status", "revoke", "--db", dsn, "--list", "r", "--index", "1"], issue):
         proc = subprocess.run([sys.executable, "-m", "mbo_vc.cli", *args], capture_output=True,
                               text=True, timeout=120, cwd=tmp_path)  # fmt: skip
         assert proc.returncode == 2, proc.stderr

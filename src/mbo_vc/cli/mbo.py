@@ -206,9 +206,10 @@ class _Index:
             if new:
                 self._writer.writerow(INDEX_COLUMNS)
         number = row.get("studentnummer")
+        cells = [self.data, "" if number is None else str(number), path.name, credential_id]
+        data, number, name, cid = (spreadsheet_safe(c) for c in cells)
         self._writer.writerow([
-            spreadsheet_safe(self.data), line, spreadsheet_safe("" if number is None else str(number)),
-            spreadsheet_safe(path.name), spreadsheet_safe(credential_id),
+            data, line, number, name, cid,
             spreadsheet_safe(status[0]) if status else "", status[1] if status else "",
         ])  # fmt: skip
         self._fh.flush()
