@@ -81,3 +81,46 @@ def test_cli_never_shows_a_keyword_dsn_password(tmp_path: Path) -> None:
                               text=True, timeout=120, cwd=tmp_path)  # fmt: skip
         assert proc.returncode == 2, proc.stderr
         assert SECRET not in proc.stdout + proc.stderr
+
+
+# --- the status registry ---------------------------------------------------------------------
+def _key() -> object:
+    from tests.test_status_crash import KEY
+
+    return KEY
+
+
+@pytest.mark.parametrize("edit", ["modified", "truncated", "replaced by a folder"])
+def test_changed_only_republishes_a_file_changed_on_disk(tmp_path: Path, edit: str) -> None:
+    import shutil
+
+    from mbo_vc.status.registry import StatusRegistry
+
+    with StatusRegistry(tmp_path / "r.db") as reg:
+        reg.create_list("https://roc.example/status/a", list_id="a")
+        out = tmp_path / "lists"
+        [first] = reg.publish_lists(_key(), out, changed_only=True)
+        good = (out / "a.json").read_bytes()
+        assert first.written
+        [again] = reg.publish_lists(_key(), out, changed_only=True)
+        assert (again.written, again.skipped) == (False, "unchanged")
+        if edit == "modified":
+            (out / "a.json").write_bytes(good.replace(b'"ttl"', b'"ttL"'))
+        elif edit == "truncated":
+            (out / "a.json").write_bytes(good[:10])
+        else:
+            (out / "a.json").unlink()
+            (out / "a.json").mkdir()
+        if edit == "replaced by a folder":
+            from mbo_vc.errors import StatusPublishError
+
+            with pytest.raises(StatusPublishError):
+                reg.publish_lists(_key(), out, changed_only=True)
+            shutil.rmtree(out / "a.json")
+            (out / "a.json").write_bytes(good)
+            [same] = reg.publish_lists(_key(), out, changed_only=True)
+            assert same.written is False  # the very bytes published: nothing to do
+            return
+        [fixed] = reg.publish_lists(_key(), out, changed_only=True)
+        assert fixed.written, fixed
+        assert (out / "a.json").read_bytes() != good[:10]

@@ -571,9 +571,15 @@ class StatusRegistry:
 
     def _unchanged(self, info: ListInfo, fmt: str, path: Path, now: datetime) -> str | None:
         state = self.store.published(info.list_id, fmt)
-        if state is None or not path.is_file():
+        if state is None or self.store.version(info.list_id) != state.version:
             return None
-        if self.store.version(info.list_id) != state.version:
+        try:  # the file there must be the one published (not edited, truncated, replaced)
+            with path.open("rb") as fh:
+                if not path.is_file() or hashlib.file_digest(fh, "sha256").hexdigest() != (
+                    state.sha256
+                ):
+                    return None
+        except OSError:
             return None
         if state.refresh_after is not None and now >= parse_timestamp(state.refresh_after):
             return None
