@@ -124,3 +124,92 @@ def test_changed_only_republishes_a_file_changed_on_disk(tmp_path: Path, edit: s
         [fixed] = reg.publish_lists(_key(), out, changed_only=True)
         assert fixed.written, fixed
         assert (out / "a.json").read_bytes() != good[:10]
+
+
+@pytest.mark.parametrize("index", [2**63, 2**64, -(2**63) - 1, 2**31, -1])
+def test_an_index_beyond_any_integer_is_never_allocated(status_db: str, index: int) -> None:
+    """A huge index (a CLI --index, a credential's statusListIndex) is a typed error, not
+    sqlite3's OverflowError; reading its status or events finds nothing."""
+    from mbo_vc.errors import StatusRegistryError
+    from mbo_vc.status.registry import StatusRegistry
+
+    with StatusRegistry(status_db) as reg:
+        reg.create_list("https://roc.example/status/big", list_id="big")
+        reg.allocate("big")
+        with pytest.raises(StatusRegistryError, match="never allocated"):
+            reg.revoke("big", index)
+        assert reg.store.status("big", index) is None
+        assert reg.events("big", index) == []
+
+
+def test_cli_revoke_of_a_huge_index_exits_2(tmp_path: Path) -> None:
+    from mbo_vc.cli import main
+
+    db = str(tmp_path / "r.db")
+    assert main(["status", "init", "--db", db, "--base-url", "https://roc.example/st"]) == 0
+    assert main(["status", "revoke", "--db", db, "--list", "revocation-1", "--index",
+                 str(2**64)]) == 2  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("a b", "a_b"), ("Rev", "rev"), ("a/b", "a_b"), ("a:b", "a?b")]
+)
+def test_two_lists_never_publish_to_one_file(tmp_path: Path, first: str, second: str) -> None:
+    """``_safe_name`` maps some ids to one file name: the second list is refused at creation,
+    and a registry that holds both already (made before) refuses to publish either."""
+    import contextlib
+
+    from mbo_vc.errors import StatusPublishError
+    from mbo_vc.status.registry import StatusRegistry
+    from mbo_vc.status.store import ListInfo, SqliteStatusStore
+
+    if " " not in first:
+        with StatusRegistry(tmp_path / "r.db") as reg:
+            reg.create_list("https://roc.example/status/1", list_id=first)
+            with pytest.raises(StatusPublishError, match="same file"):
+                reg.create_list("https://roc.example/status/2", list_id=second)
+    with contextlib.closing(SqliteStatusStore(tmp_path / "old.db")) as store:
+        for n, lid in enumerate((first, second)):
+            store.create_list(ListInfo(lid, f"https://roc.example/s/{n}", "revocation"))
+    with StatusRegistry(tmp_path / "old.db") as reg:
+        out = tmp_path / "out"
+        for lid in (first, second):
+            with pytest.raises(StatusPublishError, match="same file"):
+                reg.publish(lid, _key(), out)  # type: ignore[arg-type]
+        with pytest.raises(StatusPublishError, match="same file"):
+            reg.publish_lists(_key(), out, formats=("token-status-list",))  # type: ignore[arg-type]
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("list_id", ["a b", "a\x00b", "a\nb", "x" * 201, "é" * 101])
+def test_a_list_id_that_cannot_name_a_file_is_refused(tmp_path: Path, list_id: str) -> None:
+    from mbo_vc.errors import UsageError
+    from mbo_vc.status.registry import StatusRegistry
+
+    with StatusRegistry(tmp_path / "r.db") as reg, pytest.raises(UsageError, match="list id"):
+        reg.create_list("https://roc.example/status/1", list_id=list_id)
+
+
+@pytest.mark.parametrize("url", ["https://roc.example/st/a b", "https://roc.example/\x00",
+                                 "https://roc.example/a\n"])  # fmt: skip
+def test_a_list_url_with_spaces_or_controls_is_refused(tmp_path: Path, url: str) -> None:
+    from mbo_vc.errors import UsageError
+    from mbo_vc.status.registry import StatusRegistry
+
+    with StatusRegistry(tmp_path / "r.db") as reg, pytest.raises(UsageError, match="URL"):
+        reg.create_list(url, list_id="x")
+
+
+@pytest.mark.parametrize("list_id", ["../../etc/passwd", "/etc/passwd", "..", "a/../../b",
+                                     "..\\..\\x", "%2e%2e%2fx"])  # fmt: skip
+def test_a_list_file_stays_in_the_output_folder(tmp_path: Path, list_id: str) -> None:
+    from mbo_vc.status.registry import StatusRegistry
+
+    out = tmp_path / "deep" / "out"
+    with StatusRegistry(tmp_path / "r.db") as reg:
+        reg.create_list("https://roc.example/status/1", list_id=list_id)
+        results = reg.publish_lists(_key(), out, formats=("bitstring", "token-status-list"))  # type: ignore[arg-type]
+    for r in results:
+        assert r.path.parent == out and r.written
+    assert sorted(p.parent for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".db"
+                  and "r.db" not in p.name) == [out, out]  # fmt: skip

@@ -186,8 +186,11 @@ class StatusRegistry:
         """
         if purpose not in STATUS_PURPOSES:
             raise UsageError(f"statusPurpose must be one of {', '.join(STATUS_PURPOSES)}")
-        if not isinstance(url, str) or ":" not in url or "#" in url:
-            raise UsageError("a status list URL must be an absolute URL without a fragment")
+        if not isinstance(url, str) or ":" not in url or "#" in url or _has_space(url):
+            raise UsageError(
+                "a status list URL must be an absolute URL without a fragment, spaces or "
+                "control characters"
+            )
         if length < MIN_ENTRIES or length % 8:
             raise UsageError(f"a status list needs at least {MIN_ENTRIES} entries (multiple of 8)")
         if index_policy not in INDEX_POLICIES:
@@ -211,6 +214,12 @@ class StatusRegistry:
             }
             parse_status_entry(probe)
         lid = list_id or url.rstrip("/").rsplit("/", 1)[-1]
+        if not lid or len(lid.encode("utf-8")) > MAX_LIST_ID or _has_space(lid):
+            raise UsageError(
+                f"a status list id is 1 to {MAX_LIST_ID} bytes (UTF-8) without spaces or "
+                "control characters (it names the published files)"
+            )
+        self._file_name_free(lid)
         info = ListInfo(
             lid,
             url,
@@ -227,6 +236,19 @@ class StatusRegistry:
         )
         self.store.create_list(info)
         return info
+
+    def _file_name_free(self, list_id: str, lists: Sequence[ListInfo] | None = None) -> str:
+        """The file-name stem of ``list_id``'s published files, refused when another list's
+        files would have the same name (``a b`` and ``a_b``; ``A`` and ``a`` on a
+        case-insensitive file system): publishing one would overwrite the other."""
+        stem = _safe_name(list_id)
+        for other in self.store.lists() if lists is None else lists:
+            if other.list_id != list_id and _safe_name(other.list_id).casefold() == stem.casefold():
+                raise StatusPublishError(
+                    f"the status lists {list_id[:80]!r} and {other.list_id[:80]!r} would be "
+                    f"published to the same file ({stem[:80]}…): give one another id"
+                )
+        return stem
 
     def bind_issuer(self, list_id: str, issuer: str) -> None:
         """Hold the list to one issuer: ``issuer`` becomes the list's issuer if it has none,
@@ -482,7 +504,7 @@ class StatusRegistry:
     ) -> tuple[Path, bool, int]:
         doc, version = self.status_list_credential(info.list_id, key, **options)
         data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        path = out_dir / f"{_safe_name(info.list_id)}.json"
+        path = out_dir / f"{self._file_name_free(info.list_id)}.json"
         refresh = None
         if "validUntil" in doc:
             start, until = parse_timestamp(doc["validFrom"]), parse_timestamp(doc["validUntil"])
@@ -544,6 +566,9 @@ class StatusRegistry:
             if list_ids is not None
             else self.store.lists()
         )
+        every = self.store.lists()
+        for info in infos:  # every file name its own, before any file is written
+            self._file_name_free(info.list_id, every)
         for fmt in formats:  # every list the signer's, before any file is written
             opts = (token if fmt == "token-status-list" else bitstring) or {}
             for info in infos:
@@ -700,7 +725,7 @@ class StatusRegistry:
             info.list_id, key, now=now, valid_for=valid_for, ttl=ttl, **opts
         )
         data = (token + "\n").encode("ascii")
-        path = out_dir / f"{_safe_name(info.list_id)}.statuslist.jwt"
+        path = out_dir / f"{self._file_name_free(info.list_id)}.statuslist.jwt"
         spans = [s for s in (valid_for, ttl) if s is not None]
         refresh = format_timestamp(now + min(spans) / 2) if spans else None
         return self._write(info.list_id, "token-status-list", version, path, data, refresh), version
@@ -723,6 +748,15 @@ def _same_issuer(list_id: str, bound: str | None, issuer: str) -> None:
 
 def _seconds(value: int | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=value)
+
+
+MAX_LIST_ID = 200
+"""The longest list id in UTF-8 bytes (it names the published files, and with a temporary
+file's prefix and suffix the name must stay within the 255 bytes most file systems take)."""
+
+
+def _has_space(text: str) -> bool:
+    return any(c.isspace() or ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text)
 
 
 def _safe_name(list_id: str) -> str:

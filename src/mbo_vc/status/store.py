@@ -429,6 +429,10 @@ class SqlStatusStore:
         """Set an allocated index's status and log the event atomically (None: no change)."""
         if action not in ACTIONS:
             raise UsageError(f"unknown action {action!r}")
+        if not _storable(index):  # SQLite cannot even compare an integer of 2**63 or more
+            raise StatusRegistryError(
+                f"index {str(index)[:40]} of status list {list_id!r} was never allocated"
+            )
 
         def body() -> StatusEvent | None:
             # Lock order, everywhere: the list's row, then its entries.
@@ -470,6 +474,8 @@ class SqlStatusStore:
     # --- reading -------------------------------------------------------------------------
     def status(self, list_id: str, index: int) -> int | None:
         """Current status of an index (None when it was never allocated)."""
+        if not _storable(index):
+            return None
         row = self._read_one(
             "SELECT status FROM entries WHERE list_id=? AND idx=?", (list_id, index)
         )
@@ -516,6 +522,8 @@ class SqlStatusStore:
             sql += " WHERE list_id=?"
             args.append(list_id)
             if index is not None:
+                if not _storable(index):
+                    return []
                 sql += " AND idx=?"
                 args.append(index)
         rows = self._read_all(sql + " ORDER BY seq", args)
@@ -780,6 +788,11 @@ def successor_names(series: ListInfo, generation: int) -> tuple[str, str]:
     head, _, last = series.url.rstrip("/").rpartition("/")
     url = f"{head}/{list_id}" if last == series.list_id else f"{series.url}-{generation}"
     return list_id, url
+
+
+def _storable(index: object) -> bool:
+    """Whether ``index`` can be an entry's index in either database (an int, 0 to 2**31-1)."""
+    return isinstance(index, int) and not isinstance(index, bool) and 0 <= index < 2**31
 
 
 def _first_line(exc: BaseException) -> str:
