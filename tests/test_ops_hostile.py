@@ -213,3 +213,110 @@ def test_a_list_file_stays_in_the_output_folder(tmp_path: Path, list_id: str) ->
         assert r.path.parent == out and r.written
     assert sorted(p.parent for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".db"
                   and "r.db" not in p.name) == [out, out]  # fmt: skip
+
+
+# --- PKCS#11 PIN sources and modules ---------------------------------------------------------
+PIN = "7391-pin-0042"
+
+
+def _pin_uri(source: Path | str) -> object:
+    from mbo_vc.keys.pkcs11 import parse_pkcs11_uri
+
+    return parse_pkcs11_uri(f"pkcs11:object=k?pin-source={source}")
+
+
+def test_a_fifo_pin_source_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from mbo_vc.errors import SignerError
+    from mbo_vc.keys.pkcs11 import _read_pin
+
+    fifo = tmp_path / "pin"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | str | None] = []
+
+    def read() -> None:
+        try:
+            outcome.append(_read_pin(_pin_uri(fifo)))  # type: ignore[arg-type]
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():  # unblock the reader before failing
+        with open(fifo, "wb"):
+            pass
+        thread.join(5)
+        pytest.fail("reading a FIFO pin-source hangs until someone writes to it")
+    assert isinstance(outcome[0], SignerError) and "not a regular file" in str(outcome[0])
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "/dev/null", "/tmp"])
+def test_a_device_or_folder_pin_source_is_refused(source: str) -> None:
+    from mbo_vc.errors import SignerError
+    from mbo_vc.keys.pkcs11 import _read_pin
+
+    with pytest.raises(SignerError, match="not a regular file|cannot read"):
+        _read_pin(_pin_uri(source))  # type: ignore[arg-type]
+
+
+def test_a_pin_file_that_is_not_utf8_is_a_signer_error_without_the_pin(tmp_path: Path) -> None:
+    import traceback
+
+    from mbo_vc.errors import SignerError
+    from mbo_vc.keys.pkcs11 import _read_pin
+
+    (tmp_path / "pin").write_bytes(PIN.encode() + b"\xff")
+    with pytest.raises(SignerError, match="not UTF-8") as info:
+        _read_pin(_pin_uri(tmp_path / "pin"))  # type: ignore[arg-type]
+    shown = "".join(traceback.format_exception(info.value))
+    assert PIN not in shown and info.value.__suppress_context__
+
+
+def test_the_cli_never_prints_the_pin_of_a_failing_pkcs11_key(tmp_path: Path) -> None:
+    """A PIN that reaches a module that is not there (from the URI, a file and the environment)
+    is in no line of a failing mbo-vc run."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "pin").write_text(PIN + "\n")
+    doc = tmp_path / "c.json"
+    doc.write_text('{"@context": ["https://www.w3.org/ns/credentials/v2"]}')
+    for uri in (f"pkcs11:object=k?pin-value={PIN}&module-path=/nonexistent/{PIN}.so",
+                f"pkcs11:object=k;token={PIN}x?pin-source={tmp_path / 'pin'}&module-path=m.so",
+                "pkcs11:object=k?module-path=/nonexistent/m.so",
+                f"pkcs11:object=k?pin-value={PIN}&bogus=1"):  # fmt: skip
+        env = {**os.environ, "MBO_VC_PKCS11_PIN": PIN}
+        proc = subprocess.run([sys.executable, "-m", "mbo_vc.cli", "sign", str(doc), "--key", uri],
+                              capture_output=True, text=True, timeout=120, env=env,
+                              cwd=tmp_path)  # fmt: skip
+        assert proc.returncode != 0
+        assert PIN not in (proc.stdout + proc.stderr).replace(f"{PIN}x", "").replace(
+            f"{PIN}.so", ""
+        ), proc.stderr
+
+
+def test_a_relative_module_path_loads_the_file_that_was_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``module-path=libx.so`` is checked in the current folder; dlopen would look the bare
+    name up on the library path (another file): the absolute path is what is loaded."""
+    import types
+
+    from mbo_vc.keys import pkcs11
+
+    loaded: list[str] = []
+
+    class Lib:
+        def __init__(self, path: str) -> None:
+            loaded.append(path)
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "libx.so").write_bytes(b"")
+    monkeypatch.setattr(pkcs11, "_pkcs11", lambda: types.SimpleNamespace(lib=Lib))
+    monkeypatch.setattr(pkcs11, "_LIBRARIES", {})
+    pkcs11._library("libx.so")
+    assert loaded == [str(tmp_path / "libx.so")]

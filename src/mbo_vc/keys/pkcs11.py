@@ -17,6 +17,7 @@ PIN is never part of ``repr``/``str`` or an error message. python-pkcs11 is the 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -221,15 +222,24 @@ def _read_pin(uri: Pkcs11Uri) -> str | None:
                 source = source[2:]
         if "://" in source or ":" in source.split("/", 1)[0]:
             raise Pkcs11UriError("pin-source must be a file (a path or a file: URI)")
-        try:
-            with open(source, "rb") as fh:
+        try:  # non-blocking: a FIFO with no writer must not hang the signer
+            fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise SignerError(
+                        f"the PIN file {source[:200]} is not a regular file (a FIFO, device "
+                        "or folder)"
+                    )
                 raw = fh.read(_MAX_PIN_FILE + 1)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise SignerError(f"cannot read the PIN file {source[:200]}: {reason}") from None
         if len(raw) > _MAX_PIN_FILE:
             raise SignerError(f"the PIN file {source[:200]} is larger than {_MAX_PIN_FILE} bytes")
-        return raw.decode("utf-8", "strict").rstrip("\r\n")
+        try:
+            return raw.decode("utf-8", "strict").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise SignerError(f"the PIN file {source[:200]} is not UTF-8") from None
     return os.environ.get(PIN_ENV)
 
 
@@ -247,6 +257,9 @@ def _pkcs11() -> Any:
 def _library(path: str) -> Any:
     """The loaded module (once per process and path; re-initialised in a forked child)."""
     pkcs11 = _pkcs11()
+    # The file checked is the file loaded: dlopen looks a name without '/' up on the library
+    # path (LD_LIBRARY_PATH, the cache), not in the current folder.
+    path = os.path.abspath(path)
     with _LIBRARIES_LOCK:  # (python-pkcs11 loads a module once per path it is given)
         found = _LIBRARIES.get(path)
         if found is not None and found[1] == os.getpid():
