@@ -239,7 +239,7 @@ def test_a_fifo_pin_source_is_refused_not_waited_on(tmp_path: Path) -> None:
     def read() -> None:
         try:
             outcome.append(_read_pin(_pin_uri(fifo)))  # type: ignore[arg-type]
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=read, daemon=True)
@@ -258,7 +258,7 @@ def test_a_device_or_folder_pin_source_is_refused(source: str) -> None:
     from mbo_vc.errors import SignerError
     from mbo_vc.keys.pkcs11 import _read_pin
 
-    with pytest.raises(SignerError, match="not a regular file|cannot read"):
+    with pytest.raises(SignerError, match=r"not a regular file|cannot read"):
         _read_pin(_pin_uri(source))  # type: ignore[arg-type]
 
 
