@@ -9,7 +9,9 @@ controls (U+0080 to U+009F), the bidi marks (U+200E, U+200F, U+061C), embeddings
 (U+202A to U+202E) and isolates (U+2066 to U+2069), and the line and paragraph separators (U+2028,
 U+2029). Letters of right-to-left scripts are left alone (an Arabic name stays readable; HTML
 isolates each value with ``<bdi>``). The escape is JSON's, so :func:`shown_lines` applied to a
-JSON text gives the same JSON value: programs lose nothing.
+JSON text gives the same JSON value: programs lose nothing. :func:`clipped` also bounds what a
+person is shown: a value longer than :data:`SHOWN_LIMIT` characters is cut, with a visible marker
+that says how many characters were left out (a 1 MB name cannot bury the page).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, TextIO
 
-__all__ = ["UNSAFE", "SafeStream", "shown", "shown_lines"]
+__all__ = ["SHOWN_LIMIT", "UNSAFE", "SafeStream", "clipped", "shown", "shown_lines"]
 
 UNSAFE: frozenset[int] = frozenset(
     [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
@@ -34,6 +36,23 @@ def shown(text: Any) -> str:
     """``text`` as one line that is safe to show: every character of :data:`UNSAFE` (a newline
     and a tab too) as a visible ``\\uXXXX`` escape."""
     return (text if isinstance(text, str) else str(text)).translate(_ONE_LINE)
+
+
+SHOWN_LIMIT = 2000
+"""How many characters of one value a rendering shows (the rest is cut, visibly)."""
+
+_LEFT_OUT = {"nl": "tekens", "en": "characters", None: "tekens · characters"}
+
+
+def clipped(text: Any, limit: int = SHOWN_LIMIT, lang: str | None = None) -> str:
+    """:func:`shown` of ``text``, cut after ``limit`` characters with a visible marker
+    (``… [+N tekens]``, in ``lang``: ``nl``, ``en``, or None for both) naming how many
+    characters were left out."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) <= limit:
+        return shown(text)
+    words = _LEFT_OUT.get(lang, _LEFT_OUT[None])
+    return f"{shown(text[:limit])}… [+{len(text) - limit} {words}]"
 
 
 def shown_lines(text: Any) -> str:
