@@ -359,3 +359,46 @@ def test_opening_a_hostile_page_fetches_nothing(
             dom = _browser(page, "--dump-dom", "--virtual-time-budget=2000").stdout.decode()
             assert 'id="verdict"' in dom and "<script>alert" not in dom
     assert hits == []
+
+
+# --- (3) layout: stacked marks and endless words stay in their own box --------------------------
+
+
+ZALGO = "G" + "\u0301\u0300\u0302\u0303\u200d" * 120  # (a joiner does not end the run)
+TALL = "G" + "\u0301\u0300\u0302\u0303" * 150  # (drawn stacked, hundreds of pixels high)
+
+
+def test_stacked_combining_marks_are_shown_as_escapes_after_four() -> None:
+    from mbo_vc.display import clipped
+
+    assert clipped("Tiếng Việt, שָׁלוֹם") == "Tiếng Việt, שָׁלוֹם"  # (left as they are)
+    calm = clipped(ZALGO)
+    assert calm.startswith("G\u0301\u0300\u0302\u0303\u200d\\u0301\\u0300") and len(calm) < 3000
+    assert clipped("a" + "\U0001e016" * 6) == "a" + "\U0001e016" * 4 + "\\ud838\\udc16" * 2
+
+
+def _shot(browser: str, tmp_path: Path, name: str, titel: str) -> Image.Image:
+    doc = _tampered(_microcredential(titel=titel))
+    doc["credentialSubject"]["achievement"]["name"] = titel
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_html(_report(doc)), encoding="utf-8")
+    shot = tmp_path / f"{name}.png"
+    _browser(page, f"--screenshot={shot}", "--window-size=900,900")
+    with Image.open(shot) as im:
+        return im.convert("RGB")
+
+
+def test_nothing_of_the_credential_draws_over_the_verdict_or_off_the_paper(
+    browser: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import ImageChops
+
+    import mbo_vc.display
+
+    monkeypatch.setattr(mbo_vc.display, "MAX_MARKS", 10_000)  # the page's own layout holds too
+    plain = _shot(browser, tmp_path, "plain", "Tillen")
+    hostile_page = _shot(browser, tmp_path, "zalgo", TALL * 3 + " " + "W" * 1500)
+    top = (0, 0, 900, 245)  # the verdict and the margin around it
+    assert ImageChops.difference(plain.crop(top), hostile_page.crop(top)).getbbox() is None
+    right = hostile_page.crop((862, 245, 900, 900))  # the margin right of the paper
+    assert right.getcolors() == [(38 * 655, (0xEE, 0xF1, 0xF4))], right.getcolors(8)
