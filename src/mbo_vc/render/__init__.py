@@ -9,7 +9,10 @@ its technical part folded away at the end. :func:`render_pdf` lays out
 the same content with reportlab (its bundled Bitstream Vera font; every value escaped for
 reportlab's paragraph markup), and :func:`render_png` rasterises that PDF's first page with
 pypdfium2, so the PDF and the PNG show the same page. Each shows the verdict and a QR code
-(segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link).
+(segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link, and
+:func:`qr_payload` for an id that is not a ``urn:uuid:`` or DID). Every value is cut, visibly,
+after :data:`~mbo_vc.display.SHOWN_LIMIT` characters; the page's and the PDF's title begin with
+the verdict.
 Jinja2 and segno come with the base install (the HTML report is what a verifier reads);
 reportlab and pypdfium2 are the optional extra ``mbo_vc[render]``: without it :func:`render_pdf`
 and :func:`render_png` raise :class:`~mbo_vc.errors.RenderUnavailableError`.
@@ -26,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from mbo_vc.display import clipped, shown
+from mbo_vc.display import clipped
 from mbo_vc.errors import RenderUnavailableError, UsageError
 from mbo_vc.report import VerificationReport
 from mbo_vc.report.texts import Text
@@ -128,8 +131,10 @@ def _finalizer(lang: str | None) -> Any:
         """Every value the template prints: a string from the report (the credential's) shown
         with its control and bidi characters as escapes and cut, visibly, after
         :data:`~mbo_vc.display.SHOWN_LIMIT` characters; our own markup (``Markup``) as it is."""
-        if isinstance(value, str) and not isinstance(value, _Ours) and not hasattr(
-            value, "__html__"
+        if (
+            isinstance(value, str)
+            and not isinstance(value, _Ours)
+            and not hasattr(value, "__html__")
         ):
             return clipped(value, lang=lang)
         return value
@@ -161,7 +166,8 @@ def render_html(
     return str(
         env.get_template("page.html.j2").render(
             r=report, mode=mode, css=css, csp=_Ours(csp), page_title=title, name=name,
-            image=_Ours(report.image) if report.image else None, kind_label=_kind_label(report, lang),
+            image=_Ours(report.image) if report.image else None,
+            kind_label=_kind_label(report, lang),
             qr=_Ours(_data_uri("image/svg+xml", _qr(report, "svg"))),
             qr_text=qr_payload(report), qr_what=QR_WHAT, lang=lang, L=_LABELS,
             technical=report.technical_lines(lang or "nl"),
