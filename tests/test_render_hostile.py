@@ -169,6 +169,8 @@ def test_every_hostile_field_reaches_the_page_as_text(case: str, mode: str, lang
         assert raw not in html, raw
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
     assert html.count("<script") == 0 and html.count("</script") == 0
+    if case == "tampered" and mode == "report" and lang == "en":  # a message quoting the value
+        assert "validFrom &#39;&lt;/script&gt;&lt;script&gt;alert(1)" in html
 
 
 @pytest.mark.parametrize(("mode", "lang"), PAGES)
