@@ -9,7 +9,10 @@ its technical part folded away at the end. :func:`render_pdf` lays out
 the same content with reportlab (its bundled Bitstream Vera font; every value escaped for
 reportlab's paragraph markup), and :func:`render_png` rasterises that PDF's first page with
 pypdfium2, so the PDF and the PNG show the same page. Each shows the verdict and a QR code
-(segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link).
+(segno) holding the credential's ``id`` as signed (see :data:`QR_WHAT` for why not a link, and
+:func:`qr_payload` for an id that is not a ``urn:uuid:`` or DID). Every value is cut, visibly,
+after :data:`~mbo_vc.display.SHOWN_LIMIT` characters; the page's and the PDF's title begin with
+the verdict.
 Jinja2 and segno come with the base install (the HTML report is what a verifier reads);
 reportlab and pypdfium2 are the optional extra ``mbo_vc[render]``: without it :func:`render_pdf`
 and :func:`render_png` raise :class:`~mbo_vc.errors.RenderUnavailableError`.
@@ -21,11 +24,12 @@ import base64
 import functools
 import hashlib
 import io
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from mbo_vc.display import shown
+from mbo_vc.display import clipped
 from mbo_vc.errors import RenderUnavailableError, UsageError
 from mbo_vc.report import VerificationReport
 from mbo_vc.report.texts import Text
@@ -43,6 +47,14 @@ reader to a website (that the paper cannot vouch for and that could be spoofed) 
 service the school may not run; the whole credential does not fit in a QR code (several kB).
 The id lets a verifier match this paper to the credential file the holder presents."""
 
+_QR_AS_IS = re.compile(
+    r"urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200}"
+)
+_QR_TEXT = "mbo_vc id "
+"""What precedes any other id in the QR code: a phone's scanner then reads text, not a link to
+open (``mbo_vc`` cannot begin a URI: a scheme has no underscore)."""
+
 
 def _need(module: str) -> Any:
     try:
@@ -54,13 +66,21 @@ def _need(module: str) -> Any:
 
 
 def qr_payload(report: VerificationReport) -> str:
-    """What the QR code holds: the credential's id as signed (see :data:`QR_WHAT`)."""
-    return report.credential_id or "(no id)"
+    """What the QR code holds: the credential's id as signed (see :data:`QR_WHAT`) when it is a
+    ``urn:uuid:`` (as mbo_vc issues) or a DID; any other id (a web address, a ``javascript:``
+    URL: the credential's choice) as text behind ``mbo_vc id``, so that no scanner offers to open
+    it, with its control characters as escapes and cut after 200 characters."""
+    cid = report.credential_id
+    if not cid:
+        return "(no id)"
+    if _QR_AS_IS.fullmatch(cid):
+        return cid
+    return _QR_TEXT + clipped(cid, 200)
 
 
 def _qr(report: VerificationReport, kind: Literal["svg", "png"]) -> bytes:
     segno = _need("segno")
-    code = segno.make(qr_payload(report)[:1000], error="m")
+    code = segno.make(qr_payload(report), error="m")
     out = io.BytesIO()
     code.save(out, kind=kind, scale=6 if kind == "png" else 4, border=2)
     return out.getvalue()
@@ -101,12 +121,25 @@ _LABELS = {
 }
 
 
-def _finalize(value: Any) -> Any:
-    """Every value the template prints: a string from the report (the credential's) shown with
-    its control and bidi characters as escapes; our own markup (``Markup``) as it is."""
-    if isinstance(value, str) and not hasattr(value, "__html__"):
-        return shown(value)
-    return value
+class _Ours(str):
+    """A string mbo_vc made or checked (the QR code's and the badge's ``data:`` URI, the CSP):
+    still escaped by the template, but neither clipped nor re-shown."""
+
+
+def _finalizer(lang: str | None) -> Any:
+    def finalize(value: Any) -> Any:
+        """Every value the template prints: a string from the report (the credential's) shown
+        with its control and bidi characters as escapes and cut, visibly, after
+        :data:`~mbo_vc.display.SHOWN_LIMIT` characters; our own markup (``Markup``) as it is."""
+        if (
+            isinstance(value, str)
+            and not isinstance(value, _Ours)
+            and not hasattr(value, "__html__")
+        ):
+            return clipped(value, lang=lang)
+        return value
+
+    return finalize
 
 
 def render_html(
@@ -120,7 +153,7 @@ def render_html(
     report (``report``: in ``lang`` only, Dutch by default, with its technical part)."""
     if mode == "report" and lang is None:
         lang = "nl"
-    env = _environment()
+    env = _environment(lang)
     css = _template("page.css")
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     csp = (
@@ -128,11 +161,14 @@ def render_html(
         f"'sha256-{style_hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     name = _name(report)
-    title = " — ".join(x for x in (report.title, name) if x) or "mbo_vc"
+    # the tab and bookmark say the verdict before anything the credential says
+    title = " — ".join(x for x in (_verdict_word(report, lang or "nl"), report.title, name) if x)
     return str(
         env.get_template("page.html.j2").render(
-            r=report, mode=mode, css=css, csp=csp, page_title=title, name=name,
-            kind_label=_kind_label(report, lang), qr=_data_uri("image/svg+xml", _qr(report, "svg")),
+            r=report, mode=mode, css=css, csp=_Ours(csp), page_title=title, name=name,
+            image=_Ours(report.image) if report.image else None,
+            kind_label=_kind_label(report, lang),
+            qr=_Ours(_data_uri("image/svg+xml", _qr(report, "svg"))),
             qr_text=qr_payload(report), qr_what=QR_WHAT, lang=lang, L=_LABELS,
             technical=report.technical_lines(lang or "nl"),
         )
@@ -140,13 +176,19 @@ def render_html(
 
 
 @functools.cache
-def _environment() -> Any:
-    """The Jinja2 environment (made once: it compiles and keeps the page template)."""
+def _environment(lang: str | None) -> Any:
+    """The Jinja2 environment for a page in ``lang`` (made once each: it compiles and keeps the
+    page template)."""
     jinja2 = _need("jinja2")
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(_template), autoescape=True,
-        undefined=jinja2.StrictUndefined, finalize=_finalize,
+        undefined=jinja2.StrictUndefined, finalize=_finalizer(lang),
     )  # fmt: skip
+
+
+def _verdict_word(report: VerificationReport, lang: str) -> str:
+    """The verdict's first words: GELDIG, NIET GELDIG (VALID, NOT VALID)."""
+    return report.verdict.get(lang).split(":", 1)[0]
 
 
 @functools.cache

@@ -2,7 +2,9 @@
 
 reportlab's paragraphs read a small markup (``<b>``, ``<font>``, ``<img src=…>``, ``<a>``): every
 credential value is escaped before it reaches one, so a name cannot add markup, an image or a
-link, and its control and bidi characters are shown as escapes (:func:`mbo_vc.display.shown`).
+link, and its control and bidi characters are shown as escapes (:func:`mbo_vc.display.shown`);
+a value longer than 1500 characters is cut with a visible marker. The document's title (a
+viewer's title bar) begins with the verdict.
 The font is Bitstream Vera, which ships inside reportlab (Latin, Latin Extended-A, €).
 """
 
@@ -19,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from mbo_vc.display import shown
+from mbo_vc.display import clipped
 from mbo_vc.report import VerificationReport
 from mbo_vc.report.texts import Text
 
@@ -48,7 +50,7 @@ def _style(size: float, *, bold: bool = False, color: colors.Color = colors.blac
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(shown(text[:1500])), style)
+    return Paragraph(escape(clipped(text, 1500)), style)
 
 
 def _bi(t: Text, style: ParagraphStyle) -> Paragraph:
@@ -126,10 +128,12 @@ def build_pdf(report: VerificationReport, qr_png: bytes, qr_what: Text, qr_text:
         story.append(Table(checks, colWidths=[11 * mm, 46 * mm, 117 * mm]))
     note = f"QR: {qr_text}. De QR-code bevat {qr_what.nl}. The QR code holds {qr_what.en}."
     story += [Spacer(1, 3 * mm), _p(note, _style(6.5, color=colors.grey))]
+    verdict_word = report.verdict.nl.split(":", 1)[0]  # (the viewer's title bar: verdict first)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=14 * mm,
-        bottomMargin=14 * mm, title=shown(report.title or "waardepapier")[:200], author="mbo_vc",
+        bottomMargin=14 * mm, title=clipped(f"{verdict_word} — {report.title or 'waardepapier'}",
+                                            200), author="mbo_vc",
         invariant=1,
     )  # fmt: skip
     doc.build(story)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from mbo_vc import vocab
-from mbo_vc.display import shown
+from mbo_vc.display import clipped
 from mbo_vc.errors import MboVcError
 from mbo_vc.report.certified import certified_json
 from mbo_vc.report.facts import Fact, ResultLine, facts_of, image_of
@@ -212,13 +212,15 @@ class VerificationReport:
         """The report as plain text in ``lang`` (``nl`` or ``en``) and only in it: the verdict
         and, for a refused credential, why; what it certifies; the signers, status and checks;
         then (``technical``) the codes and what a developer can do about them. Every line is
-        one line: a control or bidi character from the credential is shown as an escape."""
+        one line: a control or bidi character from the credential is shown as an escape, and
+        only the verdict begins at the start of a line without a label of the report's own; a
+        line longer than :data:`~mbo_vc.display.SHOWN_LIMIT` characters is cut, visibly."""
         w = _WORDS[lang if lang in _WORDS else "nl"]
         lines = [self.verdict.get(lang)]
         lines += [f"{w['reason']}: {t.get(lang)}" for t in self.reasons]
         lines.append("")
-        if self.title:
-            lines.append(self.title)
+        if self.title:  # (labelled: a title cannot stand where the verdict stands)
+            lines.append(f"{w['document']}: {self.title}")
         for heading, facts in ((w["about"], self.subject), (w["certifies"], self.certifies),
                                (w["dates"], self.dates)):  # fmt: skip
             if facts:
@@ -248,7 +250,7 @@ class VerificationReport:
             lines += [f"      {t}" for t in more if t != c.text.get(lang)]
         if technical:
             lines += ["", *self.technical_lines(lang)]
-        return "\n".join(shown(line) for line in lines)
+        return "\n".join(clipped(line, lang=w["lang"]) for line in lines)
 
     def technical_lines(self, lang: str = "nl") -> list[str]:
         """The technical part, for developers: format, id, the checks run, each status entry,
@@ -291,7 +293,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "sig_bad": "handtekening klopt NIET", "checks": "Controles", "fail": "FOUT",
         "technical": "Technische gegevens (voor ontwikkelaars)", "format": "formaat",
         "checks_run": "uitgevoerde controles", "warning": "waarschuwing", "error": "fout ",
-        "advice": "advies bij",
+        "advice": "advies bij", "document": "Document", "lang": "nl",
     },
     "en": {
         "reason": "Reason", "about": "About", "certifies": "Certifies", "dates": "Dates",
@@ -300,6 +302,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "sig_bad": "signature does NOT verify", "checks": "Checks", "fail": "FAIL",
         "technical": "Technical details (for developers)", "format": "format",
         "checks_run": "checks", "warning": "warning", "error": "", "advice": "advice on",
+        "document": "Document", "lang": "en",
     },
 }  # fmt: skip
 """The report's own words, per language."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from mbo_vc.report.texts import Text
 
 __all__ = ["Fact", "Facts", "ResultLine", "facts_of", "image_of"]
 
-_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$")
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/]+={0,2})")
 _MAX_IMAGE_URI = 512 * 1024
 _KINDS = {
     "mbo-diploma": Text("Mbo-diploma", "Mbo diploma"),
@@ -144,7 +145,7 @@ def _facts(pairs: list[tuple[str, Any]]) -> list[Fact]:
         text = _text(value)
         if text is not None:
             words = _YES_NO.get(value) if isinstance(value, bool) else None
-            out.append(Fact(key, _LABELS.get(key, Text(key, key)), text[:2000], words))
+            out.append(Fact(key, _LABELS.get(key, Text(key, key)), text, words))
     return out
 
 
@@ -234,8 +235,25 @@ def facts_of(
 
 def image_of(paper: Waardepapier | None) -> str | None:
     """The achievement image when it is a ``data:`` URI of a raster image type (PNG, JPEG,
-    GIF, WebP; not SVG, which can hold script), small enough; else None. Never fetched."""
+    GIF, WebP; not SVG, which can hold script) whose bytes are that type's, small enough; else
+    None. Never fetched."""
     uri = getattr(paper, "afbeelding", None)
-    if isinstance(uri, str) and len(uri) <= _MAX_IMAGE_URI and _DATA_IMAGE.match(uri):
-        return uri
-    return None
+    if not isinstance(uri, str) or len(uri) > _MAX_IMAGE_URI:
+        return None
+    found = _DATA_IMAGE.fullmatch(uri)
+    if found is None:
+        return None
+    try:
+        head = base64.b64decode(found.group(2)[:64], validate=True)
+    except ValueError:
+        return None
+    return uri if _MAGIC[found.group(1)](head) else None
+
+
+_MAGIC = {
+    "png": lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpeg": lambda b: b.startswith(b"\xff\xd8\xff"),
+    "gif": lambda b: b.startswith((b"GIF87a", b"GIF89a")),
+    "webp": lambda b: b.startswith(b"RIFF") and b[8:12] == b"WEBP",
+}
+"""The first bytes each image type starts with (the type the URI names must be its bytes')."""
