@@ -13,6 +13,7 @@ from mbo_vc.errors import KeyFormatError
 from mbo_vc.keys._codec import decode_multibase, read_key_document
 from mbo_vc.keys.ec import CURVES, EcKey
 from mbo_vc.keys.ed25519 import ED25519_PRIV_HEADER, ED25519_PUB_HEADER, Ed25519Key
+from mbo_vc.keys.signer import Signer
 
 __all__ = [
     "KEY_TYPES",
@@ -47,68 +48,13 @@ def private_jwk_members(jwk: Mapping[str, Any]) -> list[str]:
 
 
 @runtime_checkable
-class Key(Protocol):
-    """What signing, DIDs and files need of a key; :class:`Ed25519Key` and :class:`EcKey` are
-    the two implementations."""
-
-    @property
-    def key_type(self) -> str:
-        """``Ed25519``, ``P-256`` or ``P-384``."""
-        ...
-
-    @property
-    def jws_alg(self) -> str:
-        """The JWS ``alg`` the key signs with."""
-        ...
-
-    @property
-    def public_bytes(self) -> bytes:
-        """The public key bytes (raw Ed25519, or a compressed point)."""
-        ...
-
-    @property
-    def public_key_multibase(self) -> str:
-        """The Multikey ``publicKeyMultibase``."""
-        ...
-
-    @property
-    def has_private(self) -> bool:
-        """True when the key can sign."""
-        ...
-
-    @property
-    def did(self) -> str:
-        """The key's ``did:key``."""
-        ...
-
-    @property
-    def controller(self) -> str:
-        """The controller of the verification method."""
-        ...
-
-    @property
-    def verification_method(self) -> str:
-        """The verification method id that proofs name."""
-        ...
-
-    def multikey(self) -> dict[str, Any]:
-        """The public Multikey verification method."""
-        ...
+class Key(Signer, Protocol):
+    """A key held in a file, as signing, DIDs and files need it: a :class:`Signer` that can
+    also show its private JWK and be saved; :class:`Ed25519Key` and :class:`EcKey` are the two
+    implementations."""
 
     def to_jwk(self, *, private: bool = False) -> dict[str, str]:
         """The key as a JWK (public unless asked)."""
-        ...
-
-    def sign(self, data: bytes) -> bytes:
-        """A signature of ``data``."""
-        ...
-
-    def verify(self, signature: bytes, data: bytes) -> bool:
-        """True when ``signature`` is valid for ``data``."""
-        ...
-
-    def with_controller(self, controller: str, key_id: str | None = None) -> Any:
-        """The same key bound to another controller and verification method id."""
         ...
 
     def public_only(self) -> Any:
