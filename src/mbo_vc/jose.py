@@ -84,6 +84,32 @@ def _alg_for(key: Signer | _jwk.JWK, alg: str | None) -> str:
     raise UsageError("cannot choose a JWS alg for this key; pass alg=")
 
 
+def _payload(
+    document: Mapping[str, Any],
+    kind: str,
+    challenge: str | None,
+    domain: str | list[str] | None,
+    claims: Mapping[str, Any] | None,
+    reserved: tuple[str, ...],
+) -> dict[str, Any]:
+    """The JWT payload of a VC-JOSE securing: the document itself, a presentation's
+    ``challenge``/``domain`` as ``nonce``/``aud``, and further ``claims`` that may overwrite
+    neither a member of the document nor a ``reserved`` claim name."""
+    payload = dict(document)
+    if kind == "presentation":
+        if challenge is not None:
+            payload["nonce"] = challenge
+        if domain is not None:
+            payload["aud"] = domain
+    elif challenge is not None or domain is not None:
+        raise UsageError("challenge and domain apply to presentations only")
+    for name, value in (claims or {}).items():
+        if name in payload or name in reserved:
+            raise UsageError(f"claim {name!r} would overwrite a member of the document")
+        payload[name] = value
+    return payload
+
+
 def _check_securable(document: Mapping[str, Any], limits: Limits) -> str:
     """The checks every VC-JOSE securing makes of the unsecured document; returns its kind."""
     if not isinstance(document, Mapping):
@@ -124,18 +150,7 @@ def secure_jwt(
     ``aud`` claims; ``claims`` adds further JWT claims (``exp``, ``iat`` …).
     """
     kind = _check_securable(document, limits)
-    payload = dict(document)
-    if kind == "presentation":
-        if challenge is not None:
-            payload["nonce"] = challenge
-        if domain is not None:
-            payload["aud"] = domain
-    elif challenge is not None or domain is not None:
-        raise UsageError("challenge and domain apply to presentations only")
-    for name, value in (claims or {}).items():
-        if name in payload or name in ("vc", "vp"):
-            raise UsageError(f"claim {name!r} would overwrite a member of the document")
-        payload[name] = value
+    payload = _payload(document, kind, challenge, domain, claims, ("vc", "vp"))
     algorithm = _alg_for(key, alg)
     if algorithm not in KEY_FIT:
         raise UsageError(f"alg {algorithm!r} is not supported for signing")
@@ -291,18 +306,9 @@ def secure_sd_jwt(
         )
     if decoys:
         chosen["_sd_decoy"] = decoys
-    payload = dict(document)
-    if kind == "presentation":
-        if challenge is not None:
-            payload["nonce"] = challenge
-        if domain is not None:
-            payload["aud"] = domain
-    elif challenge is not None or domain is not None:
-        raise UsageError("challenge and domain apply to presentations only")
-    for name, value in (claims or {}).items():
-        if name in payload or name in ("vc", "vp", "_sd", "_sd_alg", "cnf"):
-            raise UsageError(f"claim {name!r} would overwrite a member of the document")
-        payload[name] = value
+    payload = _payload(
+        document, kind, challenge, domain, claims, ("vc", "vp", "_sd", "_sd_alg", "cnf")
+    )
     short = "vc" if kind == "credential" else "vp"
     header = {"kid": kid or key.verification_method, "cty": short}
     return _issue_sd_jwt(payload, chosen, key, typ=f"{short}+sd-jwt", header=header,
