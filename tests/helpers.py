@@ -23,14 +23,19 @@ def load_vector(relative: str) -> dict[str, Any]:
 INTEROP_JS = ROOT / "interop" / "js"
 
 
-def js_stack_missing() -> str | None:
-    """Why the JS reference stack cannot run here (None when it can)."""
+def js_stack_missing(*packages: str) -> str | None:
+    """Why the JS reference stack, with each npm package of ``packages`` (default
+    ``@digitalbazaar/vc``), cannot run here (None when it can)."""
     import shutil
 
     if shutil.which("node") is None:
         return "Node.js is not installed"
-    if not (INTEROP_JS / "node_modules" / "@digitalbazaar" / "vc").is_dir():
-        return "interop/js/node_modules missing: run `npm ci --prefix interop/js` (make test does)"
+    for package in packages or ("@digitalbazaar/vc",):
+        if not (INTEROP_JS / "node_modules" / package).is_dir():
+            return (
+                f"interop/js/node_modules lacks {package}: run `npm ci --prefix interop/js` "
+                "(make test does)"
+            )
     return None
 
 

@@ -13,25 +13,17 @@ import pytest
 
 from mbo_vc import sign, verify
 from mbo_vc.keys import EcKey
-from tests.helpers import INTEROP_JS, ROOT, js_stack_missing, load_vector, run_js
+from tests.helpers import ROOT, js_stack_missing, load_vector, run_js
 
-
-def _ecdsa_missing() -> str | None:
-    missing = js_stack_missing()
-    if missing is not None:
-        return missing
-    for package in ("ecdsa-rdfc-2019-cryptosuite", "ecdsa-multikey"):
-        if not (INTEROP_JS / "node_modules" / "@digitalbazaar" / package).is_dir():
-            return (
-                f"interop/js/node_modules lacks @digitalbazaar/{package}: "
-                "run `npm ci --prefix interop/js`"
-            )
-    return None
-
+JS_MISSING = js_stack_missing(
+    "@digitalbazaar/vc",
+    "@digitalbazaar/ecdsa-rdfc-2019-cryptosuite",
+    "@digitalbazaar/ecdsa-multikey",
+)
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(_ecdsa_missing() is not None, reason=str(_ecdsa_missing())),
+    pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING)),
 ]
 
 CREATED = "2024-01-01T00:00:00Z"

@@ -15,24 +15,13 @@ import pytest
 from mbo_vc import verify
 from mbo_vc.keys import EcKey
 from mbo_vc.proofs.ecdsa_sd_2023 import parse_derived_proof_value
-from tests.helpers import INTEROP_JS, ROOT, js_stack_missing, run_js
+from tests.helpers import ROOT, js_stack_missing, run_js
 
-
-def _sd_missing() -> str | None:
-    missing = js_stack_missing()
-    if missing is not None:
-        return missing
-    if not (INTEROP_JS / "node_modules" / "@digitalbazaar" / "ecdsa-sd-2023-cryptosuite").is_dir():
-        return (
-            "interop/js/node_modules lacks @digitalbazaar/ecdsa-sd-2023-cryptosuite: "
-            "run `npm ci --prefix interop/js`"
-        )
-    return None
-
+JS_MISSING = js_stack_missing("@digitalbazaar/vc", "@digitalbazaar/ecdsa-sd-2023-cryptosuite")
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(_sd_missing() is not None, reason=str(_sd_missing())),
+    pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING)),
 ]
 
 CREATED = "2024-01-01T00:00:00Z"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -25,20 +24,13 @@ from mbo_vc.mbo.sd_jwt_vc import VCT, claims_of, frame_of, issue_sd_jwt
 from mbo_vc.sd_jwt import present
 from mbo_vc.status import DirectoryFetcher, StatusRegistry
 from mbo_vc.status.token_checker import TokenStatusListChecker
-from tests.helpers import INTEROP_JS, run_js
+from tests.helpers import js_stack_missing, run_js
 
-
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not (INTEROP_JS / "node_modules" / "@sd-jwt" / "sd-jwt-vc").is_dir():
-        return "interop/js/node_modules/@sd-jwt missing: run `npm ci --prefix interop/js`"
-    return None
-
+JS_MISSING = js_stack_missing("@sd-jwt/sd-jwt-vc")
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
+    pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING)),
 ]
 
 ISSUER, HOLDER = EcKey.generate("P-256"), EcKey.generate("P-256")

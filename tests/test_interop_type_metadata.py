@@ -16,27 +16,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
 
 import pytest
 
 from mbo_vc.demo.mbo import example_waardepapieren
 from mbo_vc.keys import EcKey
 from mbo_vc.mbo.sd_jwt_vc import VCT, issue_sd_jwt, published_type_metadata, vct_integrity
-from tests.helpers import INTEROP_JS, run_js
+from tests.helpers import js_stack_missing, run_js
 
-
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not (INTEROP_JS / "node_modules" / "@sd-jwt" / "sd-jwt-vc").is_dir():
-        return "interop/js/node_modules/@sd-jwt missing: run `npm ci --prefix interop/js`"
-    return None
-
+JS_MISSING = js_stack_missing("@sd-jwt/sd-jwt-vc")
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
+    pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING)),
 ]
 
 ISSUER = EcKey.generate("P-256")

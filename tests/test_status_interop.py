@@ -6,7 +6,6 @@ Runs when Node.js and interop/js/node_modules are present (CI installs them); sk
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,13 @@ import pytest
 from mbo_vc import Ed25519Key, sign, verify
 from mbo_vc.status import MIN_ENTRIES, Bitstring, MappingFetcher, StatusChecker, StatusRegistry
 from tests.fixtures import example_diploma
-from tests.helpers import INTEROP_JS, run_js
+from tests.helpers import js_stack_missing, run_js
 
-
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not (INTEROP_JS / "node_modules" / "@digitalbazaar" / "vc-bitstring-status-list").is_dir():
-        return "vc-bitstring-status-list not installed: run `npm ci --prefix interop/js`"
-    return None
-
+JS_MISSING = js_stack_missing("@digitalbazaar/vc", "@digitalbazaar/vc-bitstring-status-list")
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
+    pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING)),
 ]
 
 SEED = "6a" * 32
