@@ -45,8 +45,8 @@ from mbo_vc.proofs.ecdsa_sd_2023 import (
     relabel_nquads,
     serialize_derived_proof_value,
 )
-from tests.helpers import js_stack_missing, run_js
-from tests.test_interop_ecdsa_sd import _sd_missing
+from tests.helpers import run_js
+from tests.test_interop_ecdsa_sd import JS_MISSING
 
 CREATED = "2024-01-01T00:00:00Z"
 NOW = "2025-01-01T00:00:00Z"
@@ -60,7 +60,7 @@ EX = {
     "ranking": {"@id": "https://example.org/vocab#ranking", "@container": "@list"},
 }
 
-js_only = pytest.mark.skipif(_sd_missing() is not None, reason=str(_sd_missing()))
+js_only = pytest.mark.skipif(JS_MISSING is not None, reason=str(JS_MISSING))
 
 
 def _resolver(doc: dict[str, Any] | None = None) -> DidResolver:
@@ -545,8 +545,8 @@ def test_python_derivation_verifies_in_the_js_stack(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def js_derived(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    if _sd_missing() is not None or js_stack_missing() is not None:
-        pytest.skip(str(_sd_missing()))
+    if JS_MISSING is not None:
+        pytest.skip(JS_MISSING)
     _, path = _js_key_file(tmp_path_factory.mktemp("sdh"))
     return _js_derive(
         path,
